@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What every command shares: the per-run context, the common options (an
+ * argp child), the handler signature and the exit-status convention.
+ */
+#ifndef DAMO_CMD_CMD_H
+#define DAMO_CMD_CMD_H
+
+#include <argp.h>
+#include <stdbool.h>
+
+struct out;
+
+/* Returned (negated) by a handler for a usage error: exit status 64. */
+#define CMD_EUSAGE 4096
+#define DAMO_EXIT_FAILURE 1
+#define DAMO_EXIT_USAGE 64
+
+#define DAMO_DEFAULT_SYSFS_ROOT "/sys/kernel/mm/damon/admin"
+
+struct damo_opts {
+	bool json;
+	bool pretty;
+	bool no_color;
+	int verbose;
+	const char *sysfs_root;	/* NULL: $DAMO_SYSFS_ROOT or the default */
+};
+
+struct damo_ctx {
+	struct damo_opts opts;
+	struct out *out;	/* created by cmd_out() */
+};
+
+/*
+ * A command: @fn gets argv with argv[0] the command name ("config") and
+ * returns 0 or a negative errno (-CMD_EUSAGE for usage errors).
+ */
+struct damo_cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv, struct damo_ctx *ctx);
+	const char *summary;
+};
+
+int cmd_config(int argc, char **argv, struct damo_ctx *ctx);
+int cmd_features(int argc, char **argv, struct damo_ctx *ctx);
+int cmd_version(int argc, char **argv, struct damo_ctx *ctx);
+
+/*
+ * The common options (-j, -p, --no-color, -v and the hidden --sysfs-root and
+ * --list-opts), listed as a child of every command's argp.  Its input is the
+ * run's struct damo_ctx: cmd_child_inputs() sets that up.
+ */
+extern const struct argp cmd_common_argp;
+
+/*
+ * cmd_child_inputs() - call in a command's ARGP_KEY_INIT with the command
+ * argp's @children: each that is cmd_common_argp gets @ctx as its input.
+ * Other children's inputs are left for the caller to set.
+ */
+void cmd_child_inputs(struct argp_state *state,
+		      const struct argp_child *children, struct damo_ctx *ctx);
+
+/*
+ * cmd_parse() - argp_parse() for a command: argv[0] is shown as
+ * "damo <command>" in usage and help.  Usage errors exit with 64 (argp).
+ */
+int cmd_parse(const struct argp *argp, int argc, char **argv, void *input);
+
+/* The output handle for this run, created on first use from ctx->opts. */
+struct out *cmd_out(struct damo_ctx *ctx);
+
+/* The DAMON sysfs root: --sysfs-root, else $DAMO_SYSFS_ROOT, else default. */
+const char *cmd_sysfs_root(const struct damo_ctx *ctx);
+
+/* Tracing root: $DAMO_TRACEFS_ROOT, else /sys/kernel/tracing (or debugfs). */
+const char *cmd_tracefs_root(void);
+
+/* Kernel module parameters root: $DAMO_MODULE_ROOT, else /sys/module. */
+const char *cmd_module_root(void);
+
+/*
+ * Print every visible long option of @argp and its children, one a line,
+ * leaving out the common options (those belong to "damo --list-opts").
+ */
+void cmd_list_opts(const struct argp *argp);
+
+#endif /* DAMO_CMD_CMD_H */

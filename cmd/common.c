@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Options shared by every command, and small helpers for command files. */
+#include "cmd.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/out.h"
+
+enum {
+	OPT_NO_COLOR = 0x100,
+	OPT_SYSFS_ROOT,
+	OPT_LIST_OPTS,
+};
+
+static const struct argp_option common_options[] = {
+	{ "json", 'j', NULL, 0, "Print JSON", -1 },
+	{ "pretty", 'p', NULL, 0, "Print indented JSON (implies --json)", -1 },
+	{ "no-color", OPT_NO_COLOR, NULL, 0, "Never use colour", -1 },
+	{ "verbose", 'v', NULL, 0, "Say more about what is done", -1 },
+	{ "sysfs-root", OPT_SYSFS_ROOT, "DIR", OPTION_HIDDEN,
+	  "DAMON sysfs admin directory (tests)", -1 },
+	{ "list-opts", OPT_LIST_OPTS, NULL, OPTION_HIDDEN,
+	  "List long options (for completion)", -1 },
+	{ 0 }
+};
+
+static error_t common_parse(int key, char *arg, struct argp_state *state)
+{
+	struct damo_ctx *ctx = state->input;
+
+	switch (key) {
+	case 'j':
+		ctx->opts.json = true;
+		break;
+	case 'p':
+		ctx->opts.json = true;
+		ctx->opts.pretty = true;
+		break;
+	case OPT_NO_COLOR:
+		ctx->opts.no_color = true;
+		break;
+	case 'v':
+		ctx->opts.verbose++;
+		break;
+	case OPT_SYSFS_ROOT:
+		ctx->opts.sysfs_root = arg;
+		break;
+	case OPT_LIST_OPTS:
+		cmd_list_opts(state->root_argp);
+		exit(0);
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+const struct argp cmd_common_argp = {
+	.options = common_options,
+	.parser = common_parse,
+};
+
+void cmd_child_inputs(struct argp_state *state,
+		      const struct argp_child *children, struct damo_ctx *ctx)
+{
+	size_t i;
+
+	for (i = 0; children[i].argp; i++)
+		if (children[i].argp == &cmd_common_argp)
+			state->child_inputs[i] = ctx;
+}
+
+int cmd_parse(const struct argp *argp, int argc, char **argv, void *input)
+{
+	char name[64];
+	char *saved = argv[0];
+	int err;
+
+	snprintf(name, sizeof(name), "damo %s", argv[0]);
+	argv[0] = name;
+	err = argp_parse(argp, argc, argv, 0, NULL, input);
+	argv[0] = saved;
+	return err ? -err : 0;
+}
+
+struct out *cmd_out(struct damo_ctx *ctx)
+{
+	unsigned int flags = 0;
+	const char *nc = getenv("NO_COLOR");
+
+	if (ctx->out)
+		return ctx->out;
+	if (ctx->opts.json)
+		flags |= OUT_JSON;
+	if (ctx->opts.pretty)
+		flags |= OUT_PRETTY;
+	if (!ctx->opts.no_color && !(nc && *nc) && isatty(STDOUT_FILENO))
+		flags |= OUT_COLOR;
+	ctx->out = out_new(stdout, flags);
+	return ctx->out;
+}
+
+const char *cmd_sysfs_root(const struct damo_ctx *ctx)
+{
+	const char *env = getenv("DAMO_SYSFS_ROOT");
+
+	if (ctx->opts.sysfs_root)
+		return ctx->opts.sysfs_root;
+	if (env && *env)
+		return env;
+	return DAMO_DEFAULT_SYSFS_ROOT;
+}
+
+const char *cmd_tracefs_root(void)
+{
+	const char *env = getenv("DAMO_TRACEFS_ROOT");
+
+	if (env && *env)
+		return env;
+	if (!access("/sys/kernel/tracing/events", F_OK))
+		return "/sys/kernel/tracing";
+	return "/sys/kernel/debug/tracing";
+}
+
+const char *cmd_module_root(void)
+{
+	const char *env = getenv("DAMO_MODULE_ROOT");
+
+	return env && *env ? env : "/sys/module";
+}
+
+void cmd_list_opts(const struct argp *argp)
+{
+	const struct argp_option *o;
+	const struct argp_child *c;
+
+	for (o = argp->options; o && (o->name || o->key || o->doc); o++) {
+		if (!o->name || o->flags & (OPTION_HIDDEN | OPTION_ALIAS))
+			continue;
+		/* argp's own --help, --usage and --version are everywhere */
+		if (!strcmp(o->name, "help") || !strcmp(o->name, "usage") ||
+		    !strcmp(o->name, "version"))
+			continue;
+		printf("--%s\n", o->name);
+	}
+	/* The common options are listed once, by "damo --list-opts". */
+	for (c = argp->children; c && c->argp; c++)
+		if (c->argp != &cmd_common_argp)
+			cmd_list_opts(c->argp);
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * DAMON parameter options shared by every command that takes a
+ * configuration (config show now; start, tune and record later): damo's
+ * "args damon" options of damo-compat.md §1.1 and §1.3 under GNU spelling
+ * (--monitoring-intervals), with damo's spelling (--monitoring_intervals)
+ * accepted as a hidden alias, plus --scheme FILE.
+ */
+#ifndef DAMO_CMD_DAMON_OPTS_H
+#define DAMO_CMD_DAMON_OPTS_H
+
+#include <argp.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+struct damon_config;
+struct diag;
+
+/* One occurrence of an option: its values as given on the command line. */
+struct damon_opt_occ {
+	int key;		/* the option's argp key */
+	char **vals;		/* argument words (borrowed from argv) */
+	size_t nr_vals;
+};
+
+/* Everything the options said, in command-line order. */
+struct damon_opts_args {
+	struct damon_opt_occ *occ;
+	size_t nr_occ;
+	size_t cap_occ;
+	char **scheme_files;	/* --scheme FILE, borrowed */
+	size_t nr_scheme_files;
+};
+
+/*
+ * The argp child.  Its input is a struct damon_opts_args *.  Options that
+ * take several values (--monitoring-intervals 5ms 100ms 1s) consume the
+ * following words that do not start with "--" (a lone "-" or a negative
+ * number still counts as a value).
+ */
+extern const struct argp damon_opts_argp;
+
+void damon_opts_args_init(struct damon_opts_args *a);
+void damon_opts_args_release(struct damon_opts_args *a);
+
+/* Whether any DAMON option (not counting --scheme) was given. */
+bool damon_opts_given(const struct damon_opts_args *a);
+
+/*
+ * damon_opts_build() - build @cfg (initialised by the caller) from the
+ * options the way damo's "args damon" does: one kdamond with one context;
+ * ops paddr unless a target pid is given (then vaddr, or fvaddr with
+ * --regions); default paddr region left empty for the backend to fill;
+ * each --damos-action opens a scheme and the other --damos-* options apply
+ * to the schemes in order; --scheme FILE appends the schemes of a scheme
+ * file (or of a kdamonds document's first context).
+ * Problems go to @diag with the option name as the path
+ * ("--damos-age: '30 sx' is not a time").
+ * Return: 0 or -EINVAL.
+ */
+int damon_opts_build(const struct damon_opts_args *a, struct damon_config *cfg,
+		     struct diag *diag);
+
+#endif /* DAMO_CMD_DAMON_OPTS_H */

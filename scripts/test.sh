@@ -1,0 +1,23 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Every test tier on a fresh machine: install what is needed, build with
+# -Werror, run the unit and CLI tiers, then again under ASan+UBSan.
+set -eu
+cd "$(dirname "$0")/.."
+jobs=$(nproc)
+
+scripts/deps.sh test
+
+for variant in release asan; do
+	dir=build-test-$variant
+	opts="-DDAMO_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo"
+	[ $variant = asan ] && opts="$opts -DDAMO_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug"
+	echo "== $variant build"
+	# shellcheck disable=SC2086
+	cmake -S . -B "$dir" $opts >/dev/null
+	cmake --build "$dir" -j"$jobs" >/dev/null
+	echo "== $variant tests"
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		ctest --test-dir "$dir" --output-on-failure -j"$jobs"
+done
