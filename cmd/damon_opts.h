@@ -35,8 +35,9 @@ struct damon_opts_args {
 /*
  * The argp child.  Its input is a struct damon_opts_args *.  Options that
  * take several values (--monitoring-intervals 5ms 100ms 1s) consume the
- * following words that do not start with "--" (a lone "-" or a negative
- * number still counts as a value).
+ * following words up to one that starts with "--" or is "-" followed by
+ * something other than a digit or '.' (so "-1", "-.5" and a lone "-" are
+ * values, "-j" is an option).
  */
 extern const struct argp damon_opts_argp;
 

@@ -7,7 +7,6 @@
 
 #include "cmd/damon_opts_internal.h"
 #include "core/damon.h"
-#include "core/diag.h"
 #include "core/units.h"
 #include "core/xalloc.h"
 

@@ -27,7 +27,8 @@ void diag_release(struct diag *d)
 	diag_init(d);
 }
 
-static struct diag_entry *diag_vadd(struct diag *d, const char *path,
+static struct diag_entry * __attribute__((format(printf, 3, 0)))
+diag_vadd(struct diag *d, const char *path,
 				    const char *fmt, va_list ap)
 {
 	struct diag_entry *e;

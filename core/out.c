@@ -450,7 +450,8 @@ void out_write(struct out *o, const char *text)
 	fputs(text, o->f);
 }
 
-static void vmsg(struct out *o, const char *prefix, const char *fmt,
+static void __attribute__((format(printf, 3, 0)))
+vmsg(struct out *o, const char *prefix, const char *fmt,
 		 va_list ap)
 {
 	(void)o;

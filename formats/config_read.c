@@ -25,7 +25,7 @@
 /* Largest configuration accepted: far above any real one. */
 #define CONFIG_MAX_BYTES (64u << 20)
 
-static void rd_note_pos(struct cfg_reader *r, const struct doc_node *n)
+void rd_note_pos(struct cfg_reader *r, const struct doc_node *n)
 {
 	struct cfg_pos *p;
 
@@ -88,6 +88,17 @@ static const char *kind_word(enum doc_kind k)
 	case DOC_BOOL: return "a boolean";
 	default: return "a value";
 	}
+}
+
+void rd_unknown_key(struct cfg_reader *r, const struct doc_node *map,
+		    size_t i)
+{
+	struct doc_node at = { .line = map->key_lines[i],
+			       .col = map->key_cols[i] };
+	size_t mark = rd_push_key(r, map->keys[i]);
+
+	rd_err(r, &at, "unknown key '%s'", map->keys[i]);
+	rd_pop(r, mark);
 }
 
 const char *rd_text(struct cfg_reader *r, const struct doc_node *n)
@@ -199,21 +210,19 @@ int rd_obj(struct cfg_reader *r, const struct doc_node *n,
 	rd_note_pos(r, n);
 	if (n->kind != DOC_MAP) {
 		rd_err(r, n, "expected a mapping, found %s",
-		       n->kind == DOC_SEQ ? "a list" : "a value");
+		       kind_word(n->kind));
 		return -EINVAL;
 	}
 	for (i = 0; i < n->nr; i++) {
-		mark = rd_push_key(r, n->keys[i]);
 		f = find_field(fields, n->keys[i]);
 		if (!f) {
-			struct doc_node at = { .line = n->key_lines[i],
-					       .col = n->key_cols[i] };
-
-			rd_err(r, &at, "unknown key '%s'", n->keys[i]);
+			rd_unknown_key(r, n, i);
 			err = -EINVAL;
-		} else if (rd_field(r, f, n->items[i], obj)) {
-			err = -EINVAL;
+			continue;
 		}
+		mark = rd_push_key(r, n->keys[i]);
+		if (rd_field(r, f, n->items[i], obj))
+			err = -EINVAL;
 		rd_pop(r, mark);
 	}
 	for (f = fields; f->key; f++) {
@@ -234,8 +243,7 @@ int rd_list(struct cfg_reader *r, const struct doc_node *n, void *obj,
 	int err = 0;
 
 	if (n->kind != DOC_SEQ) {
-		rd_err(r, n, "expected a list, found %s",
-		       n->kind == DOC_MAP ? "a mapping" : "a value");
+		rd_err(r, n, "expected a list, found %s", kind_word(n->kind));
 		return -EINVAL;
 	}
 	for (i = 0; i < n->nr; i++) {
@@ -336,7 +344,40 @@ static const char *display_path(const struct config_file *cf, const char *p)
 	return p;
 }
 
-static void validate(struct cfg_reader *r, struct config_file *cf)
+/* Whether @path lies inside @obj ("a.b" is inside "a", not inside "a.bc"). */
+static bool path_within(const char *path, const char *obj)
+{
+	size_t n = strlen(obj);
+
+	return !strncmp(path, obj, n) &&
+	       (!path[n] || path[n] == '.' || path[n] == '[');
+}
+
+/*
+ * Whether a validation problem at @path concerns an object that already
+ * had a reading error (among the diag entries from @first): its values are
+ * partly defaults then, and the kernel rules would only repeat the error.
+ */
+static bool in_broken_object(const struct diag *d, size_t first,
+			     const char *path)
+{
+	char obj[CFG_PATH_LEN];
+	char *cut;
+	size_t i;
+
+	for (i = first; i < d->nr; i++) {
+		snprintf(obj, sizeof(obj), "%s", d->v[i].path);
+		cut = strrchr(obj, '.');
+		if (cut)
+			*cut = '\0';
+		if (path_within(path, obj))
+			return true;
+	}
+	return false;
+}
+
+static void validate(struct cfg_reader *r, struct config_file *cf,
+		     size_t first)
 {
 	struct diag tmp;
 	size_t i;
@@ -347,9 +388,10 @@ static void validate(struct cfg_reader *r, struct config_file *cf)
 	for (i = 0; i < tmp.nr; i++) {
 		const struct cfg_pos *p = find_pos(r, tmp.v[i].path);
 
+		if (in_broken_object(r->diag, first, tmp.v[i].path))
+			continue;
 		diag_add_at(r->diag, r->file, p ? p->line : 0, p ? p->col : 0,
-			    display_path(cf, tmp.v[i].path), "%s",
-			    tmp.v[i].msg);
+			    tmp.v[i].path, "%s", tmp.v[i].msg);
 		r->nr_errors++;
 	}
 	diag_release(&tmp);
@@ -381,9 +423,10 @@ int config_parse(const char *buf, size_t len, const char *name, bool check,
 	if (!root)
 		return -EINVAL;
 	read_root(&r, root, cf);
+	/* Kernel rules are checked even after reading errors elsewhere. */
+	if (check)
+		validate(&r, cf, first);
 	fix_display_paths(diag, first, cf);
-	if (!r.nr_errors && check)
-		validate(&r, cf);
 	doc_free(root);
 	for (i = 0; i < r.nr_pos; i++)
 		free(r.pos[i].path);

@@ -928,7 +928,6 @@ static void test_scheme_files(void **state)
 
 	RUN(&r, "--scheme", bad);
 	assert_int_equal(r.build_err, -EINVAL);
-	print_diag(&r);
 	assert_true(r.diag.nr >= 1);
 	assert_string_equal(r.diag.v[0].file, bad);
 	assert_int_equal(r.diag.v[0].line, 2);

@@ -728,7 +728,7 @@ static const char *const tricky[] = {
 	"\xc3\xa9\xe6\xbc\xa2\xf0\x9f\x98\x80", "No", "~", "null", "1e3",
 	"0x10", "1_000", "12:30", "trail ", "- dash", "x:", "...", "---",
 	"q\"b\\s", "tab\there", "line\nbreak", "\x01", "\xc2\x85\xe2\x80\xa8",
-	"\xef\xbb\xbf" "bom", "[x]", "{y}", "a,b", "!tag", "&a", "*a", "%p",
+	"\357\273\277bom", "[x]", "{y}", "a,b", "!tag", "&a", "*a", "%p",
 	"@at", "`bt`", "|", ">", "?", "'", "18446744073709551615", "=", "<<",
 };
 
