@@ -128,6 +128,9 @@ static int cmd_help(int argc, char **argv, struct damo_ctx *ctx)
 	char page[64];
 
 	(void)ctx;
+	/* Completion asks every command; help has no options of its own. */
+	if (argc == 2 && !strcmp(argv[1], "--list-opts"))
+		return 0;
 	if (argc < 2) {
 		argp_help(&global_argp, stdout, ARGP_HELP_STD_HELP, "damo");
 		return 0;

@@ -43,6 +43,12 @@ struct damo_cmd {
 
 int cmd_config(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_features(int argc, char **argv, struct damo_ctx *ctx);
+int cmd_start(int argc, char **argv, struct damo_ctx *ctx);
+int cmd_status(int argc, char **argv, struct damo_ctx *ctx);
+int cmd_stop(int argc, char **argv, struct damo_ctx *ctx);
+int cmd_tune(int argc, char **argv, struct damo_ctx *ctx);
+int cmd_schemes(int argc, char **argv, struct damo_ctx *ctx);
+int cmd_module(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_version(int argc, char **argv, struct damo_ctx *ctx);
 
 /*

@@ -224,6 +224,15 @@ static int config_show(int argc, char **argv, struct damo_ctx *ctx)
 	diag_init(&d);
 	if (a.file) {
 		err = config_load(a.file, true, &cf, &d);
+		if (!err && a.damon.nr_scheme_files) {
+			if (cf.kind == CONFIG_SCHEMES) {
+				diag_add(&d, "--scheme", "'%s' is a scheme list; add schemes to a kdamonds document",
+					 a.file);
+				err = -EINVAL;
+			} else {
+				err = damon_opts_add_schemes(&a.damon, &cf.cfg, &d);
+			}
+		}
 	} else {
 		damon_config_init(&cf.cfg);
 		err = damon_opts_build(&a.damon, &cf.cfg, &d);

@@ -62,4 +62,12 @@ bool damon_opts_given(const struct damon_opts_args *a);
 int damon_opts_build(const struct damon_opts_args *a, struct damon_config *cfg,
 		     struct diag *diag);
 
+/*
+ * damon_opts_add_schemes() - append the schemes of the --scheme files to
+ * the first context of @cfg (a configuration read from a file) and
+ * validate the result.  Return: 0 or -EINVAL.
+ */
+int damon_opts_add_schemes(const struct damon_opts_args *a,
+			   struct damon_config *cfg, struct diag *diag);
+
 #endif /* DAMO_CMD_DAMON_OPTS_H */

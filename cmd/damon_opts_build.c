@@ -325,3 +325,18 @@ int damon_opts_build(const struct damon_opts_args *a, struct damon_config *cfg,
 		damon_config_validate(cfg, 0, d);
 	return d->nr == first ? 0 : -EINVAL;
 }
+
+int damon_opts_add_schemes(const struct damon_opts_args *a,
+			   struct damon_config *cfg, struct diag *d)
+{
+	size_t first = d->nr;
+
+	if (!cfg->nr_kdamonds || !cfg->kdamonds[0].nr_ctxs) {
+		dopts_err(d, DOPT_SCHEME, "the configuration has no context");
+		return -EINVAL;
+	}
+	load_scheme_files(a, &cfg->kdamonds[0].ctxs[0], d);
+	if (d->nr == first)
+		damon_config_validate(cfg, 0, d);
+	return d->nr == first ? 0 : -EINVAL;
+}

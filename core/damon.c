@@ -209,6 +209,7 @@ void damos_release(struct damos *s)
 		free(s->quota.goals[i].path);
 	free(s->quota.goals);
 	free(s->dests);
+	free(s->tried);
 	damos_init(s);
 }
 
@@ -397,6 +398,7 @@ void damos_copy(struct damos *dst, const struct damos *src)
 				     sizeof(*src->quota.goals));
 	for (i = 0; i < src->quota.nr_goals; i++)
 		dst->quota.goals[i].path = dup_str(src->quota.goals[i].path);
+	dst->tried = dup_array(src->tried, src->nr_tried, sizeof(*src->tried));
 }
 
 static void ctx_copy(struct damon_ctx *dst, const struct damon_ctx *src)

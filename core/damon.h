@@ -192,6 +192,26 @@ struct damos_dest {
 	uint64_t weight;
 };
 
+/* What a scheme did (kernel-damon.md §5.9): runtime, never configured. */
+struct damos_stats {
+	uint64_t nr_tried;
+	uint64_t sz_tried;
+	uint64_t nr_applied;
+	uint64_t sz_applied;
+	uint64_t sz_ops_filter_passed;
+	uint64_t qt_exceeds;
+	uint64_t nr_snapshots;
+};
+
+/* A region a scheme tried during its last complete apply interval. */
+struct damos_tried_region {
+	uint64_t start;
+	uint64_t end;
+	uint64_t nr_accesses;
+	uint64_t age;
+	uint64_t sz_filter_passed;
+};
+
 struct damos {
 	enum damos_action action;
 	bool has_target_nid;
@@ -205,6 +225,11 @@ struct damos {
 	struct damos_filter *filters;
 	size_t nr_filters;
 	uint64_t max_nr_snapshots;	/* 7.0; 0: unlimited */
+	/* runtime state, filled by backends that read a running kdamond */
+	struct damos_stats stats;
+	uint64_t tried_bytes;
+	struct damos_tried_region *tried;
+	size_t nr_tried;
 };
 
 struct damon_ctx {

@@ -52,8 +52,43 @@ bad(struct vctx *v, const char *base, const char *leaf, const char *fmt, ...)
 	v->nr++;
 }
 
+/* Access pattern bounds in the unit they were given in: "50 %", "3 s". */
+static const char *fmt_sz(char *buf, const struct damos_access_pattern *ap,
+			  uint64_t val)
+{
+	(void)ap;
+	return units_fmt_sz_exact(buf, val, false);
+}
+
+static const char *fmt_nr_acc(char *buf, const struct damos_access_pattern *ap,
+			      uint64_t val)
+{
+	char nr[UNITS_BUFSZ];
+
+	if (ap->nr_accesses_unit == DAMOS_NR_ACCESSES_PERCENT)
+		return units_fmt_ratio(buf, val, UNITS_BP, false);
+	snprintf(buf, UNITS_BUFSZ, "%s samples", units_fmt_nr(nr, val, false));
+	return buf;
+}
+
+static const char *fmt_age(char *buf, const struct damos_access_pattern *ap,
+			   uint64_t val)
+{
+	char nr[UNITS_BUFSZ];
+
+	if (ap->age_unit == DAMOS_AGE_US)
+		return units_fmt_time_exact(buf, val, UNITS_US, false);
+	snprintf(buf, UNITS_BUFSZ, "%s aggr_intervals",
+		 units_fmt_nr(nr, val, false));
+	return buf;
+}
+
 static void check_range(struct vctx *v, const char *base, const char *what,
-			uint64_t min, uint64_t max)
+			const struct damos_access_pattern *ap, uint64_t min,
+			uint64_t max,
+			const char *(*fmt)(char *,
+					   const struct damos_access_pattern *,
+					   uint64_t))
 {
 	char a[UNITS_BUFSZ], b[UNITS_BUFSZ], leaf[64];
 
@@ -61,7 +96,7 @@ static void check_range(struct vctx *v, const char *base, const char *what,
 		return;
 	snprintf(leaf, sizeof(leaf), "%s.min", what);
 	bad(v, base, leaf, "min (%s) is greater than max (%s)",
-	    units_fmt_nr(a, min, true), units_fmt_nr(b, max, true));
+	    fmt(a, ap, min), fmt(b, ap, max));
 }
 
 static void check_intervals(struct vctx *v, const char *base,
@@ -170,8 +205,8 @@ static void check_filter(struct vctx *v, const char *base,
 		    f->min_hugepage_sz > f->max_hugepage_sz)
 			bad(v, base, "hugepage_size",
 			    "min (%s) is greater than max (%s)",
-			    units_fmt_nr(a, f->min_hugepage_sz, true),
-			    units_fmt_nr(b, f->max_hugepage_sz, true));
+			    units_fmt_sz_exact(a, f->min_hugepage_sz, false),
+			    units_fmt_sz_exact(b, f->max_hugepage_sz, false));
 		break;
 	default:
 		break;
@@ -266,10 +301,11 @@ static void check_scheme(struct vctx *v, const char *base,
 		bad(v, base, "target_nid", "%" PRId64 " is not a NUMA node id",
 		    s->target_nid);
 	sub(ab, base, ".access_pattern");
-	check_range(v, ab, "sz_bytes", ap->min_sz_bytes, ap->max_sz_bytes);
-	check_range(v, ab, "nr_accesses", ap->min_nr_accesses,
-		    ap->max_nr_accesses);
-	check_range(v, ab, "age", ap->min_age, ap->max_age);
+	check_range(v, ab, "sz_bytes", ap, ap->min_sz_bytes, ap->max_sz_bytes,
+		    fmt_sz);
+	check_range(v, ab, "nr_accesses", ap, ap->min_nr_accesses,
+		    ap->max_nr_accesses, fmt_nr_acc);
+	check_range(v, ab, "age", ap, ap->min_age, ap->max_age, fmt_age);
 	sub(p, base, ".quotas");
 	check_quota(v, p, &s->quota);
 	sub(p, base, ".watermarks");

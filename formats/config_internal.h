@@ -37,6 +37,13 @@ size_t rd_push_key(struct cfg_reader *r, const char *key);
 size_t rd_push_idx(struct cfg_reader *r, size_t idx);
 void rd_pop(struct cfg_reader *r, size_t len);
 
+/* Remember where the current path stands in the file: at @n. */
+void rd_note_pos(struct cfg_reader *r, const struct doc_node *n);
+
+/* Report key @i of @map as unknown, at the key, under its own path. */
+void rd_unknown_key(struct cfg_reader *r, const struct doc_node *map,
+		    size_t i);
+
 /* Report a problem at @n (its line and column) under the current path. */
 void rd_err(struct cfg_reader *r, const struct doc_node *n, const char *fmt,
 	    ...) __attribute__((format(printf, 3, 4)));

@@ -111,18 +111,18 @@ const char *rd_text(struct cfg_reader *r, const struct doc_node *n)
 }
 
 static const char *const kind_names[] = {
-	[CK_NR] = "number",
-	[CK_I64] = "number",
-	[CK_SIZE] = "size",
-	[CK_US] = "time",
-	[CK_MS] = "time",
-	[CK_PERMIL] = "ratio",
-	[CK_BP] = "ratio",
-	[CK_BOOL] = "boolean",
-	[CK_STR] = "string",
-	[CK_ADDR] = "address",
-	[CK_CUSTOM] = "value",
-	[CK_IGNORE] = "value",
+	[CK_NR] = "a number",
+	[CK_I64] = "a number",
+	[CK_SIZE] = "a size",
+	[CK_US] = "a time",
+	[CK_MS] = "a time",
+	[CK_PERMIL] = "a ratio",
+	[CK_BP] = "a ratio",
+	[CK_BOOL] = "a boolean",
+	[CK_STR] = "a string",
+	[CK_ADDR] = "an address",
+	[CK_CUSTOM] = "a value",
+	[CK_IGNORE] = "a value",
 };
 
 static int parse_kind(enum cfg_kind kind, const char *s, void *dst)
@@ -162,9 +162,10 @@ int rd_scalar(struct cfg_reader *r, const struct doc_node *n,
 	}
 	err = parse_kind(kind, s, dst);
 	if (err == -ERANGE)
-		rd_err(r, n, "'%s' does not fit in 64 bits", s);
+		rd_err(r, n, "'%s' does not fit in %s64 bits", s,
+		       kind == CK_I64 ? "signed " : "");
 	else if (err)
-		rd_err(r, n, "'%s' is not a %s", s, kind_names[kind]);
+		rd_err(r, n, "'%s' is not %s", s, kind_names[kind]);
 	return err;
 }
 
@@ -274,17 +275,41 @@ static bool is_kdamond_list(const struct doc_node *seq)
 	       doc_map_get(seq->items[0], "contexts");
 }
 
+/*
+ * The list under "kdamonds:" or "schemes:" of a top-level map, with its
+ * kind in @kind; NULL after an error.  Other keys are errors, as anywhere
+ * else in the document.
+ */
+static const struct doc_node *root_list(struct cfg_reader *r,
+					const struct doc_node *root,
+					enum config_kind *kind)
+{
+	const struct doc_node *kd = doc_map_get(root, "kdamonds");
+	const struct doc_node *sc = doc_map_get(root, "schemes");
+	size_t i;
+
+	if (kd && sc) {
+		rd_err(r, root, "give either 'kdamonds:' or 'schemes:', not both");
+		return NULL;
+	}
+	for (i = 0; i < root->nr; i++)
+		if (strcmp(root->keys[i], kd ? "kdamonds" : "schemes"))
+			rd_unknown_key(r, root, i);
+	*kind = kd ? CONFIG_KDAMONDS : CONFIG_SCHEMES;
+	return kd ? kd : sc;
+}
+
 static int read_root(struct cfg_reader *r, const struct doc_node *root,
 		     struct config_file *cf)
 {
 	const struct doc_node *list = root;
 	struct damon_ctx *ctx;
 
-	if (root->kind == DOC_MAP && root->nr == 1 &&
-	    (doc_map_get(root, "kdamonds") || doc_map_get(root, "schemes"))) {
-		list = root->items[0];
-		cf->kind = strcmp(root->keys[0], "kdamonds") ? CONFIG_SCHEMES :
-							      CONFIG_KDAMONDS;
+	if (root->kind == DOC_MAP && (doc_map_get(root, "kdamonds") ||
+				      doc_map_get(root, "schemes"))) {
+		list = root_list(r, root, &cf->kind);
+		if (!list)
+			return -EINVAL;
 	} else if (root->kind == DOC_SEQ) {
 		cf->kind = is_kdamond_list(root) ? CONFIG_KDAMONDS :
 						    CONFIG_SCHEMES;

@@ -313,7 +313,7 @@ static int rd_minmax(struct cfg_reader *r, const struct doc_node *n,
 	}
 	for (i = 0; i < n->nr; i++) {
 		if (strcmp(n->keys[i], "min") && strcmp(n->keys[i], "max")) {
-			rd_err(r, n, "unknown key '%s'", n->keys[i]);
+			rd_unknown_key(r, n, i);
 			err = -EINVAL;
 		}
 	}
@@ -323,10 +323,13 @@ static int rd_minmax(struct cfg_reader *r, const struct doc_node *n,
 	}
 	if (err)
 		return err;
+	/* the unit readers do not all note where their value stands */
 	mark = rd_push_key(r, "min");
+	rd_note_pos(r, lo);
 	err |= one(r, lo, p, min, true);
 	rd_pop(r, mark);
 	mark = rd_push_key(r, "max");
+	rd_note_pos(r, hi);
 	err |= one(r, hi, p, max, false);
 	rd_pop(r, mark);
 	return err ? -EINVAL : 0;
@@ -356,7 +359,7 @@ static int rd_pattern(struct cfg_reader *r, const struct doc_node *n,
 	for (i = 0; i < n->nr; i++)
 		if (strcmp(n->keys[i], keys[0]) && strcmp(n->keys[i], keys[1]) &&
 		    strcmp(n->keys[i], keys[2])) {
-			rd_err(r, n, "unknown key '%s'", n->keys[i]);
+			rd_unknown_key(r, n, i);
 			err = -EINVAL;
 		}
 	for (i = 0; i < ARRAY_SIZE(keys); i++) {
@@ -367,6 +370,7 @@ static int rd_pattern(struct cfg_reader *r, const struct doc_node *n,
 			continue;
 		}
 		mark = rd_push_key(r, keys[i]);
+		rd_note_pos(r, v);
 		if (i == 0)
 			err |= rd_minmax(r, v, p, &p->min_sz_bytes,
 					 &p->max_sz_bytes, rd_sz_one);
@@ -496,12 +500,20 @@ static int rd_goal(struct cfg_reader *r, const struct doc_node *n, void *item)
 	struct damos_quota_goal *g = item;
 	const struct doc_node *m = n->kind == DOC_MAP ?
 				   doc_map_get(n, "metric") : NULL;
-	int v;
+	size_t mark;
+	int err;
 
-	/* The metric decides the unit of target_value: read it first. */
-	if (m && m->kind != DOC_MAP && m->kind != DOC_SEQ && m->text &&
-	    (v = damos_qgoal_metric_from_name(m->text)) >= 0)
-		g->metric = v;
+	/*
+	 * The metric decides the unit of target_value: read it first, and
+	 * stop at a bad one rather than misreading target_value after it.
+	 */
+	if (m) {
+		mark = rd_push_key(r, "metric");
+		err = rd_metric(r, m, g);
+		rd_pop(r, mark);
+		if (err)
+			return err;
+	}
 	if (n->kind == DOC_MAP && !doc_map_get(n, "target_value") &&
 	    !doc_map_get(n, "target_value_bp")) {
 		rd_err(r, n, "missing required key 'target_value'");
@@ -688,7 +700,7 @@ static int rd_filter(struct cfg_reader *r, const struct doc_node *n,
 	int err = rd_obj(r, n, filter_fields, f);
 
 	if (!err && need[f->type] && !doc_map_get(n, need[f->type])) {
-		rd_err(r, n, "missing required key '%s' for a %s filter",
+		rd_err(r, n, "missing required key '%s' for filter_type '%s'",
 		       need[f->type], damos_filter_type_name(f->type));
 		err = -EINVAL;
 	}

@@ -39,12 +39,81 @@ struct yp {
 	size_t nr_anchors;
 	size_t cap_anchors;
 	struct yp_size expanded;	/* created by expanding aliases */
+	size_t *line_starts;		/* byte offset of each line */
+	size_t nr_lines;
+	size_t cur_index;		/* yp_offset(): character index ... */
+	size_t cur_off;			/* ... and its byte offset */
 };
+
+/*
+ * Where each line starts, with libyaml's line breaks (CR, LF, CR LF, NEL,
+ * LS, PS), so that its marks can be turned into byte offsets.
+ */
+static void yp_index_lines(struct yp *p)
+{
+	const unsigned char *s = (const unsigned char *)p->buf;
+	size_t i = 0, cap = 0, brk;
+
+	if (p->len >= 3 && !memcmp(s, "\xef\xbb\xbf", 3))
+		i = 3;
+	xgrow((void **)&p->line_starts, 0, &cap, sizeof(*p->line_starts));
+	p->line_starts[p->nr_lines++] = i;
+	p->cur_off = i;
+	while (i < p->len) {
+		if (s[i] == '\r')
+			brk = i + 1 < p->len && s[i + 1] == '\n' ? 2 : 1;
+		else if (s[i] == '\n')
+			brk = 1;
+		else if (p->len - i >= 2 && s[i] == 0xc2 && s[i + 1] == 0x85)
+			brk = 2;
+		else if (p->len - i >= 3 && s[i] == 0xe2 && s[i + 1] == 0x80 &&
+			 (s[i + 2] == 0xa8 || s[i + 2] == 0xa9))
+			brk = 3;
+		else
+			brk = 0;
+		i += brk ? brk : 1;
+		if (!brk)
+			continue;
+		xgrow((void **)&p->line_starts, p->nr_lines, &cap,
+		      sizeof(*p->line_starts));
+		p->line_starts[p->nr_lines++] = i;
+	}
+}
+
+/*
+ * Byte offset of a libyaml mark, whose index and column count characters.
+ * Marks arrive mostly in order, so a cursor moves forward from the last one.
+ */
+static size_t yp_offset(struct yp *p, const yaml_mark_t *m)
+{
+	if (m->index < p->cur_index) {
+		p->cur_index = 0;
+		p->cur_off = p->line_starts[0];
+	}
+	while (p->cur_index < m->index && p->cur_off < p->len) {
+		p->cur_off++;
+		while (p->cur_off < p->len &&
+		       ((unsigned char)p->buf[p->cur_off] & 0xc0) == 0x80)
+			p->cur_off++;
+		p->cur_index++;
+	}
+	return p->cur_off;
+}
+
+/* 1-based byte column of a mark, as the JSON reader counts them. */
+static unsigned int yp_col(struct yp *p, const yaml_mark_t *m)
+{
+	size_t off = yp_offset(p, m);
+
+	if (m->line >= p->nr_lines || off < p->line_starts[m->line])
+		return (unsigned int)m->column + 1;
+	return (unsigned int)(off - p->line_starts[m->line] + 1);
+}
 
 /* Report an error at a libyaml mark (0-based). */
 #define yp_error(p, mark, ...) \
 	diag_add_at((p)->diag, (p)->name, (unsigned int)(mark).line + 1, \
-		    (unsigned int)(mark).column + 1, "", __VA_ARGS__)
+		    yp_col(p, &(mark)), "", __VA_ARGS__)
 
 /* A reader error carries a byte offset only: find its line and column. */
 static void yp_reader_error(struct yp *p)
@@ -72,15 +141,36 @@ static void yp_reader_error(struct yp *p)
 		diag_add_at(p->diag, p->name, line, col, "", "%s", what);
 }
 
+/*
+ * libyaml reports where it gave up.  When that is the end of the input or
+ * the line after a key without ':', the start of what it was scanning (the
+ * context mark) is where the mistake is.
+ */
+static bool yp_use_context_mark(const yaml_parser_t *y, const char *what)
+{
+	return y->error == YAML_SCANNER_ERROR && y->context &&
+	       (strstr(what, "end of stream") || strstr(what, "expected ':'"));
+}
+
 static void yp_parser_error(struct yp *p)
 {
 	const yaml_parser_t *y = &p->parser;
 	const char *what = y->problem ? y->problem : "invalid YAML";
+	size_t at = yp_offset(p, &y->problem_mark);
 
 	if (y->error == YAML_MEMORY_ERROR)
 		diag_add(p->diag, "", "out of memory while reading YAML");
 	else if (y->error == YAML_READER_ERROR)
 		yp_reader_error(p);
+	else if (y->error == YAML_SCANNER_ERROR && at < p->len &&
+		 p->buf[at] == '\t')
+		yp_error(p, y->problem_mark,
+			 "tab character where YAML allows only spaces (indent with spaces)");
+	else if (yp_use_context_mark(y, what) &&
+		 !strcmp(y->context, "while scanning a quoted scalar"))
+		yp_error(p, y->context_mark, "unterminated quoted string");
+	else if (yp_use_context_mark(y, what))
+		yp_error(p, y->context_mark, "%s %s", what, y->context);
 	else if (y->context)
 		yp_error(p, y->problem_mark, "%s %s", what, y->context);
 	else
@@ -245,7 +335,7 @@ static struct doc_node *yp_scalar(struct yp *p, const yaml_event_t *ev)
 	}
 	n = doc_new_string(v);
 	n->line = (unsigned int)ev->start_mark.line + 1;
-	n->col = (unsigned int)ev->start_mark.column + 1;
+	n->col = yp_col(p, &ev->start_mark);
 	if (ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE ||
 	    (tag && (!strcmp(tag, "!") || !strcmp(tag, YAML_STR_TAG))))
 		return n;
@@ -307,7 +397,7 @@ static struct doc_node *yp_alias(struct yp *p, const yaml_event_t *ev,
 		return NULL;
 	n = yp_copy(a->node);
 	n->line = (unsigned int)ev->start_mark.line + 1;
-	n->col = (unsigned int)ev->start_mark.column + 1;
+	n->col = yp_col(p, &ev->start_mark);
 	return n;
 }
 
@@ -334,7 +424,7 @@ static char *yp_key(struct yp *p, const yaml_event_t *ev, unsigned int *line,
 	char *key;
 
 	*line = (unsigned int)ev->start_mark.line + 1;
-	*col = (unsigned int)ev->start_mark.column + 1;
+	*col = yp_col(p, &ev->start_mark);
 	if (ev->type == YAML_SCALAR_EVENT) {
 		n = yp_scalar(p, ev);
 		if (!n)
@@ -445,7 +535,7 @@ static struct doc_node *yp_collection(struct yp *p, const yaml_event_t *ev,
 	}
 	n = is_map ? doc_new_map() : doc_new_seq();
 	n->line = (unsigned int)ev->start_mark.line + 1;
-	n->col = (unsigned int)ev->start_mark.column + 1;
+	n->col = yp_col(p, &ev->start_mark);
 	if (anchor)
 		i = yp_add_anchor(p, anchor, n, false);
 	if (is_map)
@@ -548,6 +638,7 @@ struct doc_node *doc_parse_yaml(const char *buf, size_t len, const char *name,
 	}
 	yaml_parser_set_input_string(&p.parser, (const unsigned char *)buf,
 				     len);
+	yp_index_lines(&p);
 	root = yp_document(&p);
 	yaml_parser_delete(&p.parser);
 	for (i = 0; i < p.nr_anchors; i++) {
@@ -556,5 +647,6 @@ struct doc_node *doc_parse_yaml(const char *buf, size_t len, const char *name,
 			doc_free(p.anchors[i].node);
 	}
 	free(p.anchors);
+	free(p.line_starts);
 	return root;
 }

@@ -75,7 +75,7 @@ int sysfs_write(const char *root, const char *rel, const char *val,
 {
 	char *path = join(root, rel);
 	size_t len = strlen(val);
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
 	ssize_t n = -1;
 	int err = 0;
 

@@ -12,6 +12,9 @@ export NO_COLOR=1
 export DAMO_SYSFS_ROOT=/nonexistent/damo-test-sysfs
 export DAMO_TRACEFS_ROOT=/nonexistent/damo-test-tracefs
 export DAMO_MODULE_ROOT=/nonexistent/damo-test-modules
+# Nor near the host's ownership registry (/run/damo) or memory layout.
+export DAMO_RUNTIME_DIR=${BATS_FILE_TMPDIR:-${TMPDIR:-/tmp}}/damo-run
+export DAMO_IOMEM=$SRC/test/fixtures/iomem
 
 # damo with the test's environment; use as: run -0 damo ARGS
 damo() {
@@ -28,6 +31,7 @@ make_sysfs() {
 	export DAMO_SYSFS_ROOT=$root
 	export DAMO_TRACEFS_ROOT=$BATS_TEST_TMPDIR/tracing
 	export DAMO_MODULE_ROOT=$BATS_TEST_TMPDIR/module
+	export DAMO_RUNTIME_DIR=$BATS_TEST_TMPDIR/run
 }
 
 # A JSON file parses and the jq filter $2 is true for it.
