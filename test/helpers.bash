@@ -6,7 +6,7 @@ export LC_ALL=C
 DAMO=${DAMO:-$BATS_TEST_DIRNAME/../../build/damo}
 SRC=${DAMO_SRC:-$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}
 FIXTURES=$SRC/test/fixtures
-SHARED=${DAMO_SHARED:-$SRC/../shared}
+
 export NO_COLOR=1
 # Never let a test near the host's DAMON or tracing.
 export DAMO_SYSFS_ROOT=/nonexistent/damo-test-sysfs
@@ -22,10 +22,10 @@ damo() {
 }
 
 # make_sysfs NAME: a copy of one of the observed DAMON trees
-# (shared/spec/sysfs-observed-NAME.txt) under $BATS_TEST_TMPDIR/sysfs,
+# (test/fixtures/sysfs/, copied from shared/spec/) under $BATS_TEST_TMPDIR/sysfs,
 # pointed at by DAMO_SYSFS_ROOT; tracefs and modules likewise.
 make_sysfs() {
-	local spec=$SHARED/spec/sysfs-observed-$1.txt
+	local spec=$FIXTURES/sysfs/sysfs-observed-$1.txt
 	local root=$BATS_TEST_TMPDIR/sysfs
 	python3 "$SRC/test/tools/sysfs_tree.py" "$spec" "$BATS_TEST_TMPDIR"
 	export DAMO_SYSFS_ROOT=$root
