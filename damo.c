@@ -21,6 +21,12 @@ static const struct damo_cmd commands[] = {
 	{ "config", cmd_config, "Check, convert and print DAMON configurations" },
 	{ "features", cmd_features, "Show which DAMON features this kernel has" },
 	{ "help", cmd_help, "Show the manual of a command" },
+	{ "module", cmd_module, "Show and change DAMON's kernel modules" },
+	{ "schemes", cmd_schemes, "Show what DAMOS schemes did; replace them" },
+	{ "start", cmd_start, "Start kernel DAMON with a configuration" },
+	{ "status", cmd_status, "Show kdamonds, their parameters and scheme stats" },
+	{ "stop", cmd_stop, "Stop kdamonds damo started" },
+	{ "tune", cmd_tune, "Change a running kdamond online" },
 	{ "version", cmd_version, "Print the version of damo" },
 };
 

@@ -5,7 +5,8 @@
 #   damo CMD [SUB] --list-opts  a command's long options; lines without a
 #                               leading "--" are its subcommands (config)
 #   damo CMD [SUB] --help       the first line, "Usage: ... [OPTION...] ARGS",
-#                               names the positional arguments: "a|b|c"
+#                               with the lines it wraps onto, names the
+#                               positional arguments: "a|b|c"
 #                               words are offered, FILE and CONFIG mean
 #                               file names
 # and "damo help" takes a command name.  The binary is ${DAMO:-damo}.
@@ -25,11 +26,20 @@ _damo_ask()
 # the arguments), from the usage line of its --help.
 _damo_positional()
 {
-	local n=$1 usage tok rep i=0
+	local n=$1 usage tok rep line i=0
 	local -a toks words
 	shift
-	usage=$(_damo_ask "$@" --help)
-	usage=${usage%%$'\n'*}
+	# The first line, and the lines argp wrapped it onto (indented, but not
+	# another form's "or:")
+	while IFS= read -r line; do
+		if [[ -z $usage ]]; then
+			usage=$line
+		elif [[ $line =~ ^[[:space:]]+[^[:space:]] && ! $line =~ ^[[:space:]]+or: ]]; then
+			usage+=" $line"
+		else
+			break
+		fi
+	done < <(_damo_ask "$@" --help)
 	[[ $usage == Usage:* ]] || return 0
 	read -ra toks <<<"${usage#*"[OPTION...]"}"
 	for tok in "${toks[@]}"; do

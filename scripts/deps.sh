@@ -6,7 +6,10 @@ set -eu
 
 build_pkgs="gcc make cmake pkg-config libyaml-dev libcjson-dev libncurses-dev
 zlib1g-dev libpng-dev"
-test_pkgs="libcmocka-dev bats jq mandoc bash-completion zsh clang python3"
+# The kernel tier (test/kernel/) boots Debian's DAMON kernels under qemu
+# with busybox and a static damo in a cpio initramfs.
+test_pkgs="libcmocka-dev bats jq mandoc bash-completion zsh clang python3
+qemu-system-x86 busybox-static cpio"
 
 want=$build_pkgs
 [ "${1:-build}" = test ] && want="$build_pkgs $test_pkgs"

@@ -388,3 +388,94 @@ write_rich_config() {
 	json_check "$d/json/show-error.json" 'has("error")'
 	keys_in_output "$MAN/damo-config.8" "$d/json/show-error.json"
 }
+
+# Write JSON output $2 to file $1 and check its keys against man page $3.
+json_keys() {
+	printf '%s\n' "$2" >"$1"
+	keys_in_output "$3" "$1"
+}
+
+@test "every JSON key the kernel commands emit is in their man pages' OUTPUT sections" {
+	local j=$BATS_TEST_TMPDIR/json K S p
+	mkdir "$j"
+
+	# a 7.2 tree with no kdamond configured, as in kernel.bats
+	make_sysfs 7.2
+	K=$DAMO_SYSFS_ROOT/kdamonds/0
+	S=$K/contexts/0/schemes/0
+	echo 0 >"$DAMO_SYSFS_ROOT/kdamonds/nr_kdamonds"
+	echo off >"$K/state"
+
+	# start: a command to monitor, a migration node and a quota goal, so
+	# that start and status write every key they have
+	run -0 --separate-stderr damo start --json --damos-action migrate_hot 0 \
+		--damos-quotas 10ms 1GiB 1s --damos-quota-goal some_mem_psi_us 1ms \
+		-- true
+	[ -z "$stderr" ]
+	json_keys "$j/start.json" "$output" "$MAN/damo-start.8"
+	json_check "$j/start.json" '.[0] | has("command_pid") and has("target_pids")'
+	run -1 --separate-stderr damo start --json --ops paddr
+	json_keys "$j/start-error.json" "$output" "$MAN/damo-start.8"
+	json_check "$j/start-error.json" 'has("error")'
+
+	# a tried region, as the kernel would show it
+	mkdir "$S/tried_regions/0"
+	echo 4096 >"$S/tried_regions/0/start"
+	echo 8192 >"$S/tried_regions/0/end"
+	echo 1 >"$S/tried_regions/0/nr_accesses"
+	echo 2 >"$S/tried_regions/0/age"
+	echo 4096 >"$S/tried_regions/0/sz_filter_passed"
+
+	run -0 --separate-stderr damo status --json --watch 1 --count 2
+	[ -z "$stderr" ]
+	json_keys "$j/status.json" "$output" "$MAN/damo-status.8"
+	json_check "$j/status.json" '.kdamonds[0].contexts[0].schemes[0].quotas.goals[0] | has("metric")'
+	json_check "$j/status.json" '.modules | length == 3'
+	run -1 --separate-stderr damo status --json 3
+	json_keys "$j/status-error.json" "$output" "$MAN/damo-status.8"
+
+	run -0 --separate-stderr damo schemes stats --json
+	[ -z "$stderr" ]
+	json_keys "$j/schemes-stats.json" "$output" "$MAN/damo-schemes.8"
+	run -0 --separate-stderr damo schemes tried --json
+	[ -z "$stderr" ]
+	json_keys "$j/schemes-tried.json" "$output" "$MAN/damo-schemes.8"
+	json_check "$j/schemes-tried.json" 'length == 1'
+	run -0 --separate-stderr damo schemes tried --total --json
+	json_keys "$j/schemes-total.json" "$output" "$MAN/damo-schemes.8"
+	run -1 --separate-stderr damo schemes apply --json 0 "$BATS_TEST_TMPDIR/none.yaml"
+	json_keys "$j/schemes-error.json" "$output" "$MAN/damo-schemes.8"
+	json_check "$j/schemes-error.json" 'has("error")'
+
+	echo on >"$K/state"
+	run -0 --separate-stderr damo tune --json 0 --ops paddr --damos-action stat
+	[ -z "$stderr" ]
+	json_keys "$j/tune.json" "$output" "$MAN/damo-tune.8"
+	json_check "$j/tune.json" 'has("id") and has("pid")'
+	run -1 --separate-stderr damo tune --json 5 --ops paddr
+	json_keys "$j/tune-error.json" "$output" "$MAN/damo-tune.8"
+
+	echo on >"$K/state"
+	run -0 --separate-stderr damo stop --json
+	[ -z "$stderr" ]
+	json_keys "$j/stop.json" "$output" "$MAN/damo-stop.8"
+	json_check "$j/stop.json" '. == [0]'
+	run -1 --separate-stderr damo stop --json
+	json_keys "$j/stop-error.json" "$output" "$MAN/damo-stop.8"
+
+	# module: the keys of "parameters" are the kernel's parameter files,
+	# not damo's words; each must be one
+	run -0 --separate-stderr damo module --json
+	[ -z "$stderr" ]
+	printf '%s\n' "$output" >"$j/module-raw.json"
+	for p in $(jq -r '.[] | .name as $n | .parameters | keys[] | "\($n)/parameters/\(.)"' \
+		"$j/module-raw.json"); do
+		[ -f "$DAMO_MODULE_ROOT/$p" ] || { echo "module: no file for '$p'"; false; }
+	done
+	json_keys "$j/module.json" "$(jq -c '[.[] | .parameters |= {}]' "$j/module-raw.json")" \
+		"$MAN/damo-module.8"
+	json_check "$j/module.json" 'length == 3'
+	run -1 --separate-stderr damo module --json reclaim set frob=1
+	json_keys "$j/module-error.json" "$output" "$MAN/damo-module.8"
+	json_check "$j/module-error.json" 'has("error")'
+}

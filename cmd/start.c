@@ -1,0 +1,327 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* damo start: write a configuration into kernel DAMON and turn it on. */
+#include "cmd.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cmd/damon_opts.h"
+#include "cmd/kernel.h"
+#include "core/damon.h"
+#include "core/out.h"
+#include "formats/config.h"
+
+#define ON_TIMEOUT_MS 5000
+
+struct start_args {
+	struct damo_ctx *ctx;
+	struct damon_opts_args damon;
+	const char *file;
+	bool force;
+	char **command;		/* after "--", NULL-terminated */
+};
+
+enum {
+	OPT_FORCE = 0x400,
+};
+
+static const struct argp_option start_options[] = {
+	{ "force", OPT_FORCE, NULL, 0,
+	  "Replace kdamond directories damo did not create (when none runs)", 0 },
+	{ 0 }
+};
+
+static const struct argp_child start_children[] = {
+	{ &damon_opts_argp, 0, "DAMON parameters:", 1 },
+	{ &cmd_common_argp, 0, NULL, 0 },
+	{ 0 }
+};
+
+static error_t start_parse(int key, char *arg, struct argp_state *state)
+{
+	struct start_args *a = state->input;
+
+	switch (key) {
+	case ARGP_KEY_INIT:
+		cmd_child_inputs(state, start_children, a->ctx);
+		state->child_inputs[0] = &a->damon;
+		return 0;
+	case OPT_FORCE:
+		a->force = true;
+		return 0;
+	case ARGP_KEY_ARG:
+		if (a->file)
+			argp_error(state, "more than one configuration ('%s', '%s'); a command goes after '--'",
+				   a->file, arg);
+		a->file = arg;
+		return 0;
+	case ARGP_KEY_END:
+		if (a->file && damon_opts_given(&a->damon))
+			argp_error(state, "give a configuration file or DAMON options, not both (--scheme may go with either)");
+		if (a->command && a->file)
+			argp_error(state, "a command to monitor goes with DAMON options, not a configuration file");
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static const struct argp start_argp = {
+	.options = start_options,
+	.parser = start_parse,
+	.args_doc = "[CONFIG] [-- COMMAND [ARGS...]]",
+	.doc = "Start kernel DAMON with a configuration.\v"
+	       "CONFIG is a kdamonds document (YAML or JSON, like damo's); "
+	       "without it the DAMON options build one.  --scheme FILE adds "
+	       "the schemes of a scheme file.  The whole configuration is "
+	       "checked against this kernel's features before anything is "
+	       "written; on any failure nothing of it is left on.  With "
+	       "'-- COMMAND', the command is started and its address space "
+	       "monitored (vaddr); the kdamond stops by itself when it exits.  "
+	       "Prints the id of each kdamond started.\n\n"
+	       "Examples:\n"
+	       "  damo start reclaim.yaml\n"
+	       "  damo start --ops paddr --scheme reclaim-schemes.json\n"
+	       "  damo start --damos-action stat -- ./workload --size 1G\n"
+	       "  damo start --target-pid 4242 --damos-action pageout \\\n"
+	       "      --damos-access-rate 0% 0% --damos-age 30s max",
+	.children = start_children,
+};
+
+/*
+ * The command is forked first, held before exec until the kdamond runs,
+ * so that its pid can be monitored from its first instruction.
+ */
+static pid_t spawn_held(char **argv, int *gate)
+{
+	int fds[2];
+	pid_t pid;
+	char c;
+
+	if (pipe2(fds, O_CLOEXEC))
+		return -1;
+	pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (!pid) {
+		close(fds[1]);
+		if (read(fds[0], &c, 1) != 1)
+			_exit(127);
+		execvp(argv[0], argv);
+		fprintf(stderr, "damo: error: cannot run '%s': %s\n", argv[0],
+			strerror(errno));
+		_exit(127);
+	}
+	close(fds[0]);
+	*gate = fds[1];
+	return pid;
+}
+
+static void target_command(struct damon_config *cfg, pid_t pid)
+{
+	struct damon_ctx *c = &cfg->kdamonds[0].ctxs[0];
+	struct damon_target *t;
+	size_t i;
+
+	for (i = 0; i < c->nr_targets; i++)
+		damon_target_release(&c->targets[i]);
+	c->nr_targets = 0;
+	if (c->ops == DAMON_OPS_PADDR)
+		c->ops = DAMON_OPS_VADDR;
+	t = damon_ctx_add_target(c);
+	t->has_pid = true;
+	t->pid = pid;
+}
+
+/* No kdamond may run, and directories damo did not make need --force. */
+static int check_slots(struct kernel_run *kr, struct owner_reg *reg,
+		       bool force)
+{
+	long nr = kdamond_nr(&kr->io), i;
+
+	if (nr < 0) {
+		diag_add(&kr->diag, "", "cannot read '%s/kdamonds/nr_kdamonds': %s",
+			 kr->io.root, strerror((int)-nr));
+		return (int)nr;
+	}
+	for (i = 0; i < nr; i++) {
+		bool mine = owner_find(reg, kr->io.root, (unsigned long)i);
+
+		if (kdamond_is_on(&kr->io, (unsigned long)i)) {
+			diag_add(&kr->diag, "",
+				 "kdamond %ld is running (%s); the kernel does not let kdamonds be added while one runs",
+				 i, mine ? "started by damo" : "not started by damo");
+			diag_add(&kr->diag, "hint", mine ?
+				 "change it with 'damo tune', or stop it first with 'damo stop'" :
+				 "it belongs to someone else; damo leaves it alone");
+			return -EBUSY;
+		}
+		if (!mine && !force) {
+			diag_add(&kr->diag, "",
+				 "kdamonds/%ld exists and was not created by damo; starting would replace it",
+				 i);
+			diag_add(&kr->diag, "hint", "add --force to replace it");
+			return -EEXIST;
+		}
+	}
+	return 0;
+}
+
+/* Undo a failed start: nothing of it stays on or configured. */
+static void rollback(struct kernel_run *kr, size_t nr_on)
+{
+	size_t i;
+
+	for (i = 0; i < nr_on; i++)
+		kdamond_turn_off(&kr->io, i, ON_TIMEOUT_MS);
+	kdamond_set_nr(&kr->io, 0);
+}
+
+static int start_kdamonds(struct kernel_run *kr, const struct damon_config *cfg,
+			  struct owner_reg *reg)
+{
+	size_t i;
+	int err;
+
+	err = kdamond_set_nr(&kr->io, cfg->nr_kdamonds);
+	for (i = 0; !err && i < cfg->nr_kdamonds; i++)
+		err = kdamond_stage(&kr->io, i, &cfg->kdamonds[i]);
+	if (err) {
+		rollback(kr, 0);
+		return err;
+	}
+	for (i = 0; i < cfg->nr_kdamonds; i++) {
+		err = kdamond_turn_on(&kr->io, i, ON_TIMEOUT_MS);
+		if (err) {
+			rollback(kr, i + 1);
+			return err;
+		}
+	}
+	for (i = 0; i < cfg->nr_kdamonds; i++)
+		owner_add(reg, kr->io.root, i, kdamond_pid(&kr->io, i));
+	return 0;
+}
+
+static void print_started(struct out *o, struct kernel_run *kr,
+			  const struct damon_config *cfg, pid_t cmd_pid)
+{
+	static const struct out_col cols[] = {
+		{ "id", "id", true },
+		{ "pid", "pid", true },
+		{ "ops", "ops", false },
+		{ "target_pids", "targets", false },
+	};
+	size_t i, j;
+
+	if (!out_is_json(o)) {
+		for (i = 0; i < cfg->nr_kdamonds; i++)
+			out_text(o, "%zu\n", i);
+		return;
+	}
+	out_begin_table(o, NULL, cols, 4);
+	for (i = 0; i < cfg->nr_kdamonds; i++) {
+		const struct damon_ctx *c = &cfg->kdamonds[i].ctxs[0];
+
+		out_begin_obj(o, NULL);
+		out_u64(o, "id", i);
+		out_i64(o, "pid", kdamond_pid(&kr->io, i));
+		out_str(o, "ops", damon_ops_name(c->ops));
+		if (cmd_pid > 0)
+			out_i64(o, "command_pid", cmd_pid);
+		out_begin_list(o, "target_pids");
+		for (j = 0; j < c->nr_targets; j++)
+			if (c->targets[j].has_pid)
+				out_i64(o, NULL, c->targets[j].pid);
+		out_end_list(o);
+		out_end_obj(o);
+	}
+	out_end_table(o);
+}
+
+static int do_start(struct start_args *a, struct kernel_run *kr,
+		    struct config_file *cf)
+{
+	struct owner_reg reg;
+	pid_t pid = -1;
+	int gate = -1, err;
+
+	if (a->command) {
+		pid = spawn_held(a->command, &gate);
+		if (pid < 0) {
+			diag_add(&kr->diag, "", "cannot start '%s': %s",
+				 a->command[0], strerror(errno));
+			return -errno;
+		}
+		target_command(&cf->cfg, pid);
+	}
+	err = damon_config_validate(&cf->cfg, 0, &kr->diag) ? -EINVAL : 0;
+	if (!err && kdamond_check_features(&kr->io, &cf->cfg))
+		err = -EOPNOTSUPP;
+	if (!err)
+		err = owner_open(kr->rundir, &reg, &kr->diag);
+	if (!err) {
+		err = check_slots(kr, &reg, a->force);
+		if (!err)
+			err = start_kdamonds(kr, &cf->cfg, &reg);
+		if (owner_close(&reg, !err, &kr->diag) && !err)
+			err = -EIO;
+	}
+	if (pid > 0) {
+		if (err) {
+			kill(pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+		} else if (write(gate, "g", 1) != 1) {
+			err = -errno;
+		}
+		close(gate);
+	}
+	if (!err)
+		print_started(cmd_out(kr->ctx), kr, &cf->cfg, pid);
+	return err;
+}
+
+int cmd_start(int argc, char **argv, struct damo_ctx *ctx)
+{
+	struct start_args a = { .ctx = ctx };
+	struct config_file cf;
+	struct kernel_run kr;
+	int i, err, nargs = argc;
+
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--")) {
+			nargs = i;
+			a.command = &argv[i + 1];
+			if (i + 1 == argc) {
+				fprintf(stderr, "damo start: no command after '--'\n");
+				return -CMD_EUSAGE;
+			}
+			break;
+		}
+	damon_opts_args_init(&a.damon);
+	err = cmd_parse(&start_argp, nargs, argv, &a);
+	if (err)
+		goto out_args;
+	err = kernel_open(ctx, &kr, true);
+	if (!err) {
+		err = kernel_load_config(a.file, &a.damon, !a.command, &cf,
+					 &kr.diag);
+		if (!err) {
+			err = do_start(&a, &kr, &cf);
+			config_file_release(&cf);
+		}
+	}
+	kernel_report(&kr, false);
+	kernel_close(&kr);
+out_args:
+	damon_opts_args_release(&a.damon);
+	return err;
+}

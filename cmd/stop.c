@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* damo stop: turn off kdamonds damo started, and remove what it created. */
+#include "cmd.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd/kernel.h"
+#include "core/out.h"
+
+#define OFF_TIMEOUT_MS 10000
+
+struct stop_args {
+	struct damo_ctx *ctx;
+	bool all;
+	bool force;
+	bool has_idx;
+	unsigned long idx;
+};
+
+enum {
+	OPT_ALL = 0x400,
+	OPT_FORCE,
+};
+
+static const struct argp_option stop_options[] = {
+	{ "all", OPT_ALL, NULL, 0, "Stop every kdamond damo started", 0 },
+	{ "force", OPT_FORCE, NULL, 0,
+	  "Also stop the named kdamond if damo did not start it", 0 },
+	{ 0 }
+};
+
+static const struct argp_child stop_children[] = {
+	{ &cmd_common_argp, 0, NULL, 0 },
+	{ 0 }
+};
+
+static error_t stop_parse(int key, char *arg, struct argp_state *state)
+{
+	struct stop_args *a = state->input;
+
+	switch (key) {
+	case ARGP_KEY_INIT:
+		cmd_child_inputs(state, stop_children, a->ctx);
+		return 0;
+	case OPT_ALL:
+		a->all = true;
+		return 0;
+	case OPT_FORCE:
+		a->force = true;
+		return 0;
+	case ARGP_KEY_ARG:
+		if (a->has_idx)
+			argp_error(state, "one kdamond id at a time");
+		if (kernel_parse_idx(arg, &a->idx))
+			argp_error(state, "'%s' is not a kdamond id", arg);
+		a->has_idx = true;
+		return 0;
+	case ARGP_KEY_END:
+		if (a->all && a->has_idx)
+			argp_error(state, "give a kdamond id or --all, not both");
+		if (a->force && !a->has_idx)
+			argp_error(state, "--force needs the id of the kdamond to stop");
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static const struct argp stop_argp = {
+	.options = stop_options,
+	.parser = stop_parse,
+	.args_doc = "[ID | --all]",
+	.doc = "Stop kdamonds that damo started.\v"
+	       "Without an id, stops damo's only kdamond (or every one with "
+	       "--all).  A kdamond damo did not start is left alone unless it "
+	       "is named with its id and --force.  When no kdamond is left "
+	       "running, the kdamond directories damo created are removed.\n\n"
+	       "Examples:\n"
+	       "  damo stop\n"
+	       "  damo stop 1\n"
+	       "  damo stop --all --json",
+	.children = stop_children,
+};
+
+/* Which kdamonds to stop: damo's own, or the one named. */
+static int pick(struct stop_args *a, struct kernel_run *kr,
+		struct owner_reg *reg, unsigned long *ids, size_t *nr, long n)
+{
+	long i;
+
+	*nr = 0;
+	if (a->has_idx) {
+		if ((long)a->idx >= n) {
+			diag_add(&kr->diag, "", "there is no kdamond %lu (%ld exist)",
+				 a->idx, n);
+			return -ENOENT;
+		}
+		if (!a->force && !owner_owns(reg, kr->io.root, a->idx,
+					     kdamond_pid(&kr->io, a->idx))) {
+			diag_add(&kr->diag, "", "kdamond %lu was not started by damo",
+				 a->idx);
+			diag_add(&kr->diag, "hint", "add --force to stop it anyway");
+			return -EPERM;
+		}
+		ids[(*nr)++] = a->idx;
+		return 0;
+	}
+	for (i = 0; i < n; i++)
+		if (owner_owns(reg, kr->io.root, (unsigned long)i,
+			       kdamond_pid(&kr->io, (unsigned long)i)))
+			ids[(*nr)++] = (unsigned long)i;
+	if (!*nr) {
+		diag_add(&kr->diag, "", "no kdamond started by damo is there to stop");
+		return -ENOENT;
+	}
+	if (*nr > 1 && !a->all) {
+		diag_add(&kr->diag, "", "damo started %zu kdamonds; name one or give --all",
+			 *nr);
+		return -CMD_EUSAGE;
+	}
+	return 0;
+}
+
+/* With nothing running and everything damo's, remove the directories. */
+static void cleanup(struct kernel_run *kr, struct owner_reg *reg, long n)
+{
+	long i;
+
+	for (i = 0; i < n; i++)
+		if (kdamond_is_on(&kr->io, (unsigned long)i) ||
+		    !owner_find(reg, kr->io.root, (unsigned long)i))
+			return;
+	if (n && !kdamond_set_nr(&kr->io, 0))
+		for (i = 0; i < n; i++)
+			owner_remove(reg, kr->io.root, (unsigned long)i);
+}
+
+static int do_stop(struct stop_args *a, struct kernel_run *kr)
+{
+	struct out *o = cmd_out(kr->ctx);
+	unsigned long ids[256];
+	struct owner_reg reg;
+	size_t nr, i;
+	long n = kdamond_nr(&kr->io);
+	int err;
+
+	if (n < 0)
+		return (int)n;
+	if (n > 256)
+		n = 256;
+	err = owner_open(kr->rundir, &reg, &kr->diag);
+	if (err)
+		return err;
+	err = pick(a, kr, &reg, ids, &nr, n);
+	for (i = 0; !err && i < nr; i++)
+		err = kdamond_turn_off(&kr->io, ids[i], OFF_TIMEOUT_MS);
+	if (!err)
+		cleanup(kr, &reg, n);
+	if (owner_close(&reg, true, &kr->diag) && !err)
+		err = -EIO;
+	if (err)
+		return err;
+	out_begin_list(o, NULL);
+	for (i = 0; i < nr; i++)
+		if (out_is_json(o))
+			out_u64(o, NULL, ids[i]);
+		else if (kr->ctx->opts.verbose)
+			out_text(o, "kdamond %lu stopped\n", ids[i]);
+	out_end_list(o);
+	return 0;
+}
+
+int cmd_stop(int argc, char **argv, struct damo_ctx *ctx)
+{
+	struct stop_args a = { .ctx = ctx };
+	struct kernel_run kr;
+	int err;
+
+	err = cmd_parse(&stop_argp, argc, argv, &a);
+	if (err)
+		return err;
+	err = kernel_open(ctx, &kr, false);
+	if (!err)
+		err = do_stop(&a, &kr);
+	kernel_report(&kr, false);
+	kernel_close(&kr);
+	return err;
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The ownership registry: which kdamonds damo started.  The kernel has no
+ * owner field, and other software (or the machine itself) may run kdamonds
+ * of its own, so every writing command checks here first.
+ */
+#ifndef DAMO_KDAMOND_OWNER_H
+#define DAMO_KDAMOND_OWNER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct diag;
+
+struct owner_entry {
+	char *root;		/* sysfs admin directory it lives under */
+	unsigned long idx;	/* kdamonds/<idx> */
+	long pid;		/* the kdamond thread's pid when damo started it */
+	long long started;	/* unix time */
+};
+
+struct owner_reg {
+	int fd;			/* the registry file, locked while open */
+	struct owner_entry *v;
+	size_t nr;
+};
+
+/*
+ * The runtime directory: $DAMO_RUNTIME_DIR, else /run/damo for root, else
+ * $XDG_RUNTIME_DIR/damo.  Returned string is owned by the caller.
+ */
+char *owner_dir(void);
+
+/*
+ * owner_open() - open and lock (flock) the registry in @dir, creating it
+ * with owner-only permissions, and read its entries.  Return 0 or -errno.
+ */
+int owner_open(const char *dir, struct owner_reg *reg, struct diag *diag);
+/* Write the entries back (if @save) and unlock. */
+int owner_close(struct owner_reg *reg, bool save, struct diag *diag);
+
+/* The entry for kdamond @idx under @root, or NULL. */
+struct owner_entry *owner_find(struct owner_reg *reg, const char *root,
+			       unsigned long idx);
+void owner_add(struct owner_reg *reg, const char *root, unsigned long idx,
+	       long pid);
+void owner_remove(struct owner_reg *reg, const char *root, unsigned long idx);
+
+/*
+ * Whether damo owns kdamond @idx that now runs as @pid (-1 when off): an
+ * entry exists and, if the kdamond runs, it is the thread damo started.
+ */
+bool owner_owns(struct owner_reg *reg, const char *root, unsigned long idx,
+		long pid);
+
+#endif /* DAMO_KDAMOND_OWNER_H */

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* What damo reads of the system besides DAMON: physical memory layout. */
+#ifndef DAMO_KDAMOND_SYSTEM_H
+#define DAMO_KDAMOND_SYSTEM_H
+
+#include <stdint.h>
+
+/*
+ * system_largest_ram() - [start, end) of the largest "System RAM" range of
+ * /proc/iomem ($DAMO_IOMEM overrides the path, for tests), the default
+ * region of paddr monitoring (kernel-damon.md §4.6).  Return 0 or -errno
+ * (-ENOENT: no System RAM line; addresses read as 0 without privilege).
+ */
+int system_largest_ram(uint64_t *start, uint64_t *end);
+
+#endif /* DAMO_KDAMOND_SYSTEM_H */

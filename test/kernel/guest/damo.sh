@@ -1,0 +1,85 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers of the scenarios that drive DAMON through damo (sourced after
+# tap.sh): the workload, DAMON_STAT out of the way, hot-range coverage.
+
+mib=1048576
+stat_param=/sys/module/damon_stat/parameters/enabled
+admin=/sys/kernel/mm/damon/admin
+
+# start_workload ARGS...: damo-workload in the background; sets $wl (pid),
+# $base, $size, $hot_start, $hot_end from the line it prints.
+start_workload() {
+	local i=0 kv
+
+	damo-workload "$@" > /tmp/wl.out &
+	wl=$!
+	while ! grep -q '^pid=' /tmp/wl.out && [ $i -lt 300 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	for kv in $(grep '^pid=' /tmp/wl.out); do
+		case $kv in
+		base=*) base=$((${kv#*=})) ;;
+		size=*) size=$((${kv#*=})) ;;
+		hot_start=*) hot_start=$((${kv#*=})) ;;
+		hot_end=*) hot_end=$((${kv#*=})) ;;
+		esac
+	done
+}
+
+stop_workload() {
+	kill "$wl" 2> /dev/null
+	wait "$wl" 2> /dev/null
+}
+
+# DAMON_STAT (newest kernels) holds DAMON: off for the scenario, then back.
+stat_off() {
+	stat_was=
+	if [ -w $stat_param ]; then
+		stat_was=$(cat $stat_param)
+		echo N > $stat_param
+	fi
+}
+
+stat_restore() {
+	[ -z "$stat_was" ] || echo "$stat_was" > $stat_param
+}
+
+percent() {
+	[ "$2" -gt 0 ] && echo $(($1 * 100 / $2)) || echo 0
+}
+
+# coverage FILE: from 'damo schemes tried --json' output, $found (bytes
+# tried) and $inside (of those, bytes inside the workload's hot range).
+coverage() {
+	local s e
+
+	found=0 inside=0
+	jq -r '.[] | "\(.start) \(.end)"' "$1" > /tmp/ranges
+	while read -r s e; do
+		found=$((found + e - s))
+		[ "$s" -gt $hot_start ] || s=$hot_start
+		[ "$e" -lt $hot_end ] || e=$hot_end
+		[ "$e" -le "$s" ] || inside=$((inside + e - s))
+	done < /tmp/ranges
+}
+
+hot_found() {
+	[ "$(percent $inside $((hot_end - hot_start)))" -ge 75 ] &&
+	[ "$(percent $inside $found)" -ge 75 ]
+}
+
+nr_kdamonds() {
+	cat $admin/kdamonds/nr_kdamonds
+}
+
+# no_kdamond_on: no sysfs kdamond is running.
+no_kdamond_on() {
+	local s
+
+	for s in $admin/kdamonds/[0-9]*/state; do
+		[ -e "$s" ] || continue
+		[ "$(cat "$s")" = off ] || { echo "$s: $(cat "$s")"; return 1; }
+	done
+	return 0
+}
