@@ -28,7 +28,7 @@ static const struct argp_option dopts_options[] = {
 	{ "regions", DOPT_REGIONS, "START-END...", 0,
 	  "Initial monitoring regions of the i-th target, sorted", 10 },
 	{ "numa-node", DOPT_NUMA_NODE, "NID...", 0,
-	  "paddr: monitor the memory of these NUMA nodes (not supported yet)",
+	  "paddr: monitor the memory blocks of these NUMA nodes",
 	  10 },
 	{ "numa_node", DOPT_NUMA_NODE, NULL, DOPT_ALIAS, NULL, 10 },
 	{ "monitoring-intervals", DOPT_INTERVALS, "SAMPLE AGGR UPDATE", 0,

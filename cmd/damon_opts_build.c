@@ -15,6 +15,7 @@
 #include "core/units.h"
 #include "core/xalloc.h"
 #include "formats/config.h"
+#include "kdamond/system.h"
 
 #define MULTI_CTX "multiple contexts are not supported"
 
@@ -129,6 +130,31 @@ static void parse_regions(const struct damon_opt_occ *o, struct damon_target *t,
 		dopts_err(d, DOPT_REGIONS, "no region given (START-END)");
 }
 
+/* --numa-node NID...: the memory blocks of those nodes, merged. */
+static void numa_regions(const struct damon_opt_occ *o, struct damon_target *t,
+			 struct diag *d)
+{
+	int64_t nid;
+	size_t i;
+	int err;
+
+	if (t->nr_regions) {
+		dopts_err(d, DOPT_NUMA_NODE, "give --%s or --%s for a target, not both",
+			  dopts_name(DOPT_REGIONS), dopts_name(DOPT_NUMA_NODE));
+		return;
+	}
+	for (i = 0; i < o->nr_vals; i++) {
+		if (dopts_i64(d, DOPT_NUMA_NODE, o->vals[i], "a NUMA node id",
+			      &nid))
+			continue;
+		err = system_node_regions(nid, t);
+		if (err)
+			dopts_err(d, DOPT_NUMA_NODE,
+				  "cannot read the memory of node %s: %s",
+				  o->vals[i], strerror(-err));
+	}
+}
+
 static void build_targets(const struct damon_opts_args *a,
 			  struct damon_ctx *c, struct diag *d)
 {
@@ -138,10 +164,6 @@ static void build_targets(const struct damon_opts_args *a,
 	const struct damon_opt_occ *o;
 	struct damon_target *t;
 
-	if (dopts_count(a, DOPT_NUMA_NODE))
-		dopts_err(d, DOPT_NUMA_NODE,
-			  "not supported yet; give the physical address ranges of the nodes with --%s",
-			  dopts_name(DOPT_REGIONS));
 	if (nr_regions > nr)
 		dopts_err(d, DOPT_REGIONS,
 			  "given %zu times for %zu target%s; the i-th --%s applies to the i-th --%s",
@@ -157,6 +179,9 @@ static void build_targets(const struct damon_opts_args *a,
 		o = dopts_nth(a, DOPT_REGIONS, i);
 		if (o)
 			parse_regions(o, t, d);
+		o = dopts_nth(a, DOPT_NUMA_NODE, i);
+		if (o)
+			numa_regions(o, t, d);
 	}
 }
 

@@ -193,6 +193,9 @@ static int start_kdamonds(struct kernel_run *kr, const struct damon_config *cfg,
 	int err;
 
 	err = kdamond_set_nr(&kr->io, cfg->nr_kdamonds);
+	if (err == -EBUSY)
+		diag_add(&kr->diag, "hint",
+			 "the kernel refuses nr_kdamonds while any kdamond of the sysfs interface runs; see 'damo status'");
 	for (i = 0; !err && i < cfg->nr_kdamonds; i++)
 		err = kdamond_stage(&kr->io, i, &cfg->kdamonds[i]);
 	if (err) {

@@ -13,4 +13,15 @@
  */
 int system_largest_ram(uint64_t *start, uint64_t *end);
 
+struct damon_target;
+
+/*
+ * system_node_regions() - append to @t the physical address ranges of NUMA
+ * node @nid: its memory blocks under /sys/devices/system
+ * ($DAMO_SYSTEM_ROOT overrides, for tests), adjacent blocks merged, in
+ * address order after what @t holds.  Return 0 or -errno (-ENOENT: no
+ * such node or no memory in it).
+ */
+int system_node_regions(long nid, struct damon_target *t);
+
 #endif /* DAMO_KDAMOND_SYSTEM_H */

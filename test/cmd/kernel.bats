@@ -261,3 +261,20 @@ config_state() {
 	run -64 damo module frob
 	run -64 damo module reclaim set
 }
+
+@test "--numa-node takes a node's memory blocks as paddr regions" {
+	sys=$BATS_TEST_TMPDIR/system
+	mkdir -p "$sys/memory" "$sys/node/node1/memory8" "$sys/node/node1/memory9" \
+		"$sys/node/node1/memory12" "$sys/node/node0/memory0"
+	echo 8000000 > "$sys/memory/block_size_bytes"	# 128 MiB, in hex
+	export DAMO_SYSTEM_ROOT=$sys
+	run -0 --separate-stderr damo config show --ops paddr --numa-node 1 \
+		--damos-action stat --raw --json
+	f=$BATS_TEST_TMPDIR/c.json
+	echo "$output" > "$f"
+	json_check "$f" '.kdamonds[0].contexts[0].targets[0].regions ==
+		[{"start": 1073741824, "end": 1342177280},
+		 {"start": 1610612736, "end": 1744830464}]'
+	run -1 --separate-stderr damo config show --ops paddr --numa-node 3
+	[[ "$stderr" == *"--numa-node: cannot read the memory of node 3"* ]]
+}
