@@ -173,8 +173,9 @@ static void refresh(struct schemes_args *a, struct kernel_run *kr,
 {
 	if (!kdamond_is_on(&kr->io, k))
 		return;
-	if (!a->force && !owner_owns(reg, kr->io.root, k,
-				     kdamond_pid(&kr->io, k)))
+	/* --force reaches a foreign kdamond only when it is named */
+	if (!(a->force && a->has_idx) &&
+	    !owner_owns(reg, kr->io.root, k, kdamond_pid(&kr->io, k)))
 		return;
 	if (!tried) {
 		kdamond_cmd(&kr->io, k, "update_schemes_stats");
