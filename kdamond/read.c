@@ -17,35 +17,27 @@
 #include "core/xalloc.h"
 #include "kdamond/sysfs.h"
 
-#define RD_PATH 512
-
 struct rd {
 	const struct kdamond_io *io;
-	char path[RD_PATH];
-	size_t len;
+	struct sysfs_path p;
 	int err;		/* first failure of a required file */
 };
 
 static size_t __attribute__((format(printf, 2, 3)))
 push(struct rd *r, const char *fmt, ...)
 {
-	size_t old = r->len;
 	va_list ap;
-	int n;
+	size_t old;
 
 	va_start(ap, fmt);
-	n = vsnprintf(r->path + old, sizeof(r->path) - old, fmt, ap);
+	old = sysfs_path_vpush(&r->p, fmt, ap);
 	va_end(ap);
-	if (n > 0)
-		r->len = old + (size_t)n < sizeof(r->path) ? old + (size_t)n :
-			 sizeof(r->path) - 1;
 	return old;
 }
 
 static void pop(struct rd *r, size_t len)
 {
-	r->len = len;
-	r->path[len] = '\0';
+	sysfs_path_pop(&r->p, len);
 }
 
 /*
@@ -56,12 +48,12 @@ static int get(struct rd *r, const char *file, bool required, char *buf,
 	       size_t len)
 {
 	size_t mark = push(r, "/%s", file);
-	int err = sysfs_read(r->io->root, r->path, buf, len);
+	int err = sysfs_read(r->io->root, r->p.buf, buf, len);
 
 	if (err && required && !r->err) {
 		r->err = err;
 		diag_add(r->io->diag, "", "cannot read '%s/%s': %s",
-			 r->io->root, r->path, strerror(-err));
+			 r->io->root, r->p.buf, strerror(-err));
 	}
 	pop(r, mark);
 	return err;
@@ -113,7 +105,7 @@ static int get_kw(struct rd *r, const char *file, int (*lookup)(const char *),
 	v = lookup(buf);
 	if (v < 0) {
 		diag_add(r->io->diag, "", "unknown keyword '%s' in '%s/%s/%s'",
-			 buf, r->io->root, r->path, file);
+			 buf, r->io->root, r->p.buf, file);
 		return dflt;
 	}
 	return v;
@@ -271,7 +263,7 @@ static void read_tried(struct rd *r, struct damos *s)
 	long nr, i;
 
 	s->tried_bytes = get_u64(r, "total_bytes", false, 0);
-	nr = sysfs_list_idx(r->io->root, r->path, &idx);
+	nr = sysfs_list_idx(r->io->root, r->p.buf, &idx);
 	for (i = 0; i < nr; i++) {
 		struct damos_tried_region *t;
 		size_t m2 = push(r, "/%lu", idx[i]);

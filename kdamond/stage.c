@@ -16,41 +16,33 @@
 #include "core/diag.h"
 #include "kdamond/sysfs.h"
 
-#define ST_PATH 512
-
 struct st {
 	const struct kdamond_io *io;
-	char path[ST_PATH];
-	size_t len;
+	struct sysfs_path p;
 	int err;
 };
 
 static size_t __attribute__((format(printf, 2, 3)))
 push(struct st *s, const char *fmt, ...)
 {
-	size_t old = s->len;
 	va_list ap;
-	int n;
+	size_t old;
 
 	va_start(ap, fmt);
-	n = vsnprintf(s->path + old, sizeof(s->path) - old, fmt, ap);
+	old = sysfs_path_vpush(&s->p, fmt, ap);
 	va_end(ap);
-	if (n > 0)
-		s->len = old + (size_t)n < sizeof(s->path) ? old + (size_t)n :
-			 sizeof(s->path) - 1;
 	return old;
 }
 
 static void pop(struct st *s, size_t len)
 {
-	s->len = len;
-	s->path[len] = '\0';
+	sysfs_path_pop(&s->p, len);
 }
 
 static bool has(struct st *s, const char *file)
 {
 	size_t mark = push(s, "/%s", file);
-	bool ok = sysfs_exists(s->io->root, s->path);
+	bool ok = sysfs_exists(s->io->root, s->p.buf);
 
 	pop(s, mark);
 	return ok;
@@ -65,8 +57,8 @@ static void put(struct st *s, const char *file, const char *val)
 		return;
 	mark = push(s, "/%s", file);
 	if (s->io->trace)
-		fprintf(s->io->trace, "write %s %s\n", s->path, val);
-	s->err = sysfs_write(s->io->root, s->path, val, s->io->diag);
+		fprintf(s->io->trace, "write %s %s\n", s->p.buf, val);
+	s->err = sysfs_write(s->io->root, s->p.buf, val, s->io->diag);
 	pop(s, mark);
 }
 
@@ -96,7 +88,7 @@ static void put_nr(struct st *s, const char *file, size_t n)
 {
 	size_t mark = push(s, "/%s", file);
 	uint64_t cur;
-	bool same = !sysfs_read_u64(s->io->root, s->path, &cur) && cur == n;
+	bool same = !sysfs_read_u64(s->io->root, s->p.buf, &cur) && cur == n;
 
 	pop(s, mark);
 	if (!same)
@@ -137,7 +129,7 @@ static void stage_probes(struct st *s, const struct damon_ctx *c)
 {
 	size_t mark = push(s, "/monitoring_attrs/probes"), i, j, m2;
 
-	if (!sysfs_exists(s->io->root, s->path)) {
+	if (!sysfs_exists(s->io->root, s->p.buf)) {
 		pop(s, mark);
 		return;
 	}

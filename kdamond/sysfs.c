@@ -3,6 +3,7 @@
 #include "kdamond/sysfs.h"
 
 #include <dirent.h>
+#include <stdarg.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -134,4 +135,32 @@ long sysfs_list_idx(const char *root, const char *rel, unsigned long **idx)
 	if (nr)
 		qsort(*idx, nr, sizeof(**idx), cmp_ul);
 	return (long)nr;
+}
+
+size_t sysfs_path_vpush(struct sysfs_path *p, const char *fmt, va_list ap)
+{
+	size_t old = p->len;
+	int n = vsnprintf(p->buf + old, sizeof(p->buf) - old, fmt, ap);
+
+	if (n > 0)
+		p->len = old + (size_t)n < sizeof(p->buf) ? old + (size_t)n :
+			 sizeof(p->buf) - 1;
+	return old;
+}
+
+size_t sysfs_path_push(struct sysfs_path *p, const char *fmt, ...)
+{
+	va_list ap;
+	size_t old;
+
+	va_start(ap, fmt);
+	old = sysfs_path_vpush(p, fmt, ap);
+	va_end(ap);
+	return old;
+}
+
+void sysfs_path_pop(struct sysfs_path *p, size_t len)
+{
+	p->len = len;
+	p->buf[len] = '\0';
 }

@@ -7,6 +7,7 @@
 #ifndef DAMO_KDAMOND_SYSFS_H
 #define DAMO_KDAMOND_SYSFS_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -40,5 +41,21 @@ int sysfs_write(const char *root, const char *rel, const char *val,
  * Return: the number of entries, or -errno.
  */
 long sysfs_list_idx(const char *root, const char *rel, unsigned long **idx);
+
+/* A path relative to a sysfs root, grown and shrunk as a tree is walked. */
+struct sysfs_path {
+	char buf[512];
+	size_t len;
+};
+
+/*
+ * sysfs_path_push() - append the formatted text ("/%s", "kdamonds/%lu")
+ * to @p, truncated if it must be.  Return the length to pop back to.
+ */
+size_t sysfs_path_push(struct sysfs_path *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+size_t sysfs_path_vpush(struct sysfs_path *p, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+void sysfs_path_pop(struct sysfs_path *p, size_t len);
 
 #endif /* DAMO_KDAMOND_SYSFS_H */

@@ -787,9 +787,15 @@ static void test_ctx_errors(void **state)
 	struct run r;
 
 	(void)state;
-	RUN(&r, "--numa-node", "0", "1");
-	assert_diag(&r, "--numa-node", "--regions");
+	RUN(&r, "--regions", "4096-8192", "--numa-node", "0");
+	assert_diag(&r, "--numa-node", "not both");
 	run_release(&r);
+
+	setenv("DAMO_SYSTEM_ROOT", "/nonexistent", 1);
+	RUN(&r, "--numa-node", "0", "1");
+	assert_diag(&r, "--numa-node", "cannot read the memory of node 0");
+	run_release(&r);
+	unsetenv("DAMO_SYSTEM_ROOT");
 
 	RUN(&r, "--ops", "vaddr", "--ops", "paddr");
 	assert_diag(&r, "--ops", "multiple contexts are not supported");
