@@ -74,6 +74,15 @@ void kernel_report(struct kernel_run *kr, bool warn_only)
 		len += (size_t)sprintf(all + len, "%s%s", len ? "\n" : "", s);
 		free(s);
 	}
+	/* under --json the hints travel inside the one error object */
+	for (i = 0; all && out_is_json(o) && i < kr->diag.nr; i++) {
+		const char *h = kr->diag.v[i].msg;
+
+		if (strcmp(kr->diag.v[i].path, "hint"))
+			continue;
+		all = xreallocarray(all, len + strlen(h) + 8, 1);
+		len += (size_t)sprintf(all + len, "\nhint: %s", h);
+	}
 	if (all)
 		out_error(o, "%s", all);
 	for (i = 0; i < kr->diag.nr; i++)
