@@ -115,9 +115,16 @@ static int synth_check(struct access_source *src, size_t ti,
 {
 	struct synth_source *s = (struct synth_source *)src;
 	const struct synth_phase *p;
+	uint64_t now;
 	size_t i;
 
-	p = synth_source_phase(s, ti, mon_clock_now_ns(s->clock));
+	/*
+	 * The check answers for the sampling interval that just ended: its
+	 * last nanosecond, not the instant after it, which may already be in
+	 * the next phase.
+	 */
+	now = mon_clock_now_ns(s->clock);
+	p = synth_source_phase(s, ti, now ? now - 1 : 0);
 	for (i = 0; i < n; i++) {
 		uint32_t bp = p ? synth_phase_access_bp(p, addrs[i],
 							 s->writes_only) : 0;
