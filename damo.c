@@ -22,6 +22,7 @@ static const struct damo_cmd commands[] = {
 	{ "features", cmd_features, "Show which DAMON features this kernel has" },
 	{ "help", cmd_help, "Show the manual of a command" },
 	{ "module", cmd_module, "Show and change DAMON's kernel modules" },
+	{ "record", cmd_record, "Record access patterns (for now, of a workload model)" },
 	{ "schemes", cmd_schemes, "Show what DAMOS schemes did; replace them" },
 	{ "start", cmd_start, "Start kernel DAMON with a configuration" },
 	{ "status", cmd_status, "Show kdamonds, their parameters and scheme stats" },

@@ -9,6 +9,7 @@
 #include <argp.h>
 #include <stdbool.h>
 
+struct diag;
 struct out;
 
 /* Returned (negated) by a handler for a usage error: exit status 64. */
@@ -49,6 +50,7 @@ int cmd_stop(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_tune(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_schemes(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_module(int argc, char **argv, struct damo_ctx *ctx);
+int cmd_record(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_version(int argc, char **argv, struct damo_ctx *ctx);
 
 /*
@@ -74,6 +76,12 @@ int cmd_parse(const struct argp *argp, int argc, char **argv, void *input);
 
 /* The output handle for this run, created on first use from ctx->opts. */
 struct out *cmd_out(struct damo_ctx *ctx);
+
+/*
+ * cmd_report() - every problem of @d as one error through out_error():
+ * "damo: error: FILE:LINE:COL: PATH: WHAT", one problem a line.
+ */
+void cmd_report(struct out *o, const struct diag *d);
 
 /* The DAMON sysfs root: --sysfs-root, else $DAMO_SYSFS_ROOT, else default. */
 const char *cmd_sysfs_root(const struct damo_ctx *ctx);

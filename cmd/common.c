@@ -7,7 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/diag.h"
 #include "core/out.h"
+#include "core/xalloc.h"
 
 enum {
 	OPT_NO_COLOR = 0x100,
@@ -100,6 +102,25 @@ struct out *cmd_out(struct damo_ctx *ctx)
 		flags |= OUT_COLOR;
 	ctx->out = out_new(stdout, flags);
 	return ctx->out;
+}
+
+void cmd_report(struct out *o, const struct diag *d)
+{
+	size_t i, len = 0;
+	char *all = xstrdup(""), *s, *p;
+
+	for (i = 0; i < d->nr; i++) {
+		s = diag_format(&d->v[i]);
+		/* diag_format() writes "error: " itself; out_error() too */
+		p = strstr(s, "error: ");
+		if (p)
+			memmove(p, p + 7, strlen(p + 7) + 1);
+		all = xreallocarray(all, len + strlen(s) + 3, 1);
+		len += (size_t)sprintf(all + len, "%s%s", i ? "\n" : "", s);
+		free(s);
+	}
+	out_error(o, "%s", all);
+	free(all);
 }
 
 const char *cmd_sysfs_root(const struct damo_ctx *ctx)

@@ -187,26 +187,6 @@ static const struct argp show_argp = {
 	.children = show_children,
 };
 
-/* All problems as one error ("damo: error: FILE:LINE:COL: PATH: WHAT"). */
-static void report(struct out *o, const struct diag *d)
-{
-	size_t i, len = 0;
-	char *all = xstrdup(""), *s, *p;
-
-	for (i = 0; i < d->nr; i++) {
-		s = diag_format(&d->v[i]);
-		/* diag_format() writes "error: " itself; out_error() too */
-		p = strstr(s, "error: ");
-		if (p)
-			memmove(p, p + 7, strlen(p + 7) + 1);
-		all = xreallocarray(all, len + strlen(s) + 3, 1);
-		len += (size_t)sprintf(all + len, "%s%s", i ? "\n" : "", s);
-		free(s);
-	}
-	out_error(o, "%s", all);
-	free(all);
-}
-
 static int config_show(int argc, char **argv, struct damo_ctx *ctx)
 {
 	struct show_args a = { .ctx = ctx };
@@ -238,7 +218,7 @@ static int config_show(int argc, char **argv, struct damo_ctx *ctx)
 		err = damon_opts_build(&a.damon, &cf.cfg, &d);
 	}
 	if (err) {
-		report(o, &d);
+		cmd_report(o, &d);
 		goto out_diag;
 	}
 	if (cf.kind == CONFIG_SCHEMES)

@@ -63,6 +63,22 @@ int damon_opts_build(const struct damon_opts_args *a, struct damon_config *cfg,
 		     struct diag *diag);
 
 /*
+ * damon_opts_build_unchecked() - damon_opts_build() without the final
+ * damon_config_validate(), for a caller that fills in the targets itself
+ * (a synthetic workload) and validates afterwards.  Return: 0 or -EINVAL.
+ */
+int damon_opts_build_unchecked(const struct damon_opts_args *a,
+			       struct damon_config *cfg, struct diag *diag);
+
+/*
+ * damon_opts_target_option() - the long name without dashes
+ * ("target-pid") of the first option given that chooses the operations
+ * set or the targets (--ops, --target-pid, --regions, --numa-node), or
+ * NULL.  The name is a constant string.
+ */
+const char *damon_opts_target_option(const struct damon_opts_args *a);
+
+/*
  * damon_opts_add_schemes() - append the schemes of the --scheme files to
  * the first context of @cfg (a configuration read from a file) and
  * validate the result.  Return: 0 or -EINVAL.

@@ -331,8 +331,8 @@ static void build_ctx(const struct damon_opts_args *a, struct kdamond *k,
 	build_marks(a, c, d);
 }
 
-int damon_opts_build(const struct damon_opts_args *a, struct damon_config *cfg,
-		     struct diag *d)
+int damon_opts_build_unchecked(const struct damon_opts_args *a,
+			       struct damon_config *cfg, struct diag *d)
 {
 	size_t first = d->nr;
 	struct damon_ctx *c;
@@ -346,9 +346,17 @@ int damon_opts_build(const struct damon_opts_args *a, struct damon_config *cfg,
 	check_layout(a, DOPT_NR_CTXS, 1, "context", d);
 	check_layout(a, DOPT_NR_TARGETS, c->nr_targets, "target", d);
 	check_layout(a, DOPT_NR_SCHEMES, c->nr_schemes, "scheme", d);
-	if (d->nr == first)
-		damon_config_validate(cfg, 0, d);
 	return d->nr == first ? 0 : -EINVAL;
+}
+
+int damon_opts_build(const struct damon_opts_args *a, struct damon_config *cfg,
+		     struct diag *d)
+{
+	int err = damon_opts_build_unchecked(a, cfg, d);
+
+	if (!err && damon_config_validate(cfg, 0, d))
+		err = -EINVAL;
+	return err;
 }
 
 int damon_opts_add_schemes(const struct damon_opts_args *a,
@@ -364,4 +372,18 @@ int damon_opts_add_schemes(const struct damon_opts_args *a,
 	if (d->nr == first)
 		damon_config_validate(cfg, 0, d);
 	return d->nr == first ? 0 : -EINVAL;
+}
+
+const char *damon_opts_target_option(const struct damon_opts_args *a)
+{
+	static const int keys[] = {
+		DOPT_OPS, DOPT_TARGET_PID, DOPT_REGIONS, DOPT_NUMA_NODE,
+	};
+	size_t i, j;
+
+	for (i = 0; i < a->nr_occ; i++)
+		for (j = 0; j < ARRAY_SIZE(keys); j++)
+			if (a->occ[i].key == keys[j])
+				return dopts_name(keys[j]);
+	return NULL;
 }

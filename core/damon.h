@@ -332,10 +332,16 @@ void damon_config_copy(struct damon_config *dst, const struct damon_config *src)
  * @diag with the key path of the offending value (for example
  * "kdamonds[0].contexts[0].nr_regions.min").  Returns the number of problems.
  * With DAMON_VALIDATE_SCHEMES_ONLY the checks that need a context (ops,
- * targets) are skipped: for a scheme list that is not yet placed anywhere.
+ * targets) are skipped: for a scheme list that is not yet placed anywhere;
+ * DAMON_VALIDATE_NO_PIDS skips the pid checks of targets.
  */
 enum damon_validate_flags {
 	DAMON_VALIDATE_SCHEMES_ONLY = 1 << 0,
+	/*
+	 * The targets are not processes (a synthetic workload of the embedded
+	 * monitor): vaddr and fvaddr targets need no pid.
+	 */
+	DAMON_VALIDATE_NO_PIDS = 1 << 1,
 };
 
 size_t damon_config_validate(const struct damon_config *cfg,

@@ -19,6 +19,7 @@ struct vctx {
 	struct diag *diag;
 	size_t nr;
 	bool schemes_only;
+	bool no_pids;
 };
 
 /* @dst = @base + the formatted suffix, truncated if it must be. */
@@ -157,7 +158,7 @@ static void check_regions(struct vctx *v, const char *base,
 static void check_target(struct vctx *v, const char *base,
 			 const struct damon_ctx *c, const struct damon_target *t)
 {
-	if (c->ops != DAMON_OPS_PADDR) {
+	if (c->ops != DAMON_OPS_PADDR && !v->no_pids) {
 		if (!t->has_pid)
 			bad(v, base, "pid", "ops '%s' needs the pid of a process",
 			    damon_ops_name(c->ops));
@@ -363,6 +364,7 @@ size_t damon_config_validate(const struct damon_config *cfg,
 	struct vctx v = {
 		.diag = diag,
 		.schemes_only = flags & DAMON_VALIDATE_SCHEMES_ONLY,
+		.no_pids = flags & DAMON_VALIDATE_NO_PIDS,
 	};
 	char p[PATH_MAX_LEN];
 	size_t i, j;

@@ -83,8 +83,10 @@ char *diag_format(const struct diag_entry *e)
 {
 	char loc[64] = "";
 
-	if (e->line)
+	if (e->line && e->col)
 		snprintf(loc, sizeof(loc), ":%u:%u", e->line, e->col);
+	else if (e->line)
+		snprintf(loc, sizeof(loc), ":%u", e->line);
 	return xasprintf("%s%s%serror: %s%s%s", e->file ? e->file : "", loc,
 			 e->file || e->line ? ": " : "",
 			 e->path[0] ? e->path : "", e->path[0] ? ": " : "",

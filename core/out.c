@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "units.h"
 #include "xalloc.h"
@@ -42,6 +43,7 @@ struct out {
 	int text_indent;
 	bool top_written;	/* a top-level JSON value was completed */
 	bool failed;
+	bool progress_shown;	/* a progress line is on stderr */
 	struct table table;
 };
 
@@ -454,7 +456,8 @@ static void __attribute__((format(printf, 3, 0)))
 vmsg(struct out *o, const char *prefix, const char *fmt,
 		 va_list ap)
 {
-	(void)o;
+	/* a message starts on a line of its own */
+	out_progress_end(o);
 	fputs(prefix, stderr);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
@@ -502,4 +505,28 @@ void out_hint(struct out *o, const char *fmt, ...)
 	va_start(ap, fmt);
 	vmsg(o, "hint: ", fmt, ap);
 	va_end(ap);
+}
+
+void out_progress(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!isatty(STDERR_FILENO))
+		return;
+	/* back to the start of the line, clear it, write the new one */
+	fputs("\r\033[K", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fflush(stderr);
+	o->progress_shown = true;
+}
+
+void out_progress_end(struct out *o)
+{
+	if (!o->progress_shown)
+		return;
+	fputs("\r\033[K", stderr);
+	fflush(stderr);
+	o->progress_shown = false;
 }

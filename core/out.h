@@ -91,6 +91,17 @@ void out_warn(struct out *o, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void out_hint(struct out *o, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/*
+ * out_progress() - a one-line status of a long run on standard error,
+ * rewritten in place, only when standard error is a terminal (in both
+ * modes: out_progress_end() erases it again, so nothing of it stays).
+ * No newline in @fmt.
+ */
+void out_progress(struct out *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Erase the progress line, if one is shown. */
+void out_progress_end(struct out *o);
+
 /* Whether out_error() has been called. */
 bool out_failed(const struct out *o);
 

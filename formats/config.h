@@ -47,6 +47,16 @@ int config_load(const char *path, bool validate, struct config_file *cf,
 void config_file_release(struct config_file *cf);
 
 /*
+ * config_read_filters() - read @n, a list of damo's DAMOS filter objects (a
+ * scheme's "filters", a record's "scheme_filters"), into @s->filters.
+ * @file: file name for diagnostics (borrowed)
+ * @path: key path of @n for diagnostics, e.g. "[0].scheme_filters"
+ * Return: 0, or -EINVAL with every problem in @diag.
+ */
+int config_read_filters(const struct doc_node *n, const char *file,
+			const char *path, struct damos *s, struct diag *diag);
+
+/*
  * config_emit() - @cfg as a damo kdamonds document, in human units (strings
  * like "5 ms", "4 KiB", "50 %") or, with @raw, plain numbers in each key's
  * unit.  Key order follows damo (damo-compat.md §2.3).

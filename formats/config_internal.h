@@ -71,6 +71,15 @@ int rd_scalar(struct cfg_reader *r, const struct doc_node *n,
 /* Text of a scalar node, or NULL (with an error) for maps and lists. */
 const char *rd_text(struct cfg_reader *r, const struct doc_node *n);
 
+/*
+ * rd_load_file() - read all of @path ("-": standard input), at most 64 MiB,
+ * into *@buf (NUL-terminated, owned by the caller) and *@len.  *@name gets
+ * the name to show for it ("<stdin>" or @path, borrowed).  Problems go to
+ * @diag.  Return: 0 or -errno.
+ */
+int rd_load_file(const char *path, const char **name, char **buf,
+		 size_t *len, struct diag *diag);
+
 /* Write @obj with @fields into a new map node. */
 struct doc_node *wr_obj(const struct cfg_field *fields, const void *obj,
 			bool raw);

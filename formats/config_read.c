@@ -492,32 +492,42 @@ static int read_all(int fd, char **bufp, size_t *lenp)
 	return 0;
 }
 
-int config_load(const char *path, bool check, struct config_file *cf,
-		struct diag *diag)
+int rd_load_file(const char *path, const char **name, char **buf,
+		 size_t *len, struct diag *diag)
 {
 	bool is_stdin = !strcmp(path, "-");
 	int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
-	const char *name = is_stdin ? "<stdin>" : path;
+	int err;
+
+	*name = is_stdin ? "<stdin>" : path;
+	if (fd < 0) {
+		err = -errno;
+		diag_add_at(diag, *name, 0, 0, "", "cannot open: %s",
+			    strerror(-err));
+		return err;
+	}
+	err = read_all(fd, buf, len);
+	if (!is_stdin)
+		close(fd);
+	if (err)
+		diag_add_at(diag, *name, 0, 0, "", "cannot read: %s",
+			    err == -EFBIG ? "larger than 64 MiB" :
+			    strerror(-err));
+	return err;
+}
+
+int config_load(const char *path, bool check, struct config_file *cf,
+		struct diag *diag)
+{
+	const char *name;
 	size_t len = 0;
 	char *buf = NULL;
 	int err;
 
 	memset(cf, 0, sizeof(*cf));
-	if (fd < 0) {
-		err = -errno;
-		diag_add_at(diag, name, 0, 0, "", "cannot open: %s",
-			    strerror(-err));
+	err = rd_load_file(path, &name, &buf, &len, diag);
+	if (err)
 		return err;
-	}
-	err = read_all(fd, &buf, &len);
-	if (!is_stdin)
-		close(fd);
-	if (err) {
-		diag_add_at(diag, name, 0, 0, "", "cannot read: %s",
-			    err == -EFBIG ? "larger than 64 MiB" :
-			    strerror(-err));
-		return err;
-	}
 	err = config_parse(buf, len, name, check, cf, diag);
 	free(buf);
 	return err;

@@ -11,6 +11,7 @@
 #include "core/damon.h"
 #include "core/units.h"
 #include "core/xalloc.h"
+#include "formats/config.h"
 #include "formats/config_internal.h"
 #include "formats/doc.h"
 
@@ -711,6 +712,21 @@ static int rd_filters(struct cfg_reader *r, const struct doc_node *n,
 		      void *obj)
 {
 	return rd_list(r, n, obj, scheme_add_filter, rd_filter);
+}
+
+int config_read_filters(const struct doc_node *n, const char *file,
+			const char *path, struct damos *s, struct diag *diag)
+{
+	struct cfg_reader r = { .diag = diag, .file = file };
+	size_t i;
+	int err;
+
+	rd_push_key(&r, path);
+	err = rd_filters(&r, n, s);
+	for (i = 0; i < r.nr_pos; i++)
+		free(r.pos[i].path);
+	free(r.pos);
+	return err || r.nr_errors ? -EINVAL : 0;
 }
 
 static struct doc_node *wr_filters(const void *obj, bool raw)

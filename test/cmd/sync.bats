@@ -479,3 +479,34 @@ json_keys() {
 	json_keys "$j/module-error.json" "$output" "$MAN/damo-module.8"
 	json_check "$j/module-error.json" 'has("error")'
 }
+
+@test "every JSON key damo record writes is in its man page's OUTPUT section" {
+	local j=$BATS_TEST_TMPDIR/json
+	mkdir "$j"
+	cd "$BATS_TEST_TMPDIR"
+	cat >filtered.yaml <<-'EOF2'
+	- action: stat
+	  access_pattern:
+	    sz_bytes: {min: 0, max: max}
+	    nr_accesses: {min: 0 %, max: max}
+	    age: {min: 0, max: max}
+	  filters:
+	    - {filter_type: anon, matching: true, allow: true}
+	    - filter_type: addr
+	      matching: true
+	      address_range: {start: 0, end: 4 GiB}
+	EOF2
+
+	# the summary, and the record file itself (with a scheme record)
+	run -0 --separate-stderr damo record --json \
+		--source "synthetic:$SRC/examples/workloads/stairs.yaml" --duration 1s \
+		--monitoring-intervals-goal 4% 3 5ms 10s --scheme filtered.yaml \
+		--format json -o "$j/record.json"
+	[ -z "$stderr" ]
+	json_keys "$j/summary.json" "$output" "$MAN/damo-record.8"
+	json_check "$j/record.json" '.[1].scheme_filters | length == 2'
+	keys_in_output "$MAN/damo-record.8" "$j/record.json"
+	run -1 --separate-stderr damo record --json --source kernel --duration 1s
+	json_keys "$j/record-error.json" "$output" "$MAN/damo-record.8"
+	json_check "$j/record-error.json" 'has("error")'
+}

@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* damo record: monitor a workload and write what was seen as damo records. */
+#include "cmd.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/damon_opts.h"
+#include "cmd/record_synth.h"
+#include "core/damon.h"
+#include "core/diag.h"
+#include "core/out.h"
+#include "core/units.h"
+#include "core/xalloc.h"
+#include "formats/record_write.h"
+#include "formats/workload.h"
+
+#define SYNTH_PREFIX "synthetic:"
+
+struct record_args {
+	struct damo_ctx *ctx;
+	struct damon_opts_args damon;
+	const char *source;
+	uint64_t seed;
+	uint64_t duration_ns;		/* 0: not given */
+	const char *output;
+	bool compress;
+	bool realtime;
+};
+
+enum {
+	OPT_SOURCE = 0x500,
+	OPT_SEED,
+	OPT_DURATION,
+	OPT_FORMAT,
+	OPT_REALTIME,
+};
+
+static const struct argp_option record_options[] = {
+	{ "source", OPT_SOURCE, "SOURCE", 0,
+	  "Where accesses come from: synthetic:MODEL (a workload model file)",
+	  0 },
+	{ "seed", OPT_SEED, "N", 0,
+	  "Seed of the monitor's and the model's randomness (default 0)", 0 },
+	{ "duration", OPT_DURATION, "TIME", 0,
+	  "How long to monitor (60s, 1m; bare numbers are seconds)", 0 },
+	{ "timeout", OPT_DURATION, "TIME", OPTION_ALIAS | OPTION_HIDDEN,
+	  NULL, 0 },
+	{ "output", 'o', "FILE", 0, "Record file (default damon.data)", 0 },
+	{ "out", 'o', "FILE", OPTION_ALIAS | OPTION_HIDDEN, NULL, 0 },
+	{ "format", OPT_FORMAT, "FORMAT",
+	  0, "json_compressed (default) or json", 0 },
+	{ "output_type", OPT_FORMAT, "FORMAT", OPTION_ALIAS | OPTION_HIDDEN,
+	  NULL, 0 },
+	{ "output-type", OPT_FORMAT, "FORMAT", OPTION_ALIAS | OPTION_HIDDEN,
+	  NULL, 0 },
+	{ "realtime", OPT_REALTIME, NULL, 0,
+	  "Monitor in real time instead of virtual time", 0 },
+	{ 0 }
+};
+
+static const struct argp_child record_children[] = {
+	{ &damon_opts_argp, 0, "DAMON parameters:", 1 },
+	{ &cmd_common_argp, 0, NULL, 0 },
+	{ 0 }
+};
+
+/* A time; bare numbers are seconds, as damo's --timeout. */
+static int parse_duration(const char *s, uint64_t *ns)
+{
+	size_t n = strspn(s, "0123456789.,");
+	char *t = NULL;
+	int err;
+
+	if (n && n == strlen(s))
+		s = t = xasprintf("%s s", s);
+	err = units_parse_time(s, UNITS_NS, ns);
+	free(t);
+	return !err && *ns && *ns != UINT64_MAX ? 0 : -EINVAL;
+}
+
+static error_t record_parse(int key, char *arg, struct argp_state *state)
+{
+	struct record_args *a = state->input;
+
+	switch (key) {
+	case ARGP_KEY_INIT:
+		cmd_child_inputs(state, record_children, a->ctx);
+		state->child_inputs[0] = &a->damon;
+		return 0;
+	case OPT_SOURCE:
+		a->source = arg;
+		return 0;
+	case OPT_SEED:
+		if (units_parse_nr(arg, &a->seed))
+			argp_error(state, "--seed: '%s' is not a number", arg);
+		return 0;
+	case OPT_DURATION:
+		if (parse_duration(arg, &a->duration_ns))
+			argp_error(state, "--duration: '%s' is not a time above 0",
+				   arg);
+		return 0;
+	case 'o':
+		a->output = arg;
+		return 0;
+	case OPT_FORMAT:
+		if (strcmp(arg, "json") && strcmp(arg, "json_compressed"))
+			argp_error(state, "--format: '%s' is not a record format (json_compressed or json)",
+				   arg);
+		a->compress = strcmp(arg, "json");
+		return 0;
+	case OPT_REALTIME:
+		a->realtime = true;
+		return 0;
+	case ARGP_KEY_ARG:
+		argp_error(state, "recording a process, a command or kernel DAMON is not implemented yet; give --source synthetic:MODEL");
+		return 0;
+	case ARGP_KEY_END:
+		if (!a->source)
+			argp_error(state, "--source is required: synthetic:MODEL (recording kernel DAMON is not implemented yet)");
+		if (!a->duration_ns)
+			argp_error(state, "--duration is required (for example --duration 60s)");
+		if (damon_opts_target_option(&a->damon))
+			argp_error(state, "--%s: the workload model gives the target and its operations set",
+				   damon_opts_target_option(&a->damon));
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static const struct argp record_argp = {
+	.options = record_options,
+	.parser = record_parse,
+	.doc = "Record access patterns, as Python damo's record does.\v"
+	       "For now the accesses come from a workload model "
+	       "(--source synthetic:MODEL, a YAML file of mappings and "
+	       "phases; see examples/workloads/) that DAMON's algorithms "
+	       "run on inside damo, in virtual time unless --realtime: a "
+	       "minute of monitoring takes a fraction of a second, and the "
+	       "same seed gives the same file, byte for byte.  DAMON "
+	       "options and --scheme FILE set the intervals, regions and "
+	       "schemes, so that a scheme can be tried on a model before "
+	       "it goes near a machine; actions are only counted.  The "
+	       "file is damo's JSON record format (json_compressed by "
+	       "default), which Python damo's report commands read; an "
+	       "existing FILE is renamed FILE.old.\n\n"
+	       "Examples:\n"
+	       "  damo record --source synthetic:examples/workloads/stairs.yaml \\\n"
+	       "      --duration 60s -o stairs.data\n"
+	       "  damo record --source synthetic:hot-cold.yaml --duration 30s \\\n"
+	       "      --seed 7 --monitoring-intervals 5ms 100ms 1s \\\n"
+	       "      --damos-action pageout --damos-access-rate 0% 0% \\\n"
+	       "      --damos-age 2s max --format json -o hot-cold.json",
+	.children = record_children,
+};
+
+/*
+ * The context of the run: the DAMON options' one, with one target that
+ * has no pid (the workload is not a process) and, for fvaddr, the model's
+ * mappings as its regions.
+ */
+static int build_config(const struct record_args *a, const struct workload *wl,
+			struct damon_config *cfg, struct diag *d)
+{
+	struct damon_target *t;
+	struct damon_ctx *c;
+	size_t i;
+
+	if (damon_opts_build_unchecked(&a->damon, cfg, d))
+		return -EINVAL;
+	c = &cfg->kdamonds[0].ctxs[0];
+	for (i = 0; i < c->nr_targets; i++)
+		damon_target_release(&c->targets[i]);
+	c->nr_targets = 0;
+	c->ops = wl->kind == SYNTH_FIXED ? DAMON_OPS_FVADDR : DAMON_OPS_VADDR;
+	t = damon_ctx_add_target(c);
+	for (i = 0; wl->kind == SYNTH_FIXED && i < wl->model.nr_mappings; i++)
+		*damon_target_add_region(t) = wl->model.mappings[i];
+	if (damon_config_validate(cfg, DAMON_VALIDATE_NO_PIDS, d))
+		return -EINVAL;
+	return 0;
+}
+
+static void print_summary(struct out *o, const struct record_args *a,
+			  const struct record_synth_result *r)
+{
+	char sn[UNITS_BUFSZ], rn[UNITS_BUFSZ], vt[UNITS_BUFSZ], wt[UNITS_BUFSZ];
+	const char *fmt = a->compress ? "json_compressed" : "json";
+
+	if (!out_is_json(o)) {
+		out_text(o, "recorded %s snapshots with %s regions in %s of %s time (%s of wall time) to '%s' (%s)\n",
+			 units_fmt_nr(sn, r->nr_snapshots, false),
+			 units_fmt_nr(rn, r->nr_regions, false),
+			 units_fmt_time(vt, r->virtual_ns, UNITS_NS, false),
+			 a->realtime ? "real" : "virtual",
+			 units_fmt_time(wt, r->wall_ns, UNITS_NS, false),
+			 a->output, fmt);
+		return;
+	}
+	out_begin_obj(o, NULL);
+	out_str(o, "output", a->output);
+	out_str(o, "format", fmt);
+	out_u64(o, "seed", a->seed);
+	out_u64(o, "records", r->nr_records);
+	out_u64(o, "snapshots", r->nr_snapshots);
+	out_u64(o, "regions", r->nr_regions);
+	out_u64(o, "scheme_snapshots", r->nr_scheme_snapshots);
+	out_time(o, "virtual_us", r->virtual_ns / 1000, UNITS_US);
+	out_time(o, "wall_us", r->wall_ns / 1000, UNITS_US);
+	out_end_obj(o);
+}
+
+static int record_synthetic(const struct record_args *a, const char *model,
+			    struct diag *d)
+{
+	struct record_synth_result res;
+	struct record_writer *w;
+	struct damon_config cfg;
+	struct workload wl;
+	int err;
+
+	err = workload_load(model, &wl, d);
+	if (err)
+		return err;
+	damon_config_init(&cfg);
+	err = build_config(a, &wl, &cfg, d);
+	if (!err) {
+		struct record_synth_opts o = {
+			.ctx = &cfg.kdamonds[0].ctxs[0], .wl = &wl,
+			.seed = a->seed, .duration_ns = a->duration_ns,
+			.realtime = a->realtime, .out = cmd_out(a->ctx),
+		};
+
+		w = record_writer_new(a->output, a->compress, d);
+		o.writer = w;
+		err = record_synth_run(&o, &res);
+		if (!err)
+			err = record_writer_finish(w);
+		record_writer_free(w);
+		if (err == -EINVAL && !d->nr)
+			diag_add(d, "", "the monitor refused the intervals or the numbers of regions");
+	}
+	if (!err)
+		print_summary(cmd_out(a->ctx), a, &res);
+	damon_config_release(&cfg);
+	workload_release(&wl);
+	return err;
+}
+
+int cmd_record(int argc, char **argv, struct damo_ctx *ctx)
+{
+	struct record_args a = { .ctx = ctx, .output = "damon.data",
+				 .compress = true };
+	struct diag d;
+	int err;
+
+	damon_opts_args_init(&a.damon);
+	err = cmd_parse(&record_argp, argc, argv, &a);
+	if (err)
+		goto out_args;
+	diag_init(&d);
+	if (strncmp(a.source, SYNTH_PREFIX, strlen(SYNTH_PREFIX)) ||
+	    !a.source[strlen(SYNTH_PREFIX)]) {
+		diag_add(&d, "--source",
+			 "'%s': only synthetic:MODEL can be recorded for now; recording kernel DAMON (and the other sources) is not implemented yet",
+			 a.source);
+		err = -EOPNOTSUPP;
+	} else {
+		err = record_synthetic(&a, a.source + strlen(SYNTH_PREFIX), &d);
+	}
+	if (err)
+		cmd_report(cmd_out(ctx), &d);
+	diag_release(&d);
+out_args:
+	damon_opts_args_release(&a.damon);
+	return err;
+}

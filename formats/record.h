@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Streaming readers of damo's access record files (damo-compat.md §3): an
+ * iterator of records, each an iterator of snapshots, in memory bounded by
+ * one snapshot plus the parser's state whatever the file size.
+ */
+#ifndef DAMO_FORMATS_RECORD_H
+#define DAMO_FORMATS_RECORD_H
+
+struct diag;
+struct record_meta;
+struct record_reader;
+struct snapshot;
+
+enum record_format {
+	RECORD_FMT_JSON,		/* damo's JSON list of records */
+	RECORD_FMT_JSON_COMPRESSED,	/* the same as one zlib stream */
+	RECORD_FMT_PERF_SCRIPT,		/* perf script / trace-cmd report text */
+	RECORD_FMT_LEGACY,		/* the "damon_recfmt_ver" binary */
+};
+
+/* damo's --output_type name of @fmt: "json", "perf_script", "record"... */
+const char *record_format_name(enum record_format fmt);
+
+/*
+ * record_open() - open the record file @path, its format sniffed from the
+ * first bytes, never from the name: a zlib header (0x78 ..) is
+ * json_compressed, '[' or '{' after blanks is JSON, the 16-byte magic
+ * "damon_recfmt_ver" (or, without it, a NUL in the first block: a version
+ * 0 file) is the legacy binary, anything else is perf/trace-cmd text.
+ * @rdp: receives the reader, owned by the caller (record_close())
+ * @diag: where problems go, each with @path and where it stands (line and
+ *	column for JSON, line for text, a byte offset for the binary).  It is
+ *	borrowed and must outlive the reader.
+ * Text and legacy files are scanned once here (damo's start times need the
+ * last snapshot), so their errors show at open.
+ * Return: 0; -errno when the file cannot be read; -EINVAL when it is not a
+ * readable record file.  Nothing to close on failure.
+ */
+int record_open(const char *path, struct record_reader **rdp,
+		struct diag *diag);
+
+enum record_format record_format(const struct record_reader *rd);
+
+/*
+ * record_next() - go to the next record, skipping what is left of the
+ * current one.
+ * @meta: receives what the record is about, borrowed: valid until the next
+ *	record_next() or record_close()
+ * Return: 1 for a record, 0 after the last one, -EINVAL (or -errno) on an
+ * error, reported once in the reader's diag; every later call returns the
+ * same error.
+ */
+int record_next(struct record_reader *rd, const struct record_meta **meta);
+
+/*
+ * record_next_snapshot() - read the next snapshot of the current record
+ * into @snap (snapshot_init()ed by the caller and owned by it), which is
+ * snapshot_clear()ed first so its storage is reused.
+ * Region fields damo keeps in other units are converted with the record's
+ * intervals: percent-only access rates to samples (an error without
+ * intervals), ages in microseconds to aggregation intervals (SNAP_NONE
+ * without intervals).
+ * Return: 1 for a snapshot, 0 at the end of the record, or an error as for
+ * record_next().
+ */
+int record_next_snapshot(struct record_reader *rd, struct snapshot *snap);
+
+/* Close @rd and free it; NULL is accepted. */
+void record_close(struct record_reader *rd);
+
+#endif /* DAMO_FORMATS_RECORD_H */
