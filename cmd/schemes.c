@@ -319,7 +319,8 @@ int cmd_schemes(int argc, char **argv, struct damo_ctx *ctx)
 		out_u64(cmd_out(ctx), "id", a.idx);
 		out_end_obj(cmd_out(ctx));
 	}
-	kernel_report(&kr, false);
+	/* for stats and tried, a refused refresh is a warning */
+	kernel_report(&kr, !err && i != 2);
 	kernel_close(&kr);
 	return err;
 }

@@ -310,7 +310,8 @@ int cmd_status(int argc, char **argv, struct damo_ctx *ctx)
 		ts.tv_nsec = 0;
 		nanosleep(&ts, NULL);
 	}
-	kernel_report(&kr, false);
+	/* a refresh the kernel refused is a warning: what it holds is shown */
+	kernel_report(&kr, !err);
 	kernel_close(&kr);
 	return err;
 }

@@ -57,8 +57,9 @@ int kdamond_cmd(const struct kdamond_io *io, unsigned long idx,
 		if (io->trace)
 			fprintf(io->trace, "write %s %s\n", rel, cmd);
 		err = sysfs_write(io->root, rel, cmd, NULL);
-		if (err != -EBUSY || tries >= 5 || !strcmp(cmd, "on"))
+		if (err != -EBUSY || tries >= 8 || !strcmp(cmd, "on"))
 			break;
+		/* 10 ms doubling: about 2.5 s in all, longer than a walk */
 		sleep_ms(10u << tries);
 	}
 	if (err)
