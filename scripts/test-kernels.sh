@@ -4,7 +4,7 @@
 # static damo inside (shared/spec/test-kernels.md).
 #
 #   scripts/test-kernels.sh fetch [--refresh]   cache both kernels, say which
-#   scripts/test-kernels.sh build               the static damo and workload
+#   scripts/test-kernels.sh build               the static damo, workload, probe
 #   scripts/test-kernels.sh run [SCENARIO_DIR]  all of the above, then boot
 #                                               each kernel with the scenarios
 #
@@ -185,7 +185,7 @@ build() {
 	cmake -S "$src" -B "$static_dir" -DDAMO_STATIC=ON -DDAMO_WERROR=ON \
 	      -DCMAKE_BUILD_TYPE=RelWithDebInfo > /dev/null
 	cmake --build "$static_dir" -j"$(nproc)" --target damo damo-workload \
-	      > /dev/null
+	      damo-source-probe > /dev/null
 }
 
 # run SCENARIO_DIR: every kernel in turn, one closing line for all of them.

@@ -6,8 +6,8 @@
 #
 #   test/kernel/run.sh VMLINUZ SCENARIO_DIR
 #
-# Environment: DAMO and DAMO_WORKLOAD (static binaries, default
-# build-static/), DAMO_KERNEL_TIMEOUT (whole boot, default 300 s),
+# Environment: DAMO, DAMO_WORKLOAD and DAMO_SOURCE_PROBE (static binaries,
+# default build-static/), DAMO_KERNEL_TIMEOUT (whole boot, default 300 s),
 # DAMO_SCENARIO_TIMEOUT (each scenario, default 120 s), DAMO_KERNEL_KEEP=1
 # keeps the work directory (initramfs, console log, results) for a look.
 #
@@ -20,6 +20,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
 damo=${DAMO:-$src/build-static/damo}
 workload=${DAMO_WORKLOAD:-$src/build-static/test/workload/damo-workload}
+probe=${DAMO_SOURCE_PROBE:-$(dirname "$workload")/damo-source-probe}
 busybox=${BUSYBOX:-/bin/busybox}
 boot_timeout=${DAMO_KERNEL_TIMEOUT:-300}
 scenario_timeout=${DAMO_SCENARIO_TIMEOUT:-120}
@@ -43,6 +44,7 @@ is_static() {
 }
 is_static "$damo" || die "'$damo' is not a static executable (scripts/test-kernels.sh build)"
 is_static "$workload" || die "'$workload' is not a static executable"
+is_static "$probe" || die "'$probe' is not a static executable (scripts/test-kernels.sh build)"
 is_static "$busybox" || die "'$busybox' is not a static busybox (busybox-static)"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/damo-kernel.XXXXXX")
@@ -60,6 +62,7 @@ mkdir -p "$root"/{bin,dev,proc,sys,tmp,test/scenarios}
 cp "$busybox" "$root/bin/busybox"
 cp "$damo" "$root/bin/damo"
 cp "$workload" "$root/bin/damo-workload"
+cp "$probe" "$root/bin/damo-source-probe"
 
 # jq makes the scenarios' JSON checks exact (STYLE.md 10.11); it is
 # dynamic, so it comes with its libraries and loader at the same paths.
