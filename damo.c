@@ -23,6 +23,7 @@ static const struct damo_cmd commands[] = {
 	{ "help", cmd_help, "Show the manual of a command" },
 	{ "module", cmd_module, "Show and change DAMON's kernel modules" },
 	{ "record", cmd_record, "Record access patterns (for now, of a workload model)" },
+	{ "report", cmd_report_main, "Summarize access record files" },
 	{ "schemes", cmd_schemes, "Show what DAMOS schemes did; replace them" },
 	{ "start", cmd_start, "Start kernel DAMON with a configuration" },
 	{ "status", cmd_status, "Show kdamonds, their parameters and scheme stats" },

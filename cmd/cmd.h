@@ -51,6 +51,8 @@ int cmd_tune(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_schemes(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_module(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_record(int argc, char **argv, struct damo_ctx *ctx);
+/* "report" (cmd_report() is the diag printer below) */
+int cmd_report_main(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_version(int argc, char **argv, struct damo_ctx *ctx);
 
 /*

@@ -387,6 +387,19 @@ write_rich_config() {
 	printf '%s\n' "$output" >"$d/json/show-error.json"
 	json_check "$d/json/show-error.json" 'has("error")'
 	keys_in_output "$MAN/damo-config.8" "$d/json/show-error.json"
+
+	# report: every type, and --all-wss, on the recorded fixture
+	n=0
+	for f in "record-info" "wss" "wss --all-wss --per-target" "nr_regions" \
+		"heatmap --resol 3 4"; do
+		n=$((n + 1))
+		# shellcheck disable=SC2086 # the words of $f are arguments
+		run -0 --separate-stderr damo report $f --json \
+			--input "$FIXTURES/records/damon.data"
+		[ -z "$stderr" ]
+		printf '%s\n' "$output" >"$d/json/report-$n.json"
+		keys_in_output "$MAN/damo-report.8" "$d/json/report-$n.json"
+	done
 }
 
 # Write JSON output $2 to file $1 and check its keys against man page $3.
