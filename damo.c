@@ -19,6 +19,7 @@ static int cmd_help(int argc, char **argv, struct damo_ctx *ctx);
 /* Sorted; a command is listed here once it works. */
 static const struct damo_cmd commands[] = {
 	{ "config", cmd_config, "Check, convert and print DAMON configurations" },
+	{ "convert", cmd_convert, "Convert record files to damo's JSON formats" },
 	{ "features", cmd_features, "Show which DAMON features this kernel has" },
 	{ "help", cmd_help, "Show the manual of a command" },
 	{ "module", cmd_module, "Show and change DAMON's kernel modules" },

@@ -43,6 +43,7 @@ struct damo_cmd {
 };
 
 int cmd_config(int argc, char **argv, struct damo_ctx *ctx);
+int cmd_convert(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_features(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_start(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_status(int argc, char **argv, struct damo_ctx *ctx);

@@ -93,6 +93,13 @@ static void jw_u64s(struct jw *j, const char *key, uint64_t v)
 		fprintf(j->f, "\"%" PRIu64 "\"", v);
 }
 
+/* @v as a decimal string even when it is U64_MAX (a filter's "max"). */
+static void jw_u64s_exact(struct jw *j, const char *key, uint64_t v)
+{
+	jw_member(j, key);
+	fprintf(j->f, "\"%" PRIu64 "\"", v);
+}
+
 /* Python's short escape of @c, or 0. */
 static char short_escape(unsigned char c)
 {
@@ -195,13 +202,13 @@ static void write_filter(struct jw *j, const struct damos_filter *f)
 	jw_raw(j, "allow", f->allow ? "true" : "false");
 	jw_str(j, "memcg_path", f->memcg_path ? f->memcg_path : "");
 	jw_open(j, "address_range", '{');
-	jw_u64s(j, "start", f->addr_range.start);
-	jw_u64s(j, "end", f->addr_range.end);
+	jw_u64s_exact(j, "start", f->addr_range.start);
+	jw_u64s_exact(j, "end", f->addr_range.end);
 	jw_close(j, '}');
-	jw_u64s(j, "damon_target_idx", f->target_idx);
+	jw_u64s_exact(j, "damon_target_idx", f->target_idx);
 	jw_open(j, "hugepage_size", '[');
-	jw_u64s(j, NULL, f->min_hugepage_sz);
-	jw_u64s(j, NULL, f->max_hugepage_sz);
+	jw_u64s_exact(j, NULL, f->min_hugepage_sz);
+	jw_u64s_exact(j, NULL, f->max_hugepage_sz);
 	jw_close(j, ']');
 	jw_close(j, '}');
 }

@@ -523,3 +523,24 @@ json_keys() {
 	json_keys "$j/record-error.json" "$output" "$MAN/damo-record.8"
 	json_check "$j/record-error.json" 'has("error")'
 }
+
+@test "every JSON key damo convert emits is in its man page's OUTPUT section" {
+	local j=$BATS_TEST_TMPDIR/json f n=0
+	mkdir "$j"
+	cd "$BATS_TEST_TMPDIR"
+
+	# the summary, from each input format, and the file it writes
+	for f in damon.data damon.data.legacy_binary perf.data.script \
+		damon.data.snapshot.hugepage; do
+		n=$((n + 1))
+		run -0 --separate-stderr damo convert --json \
+			"$FIXTURES/records/$f" --format json -o "$j/out-$n.json"
+		[ -z "$stderr" ]
+		json_keys "$j/summary-$n.json" "$output" "$MAN/damo-convert.8"
+		keys_in_output "$MAN/damo-record.8" "$j/out-$n.json"
+	done
+	head -c 1000 "$FIXTURES/records/damon.data" >cut.data
+	run -1 --separate-stderr damo convert --json cut.data -o out.data
+	json_keys "$j/convert-error.json" "$output" "$MAN/damo-convert.8"
+	json_check "$j/convert-error.json" 'has("error")'
+}

@@ -143,7 +143,9 @@ static void test_numbers_come_back_exactly(void **state)
 	char odd_path[] = "/a\"b\\c\n\td\x01";
 	struct damos_filter f = { .type = DAMOS_FILTER_ADDR, .matching = true,
 				  .memcg_path = odd_path,
-				  .addr_range = { 4096, UINT64_MAX - 4095 } };
+				  .addr_range = { 4096, UINT64_MAX - 4095 },
+				  .min_hugepage_sz = 2097152,
+				  .max_hugepage_sz = UINT64_MAX };
 	struct record_meta m;
 	struct snapshot s;
 	struct snap_region *r;
@@ -201,6 +203,10 @@ static void test_numbers_come_back_exactly(void **state)
 	assert_string_equal(text_of(doc_map_get(
 		doc_map_get(rec, "scheme_filters")->items[0], "address_range"),
 		"end"), "18446744073709547520");
+	/* a filter's "max" is a number, not null */
+	assert_string_equal(doc_map_get(doc_map_get(rec, "scheme_filters")->items[0],
+					"hugepage_size")->items[1]->text,
+			    "18446744073709551615");
 	/* strings are escaped, and read back as they were */
 	assert_string_equal(text_of(doc_map_get(rec, "scheme_filters")->items[0],
 				    "memcg_path"), odd_path);
