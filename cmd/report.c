@@ -14,6 +14,7 @@ static const struct {
 	int (*fn)(int argc, char **argv, struct damo_ctx *ctx);
 	const char *shown;	/* argv[0] as argp shows it */
 } types[] = {
+	{ "access", NULL, report_access, "report access" },
 	{ "heatmap", NULL, report_heatmap, "report heatmap" },
 	{ "nr_regions", "nr-regions", report_nr_regions, "report nr_regions" },
 	{ "record-info", "record_info", report_record_info,
@@ -26,6 +27,7 @@ static int report_usage(void)
 	printf("Usage: damo report TYPE [OPTION...]\n\n"
 	       "Summarize a DAMON access record file (default damon.data).\n\n"
 	       "Types:\n"
+	       "  access       the regions of each snapshot (--raw-form, --json)\n"
 	       "  heatmap      access heat over time and address space\n"
 	       "  record-info  what each record covers (time, address ranges)\n"
 	       "  wss          working set size percentiles\n"

@@ -27,6 +27,7 @@ struct report_range {
 	long step;
 };
 
+int report_access(int argc, char **argv, struct damo_ctx *ctx);
 int report_wss(int argc, char **argv, struct damo_ctx *ctx);
 int report_nr_regions(int argc, char **argv, struct damo_ctx *ctx);
 int report_record_info(int argc, char **argv, struct damo_ctx *ctx);

@@ -113,10 +113,12 @@ has_lines() {
 
 @test "a missing input file fails with 1 and names the file" {
 	cd "$BATS_TEST_TMPDIR"
-	for t in record-info wss nr_regions; do
-		run -1 --separate-stderr damo report "$t"
+	for t in record-info wss nr_regions access "access --raw-form"; do
+		# shellcheck disable=SC2086 # the words of $t are arguments
+		run -1 --separate-stderr damo report $t
 		[[ "$stderr" == *damon.data* ]]
-		run -1 --separate-stderr damo report "$t" --input nosuch.data
+		# shellcheck disable=SC2086 # the words of $t are arguments
+		run -1 --separate-stderr damo report $t --input nosuch.data
 		[[ "$stderr" == *nosuch.data* ]]
 	done
 	run -1 --separate-stderr damo report wss --json -i nosuch.data
@@ -138,7 +140,7 @@ has_lines() {
 	run -0 damo report --help
 	[[ "$output" == *record-info* ]]
 	run -0 damo report --list-opts
-	[ "$output" = "$(printf '%s\n' heatmap nr_regions record-info wss)" ]
+	[ "$output" = "$(printf '%s\n' access heatmap nr_regions record-info wss)" ]
 	run -0 damo report wss --help
 	[[ "$output" == *Examples:* ]]
 	run -0 damo report wss --list-opts
@@ -201,4 +203,94 @@ has_lines() {
 		([.[0].heats[][] | select(. != null)] | length) > 0'
 	run -64 damo report heatmap -i "$DATA" --resol 4
 	run -64 damo report heatmap -i "$DATA" --output png
+}
+
+@test "access --raw-form: damo's text for damon.data, byte for byte" {
+	damo report access --raw-form --input "$DATA" >"$BATS_TEST_TMPDIR/o"
+	# damo-compat.md §4.1's real output: the head of the first snapshots
+	head -n 19 "$BATS_TEST_TMPDIR/o" >"$BATS_TEST_TMPDIR/head"
+	printf '%s\n' \
+		'base_time_absolute: 8 m 59.809 s' \
+		'data source: unknown' \
+		'' \
+		'monitoring_start:                0 ns' \
+		'monitoring_end:            104.599 ms' \
+		'monitoring_duration:       104.599 ms' \
+		'target_id: 18446623438842320000' \
+		'nr_regions: 10' \
+		'# start_addr     end_addr        length  nr_accesses   age' \
+		'563ebaa00000-563ebadf3000 (   3.949 MiB)           0    -1' \
+		'563ebadf3000-563ebb1e6000 (   3.949 MiB)           0    -1' \
+		'563ebb1e6000-563ebb5d9000 (   3.949 MiB)           0    -1' \
+		'563ebb5d9000-563ebb9cc000 (   3.949 MiB)           0    -1' \
+		'563ebb9cc000-563ebbdbf000 (   3.949 MiB)           0    -1' \
+		'563ebbdbf000-563ebc1b2000 (   3.949 MiB)           0    -1' \
+		'563ebc1b2000-563ebc5a5000 (   3.949 MiB)           0    -1' \
+		'563ebc5a5000-563ebc99e000 (   3.973 MiB)           0    -1' \
+		'7f938d7e1000-7f938ddfc000 (   6.105 MiB)           0    -1' \
+		'7fff66b0a000-7fff66bb2000 ( 672.000 KiB)           0    -1' \
+		>"$BATS_TEST_TMPDIR/want"
+	cmp "$BATS_TEST_TMPDIR/head" "$BATS_TEST_TMPDIR/want"
+	run -0 sed -n '20,22p' "$BATS_TEST_TMPDIR/o"
+	[ "$output" = "$(printf '%s\n' '' \
+		'monitoring_start:          104.599 ms' \
+		'monitoring_end:            208.590 ms')" ]
+	# 543 snapshots of 9,773 regions: over 50 lines, so damo's pager
+	# shows the text as is: an empty line after the last snapshot and one
+	# more, with no newline added
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/o")" -eq $((3 + 543 * 7 + 9773 + 1)) ]
+	[ "$(tail -c 4 "$BATS_TEST_TMPDIR/o" | od -An -c | tr -d ' ')" = '1\n\n\n' ]
+	run -0 --separate-stderr damo report access --raw_form -i "$DATA" \
+		--raw_number
+	[ -z "$stderr" ]
+	has_lines 'base_time_absolute: 539809434100'
+	has_lines "$(printf 'monitoring_end:      %16s' 104598867)"
+	has_lines '7fff66b0a000-7fff66bb2000 (      688128)           0    -1'
+}
+
+@test "access --raw-form on a snapshot file: ages, and damo's print adds a newline" {
+	local f=$FIXTURES/records/damon.data.snapshot.active
+	damo report access --raw-form -i "$f" >"$BATS_TEST_TMPDIR/o"
+	# 34 regions: 45 lines, at most 50, so damo print()s them
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/o")" -eq 46 ]
+	[ "$(tail -c 4 "$BATS_TEST_TMPDIR/o" | od -An -c | tr -d ' ')" = '\n\n\n\n' ]
+	run -0 sed -n '4,9p' "$BATS_TEST_TMPDIR/o"
+	[ "$output" = "$(printf '%s\n' \
+		'monitoring_start:                0 ns' \
+		'monitoring_end:                   3 s' \
+		'monitoring_duration:              3 s' \
+		'target_id: None' \
+		'nr_regions: 34' \
+		'# start_addr     end_addr        length  nr_accesses   age')" ]
+}
+
+@test "access without --raw-form or --json: damon.data lacks intervals" {
+	run -1 --separate-stderr damo report access -i "$DATA"
+	[ -z "$output" ]
+	[[ "$stderr" == *"some records lack the intervals information"* ]]
+	run -1 --separate-stderr damo report access \
+		-i "$FIXTURES/records/damon.data.snapshot.nofilter"
+	[[ "$stderr" == *"not implemented"* ]]
+}
+
+@test "access --json: the regions of each snapshot in exact integers" {
+	run -0 --separate-stderr damo report access --json -i "$DATA"
+	[ -z "$stderr" ]
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/o.json"
+	json_check "$BATS_TEST_TMPDIR/o.json" 'length == 1'
+	json_check "$BATS_TEST_TMPDIR/o.json" \
+		'.[0].target_id == 18446623438842320000'
+	json_check "$BATS_TEST_TMPDIR/o.json" '.[0].snapshots | length == 543'
+	json_check "$BATS_TEST_TMPDIR/o.json" \
+		'[.[0].snapshots[].regions | length] | add == 9773'
+	json_check "$BATS_TEST_TMPDIR/o.json" \
+		'.[0].snapshots[0] | .start_time == 539809434100 and .end_time == 539914032967'
+	json_check "$BATS_TEST_TMPDIR/o.json" \
+		'.[0].snapshots[0].regions[0] == {"start": 94827419009024, "end": 94827423150080, "nr_accesses": 0, "age": null}'
+	run -0 --separate-stderr damo report access --json \
+		-i "$FIXTURES/records/damon.data.snapshot.active"
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/a.json"
+	json_check "$BATS_TEST_TMPDIR/a.json" '.[0].target_id == null'
+	json_check "$BATS_TEST_TMPDIR/a.json" \
+		'.[0].snapshots[0].regions[0] == {"start": 4294967296, "end": 4456865792, "nr_accesses": 0, "age": 5}'
 }

@@ -391,7 +391,7 @@ write_rich_config() {
 	# report: every type, and --all-wss, on the recorded fixture
 	n=0
 	for f in "record-info" "wss" "wss --all-wss --per-target" "nr_regions" \
-		"heatmap --resol 3 4"; do
+		"heatmap --resol 3 4" "access"; do
 		n=$((n + 1))
 		# shellcheck disable=SC2086 # the words of $f are arguments
 		run -0 --separate-stderr damo report $f --json \
