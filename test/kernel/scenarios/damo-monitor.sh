@@ -37,7 +37,8 @@ while [ "$t2" -le "$t1" ] && [ $i -lt 10 ]; do
 	i=$((i + 1))
 done
 [ -s /tmp/st2.err ] && diag < /tmp/st2.err
-check "monitor: scheme stats grow ($t1 then $t2 tried)" [ "$t1" -gt 0 -a "$t2" -gt "$t1" ]
+# (t1 may still be 0: the regions may not have converged on the hot range)
+check "monitor: scheme stats grow ($t1 then $t2 tried)" [ "$t2" -gt "$t1" ]
 
 i=0
 while :; do
