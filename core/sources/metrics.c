@@ -129,8 +129,7 @@ static bool has_file(const char *dir, const char *name)
 	return ok;
 }
 
-/* The mount point of the memory cgroup hierarchy, from mountinfo. */
-static char *find_memcg_root(const char *proc_root)
+char *sys_memcg_root(const char *proc_root)
 {
 	char *path = xasprintf("%s/self/mountinfo", proc_root);
 	char *text, *line, *save = NULL, *v1 = NULL, *v2 = NULL;
@@ -202,7 +201,7 @@ void sys_metrics_init(struct sys_metrics *m, const char *proc_root,
 		sys_root = env && *env ? env : "/sys/devices/system";
 	m->node_root = xasprintf("%s/node", sys_root);
 	m->memcg_root = memcg_root ? xstrdup(memcg_root) :
-		find_memcg_root(m->proc_root);
+		sys_memcg_root(m->proc_root);
 	if (m->memcg_root)
 		m->memcg_v1 = !has_file(m->memcg_root, "cgroup.controllers");
 	m->page_sz = psz > 0 ? (size_t)psz : 4096;

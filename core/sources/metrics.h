@@ -41,6 +41,14 @@ void sys_metrics_init(struct sys_metrics *m, const char *proc_root,
 void sys_metrics_release(struct sys_metrics *m);
 
 /*
+ * sys_memcg_root() - where the memory cgroup hierarchy is mounted, from
+ * @proc_root/self/mountinfo: a cgroup2 mount whose cgroup.controllers has
+ * memory, else a cgroup v1 mount with the memory option.  NULL when there
+ * is none.  The caller frees the result.
+ */
+char *sys_memcg_root(const char *proc_root);
+
+/*
  * sys_metrics_goal() - the current value of goal @g as the kernel would
  * compute it now; some_mem_psi_us gives the PSI total (µs) of which the
  * engine takes differences, user_input -EINVAL.  Returns 0, or -errno
