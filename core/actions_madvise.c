@@ -465,10 +465,15 @@ void madvise_actions_set_paths(struct madvise_actions *a,
 			       const char *idle_bitmap, const char *memcg_root)
 {
 	struct page_files *pf = &a->files;
+	char *kf = xstrdup(kpageflags ? kpageflags : pf->kpageflags);
+	char *kc = xstrdup(kpagecgroup ? kpagecgroup : pf->kpagecgroup);
+	char *ib = xstrdup(idle_bitmap ? idle_bitmap : pf->idle_bitmap);
 
-	page_files_init(pf, kpageflags ? kpageflags : pf->kpageflags,
-			kpagecgroup ? kpagecgroup : pf->kpagecgroup,
-			idle_bitmap ? idle_bitmap : pf->idle_bitmap);
+	page_files_release(pf);
+	page_files_init(pf, kf, kc, ib);
+	free(kf);
+	free(kc);
+	free(ib);
 	if (memcg_root) {
 		free(a->memcg_root);
 		a->memcg_root = xstrdup(memcg_root);
