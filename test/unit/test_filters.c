@@ -589,6 +589,95 @@ static void test_workload(void **state)
 	fclose(out);
 }
 
+static void put_u64(int fd, uint64_t idx, uint64_t v)
+{
+	assert_int_equal(pwrite(fd, &v, 8, (off_t)(idx * 8)), 8);
+}
+
+/*
+ * page_chunk_read() and page_filter_match() on fake pagemap, kpageflags
+ * and kpagecgroup files: small folios, a page in the middle of a 4 MiB
+ * folio whose head lies beyond the first backward window, holes, swap.
+ */
+static void test_fake_pages(void **state)
+{
+	char pm_path[] = "/tmp/damo-test-pm-XXXXXX";
+	char kf_path[] = "/tmp/damo-test-kf-XXXXXX";
+	char kc_path[] = "/tmp/damo-test-kc-XXXXXX";
+	const uint64_t lru = 1ULL << KPF_LRU, act = 1ULL << KPF_ACTIVE;
+	const uint64_t head = 1ULL << KPF_COMPOUND_HEAD;
+	const uint64_t tail = 1ULL << KPF_COMPOUND_TAIL;
+	const uint64_t base = 4096;	/* page index of the chunk */
+	struct damos_filter f = { .type = DAMOS_FILTER_ACTIVE };
+	int pm = mkstemp(pm_path), kf = mkstemp(kf_path), kc = mkstemp(kc_path);
+	struct page_files pf;
+	struct page_chunk pc;
+	uint64_t i;
+
+	(void)state;
+	assert_true(pm >= 0 && kf >= 0 && kc >= 0);
+	for (i = 0; i < 4; i++)
+		put_u64(pm, base + i, PM_PRESENT | PM_EXCLUSIVE | (1000 + i));
+	put_u64(pm, base + 4, PM_PRESENT | PM_FILE_SHARED_ANON | (4096 + 700));
+	put_u64(pm, base + 5, 0);
+	put_u64(pm, base + 6, PM_SWAP | 0x1234);
+	put_u64(kf, 1000, lru | act);
+	put_u64(kf, 1001, lru | act);
+	put_u64(kf, 1002, lru);
+	put_u64(kf, 1003, lru);
+	put_u64(kf, 4096, lru | head | (1ULL << KPF_THP));
+	for (i = 4097; i < 4096 + 1024; i++)
+		put_u64(kf, i, lru | tail | (1ULL << KPF_THP));
+	put_u64(kf, 4096 + 1024, lru);
+	put_u64(kc, 1000, 77);
+	put_u64(kc, 1001, 78);
+
+	page_files_init(&pf, kf_path, kc_path, NULL);
+	page_chunk_init(&pc);
+	assert_int_equal(page_files_open(&pf, PAGE_NEED_FOLIO |
+					 PAGE_NEED_CGROUP, NULL), 0);
+	assert_int_equal(page_chunk_read(&pc, &pf, pm, base * PG, 7,
+					 PAGE_NEED_FOLIO | PAGE_NEED_CGROUP,
+					 PG), 0);
+	/* pagemap, kpageflags (frames 1000-1003, then 4796) and kpagecgroup */
+	assert_true(pf.nr_reads >= 5);
+	assert_true(page_filter_match(&f, &pc, 0, 0));
+	assert_true(page_filter_match(&f, &pc, 1, 0));
+	assert_false(page_filter_match(&f, &pc, 2, 0));
+	assert_false(page_filter_match(&f, &pc, 5, 0));
+	f.type = DAMOS_FILTER_MEMCG;
+	assert_true(page_filter_match(&f, &pc, 0, 77));
+	assert_false(page_filter_match(&f, &pc, 1, 77));
+	assert_false(page_filter_match(&f, &pc, 2, 0));	/* uncharged */
+	f.type = DAMOS_FILTER_HUGEPAGE_SIZE;
+	f.min_hugepage_sz = f.max_hugepage_sz = 4 * MIB;
+	assert_int_equal(pc.folio_sz[4], 4 * MIB);
+	assert_int_equal(pc.folio_sz[0], PG);
+	assert_true(page_filter_match(&f, &pc, 4, 0));
+	assert_false(page_filter_match(&f, &pc, 3, 0));
+	f.type = DAMOS_FILTER_ANON;
+	assert_true(page_filter_match(&f, &pc, 0, 0));
+	assert_false(page_filter_match(&f, &pc, 4, 0));	/* file or shmem */
+	assert_false(page_filter_match(&f, &pc, 6, 0));	/* swapped out */
+	f.type = DAMOS_FILTER_UNMAPPED;
+	assert_false(page_filter_match(&f, &pc, 4, 0));
+	assert_true(page_filter_match(&f, &pc, 5, 0));
+	assert_true(page_filter_match(&f, &pc, 6, 0));
+	/* chunks are at most PAGE_CHUNK_PAGES and page aligned */
+	assert_int_equal(page_chunk_read(&pc, &pf, pm, base * PG + 1, 1, 0,
+					 PG), -EINVAL);
+	assert_int_equal(page_chunk_read(&pc, &pf, pm, base * PG,
+					 PAGE_CHUNK_PAGES + 1, 0, PG), -EINVAL);
+	page_chunk_release(&pc);
+	page_files_release(&pf);
+	close(pm);
+	close(kf);
+	close(kc);
+	unlink(pm_path);
+	unlink(kf_path);
+	unlink(kc_path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -601,6 +690,7 @@ int main(void)
 		cmocka_unit_test(test_young_refused),
 		cmocka_unit_test(test_pfn_needs_cap_sys_admin),
 		cmocka_unit_test(test_workload),
+		cmocka_unit_test(test_fake_pages),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
