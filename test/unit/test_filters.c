@@ -311,7 +311,7 @@ static void test_active(void **state)
 	struct damos_filter f = { .type = DAMOS_FILTER_ACTIVE };
 	uint64_t want, got, total = 0, active = 0;
 	struct proc_maps maps;
-	size_t i;
+	size_t i, tries;
 
 	(void)state;
 	if (!need_root())
@@ -323,11 +323,19 @@ static void test_active(void **state)
 		const struct proc_map *m = &maps.v[i];
 		size_t n = (size_t)((m->end - m->start) / PG);
 
-		if (m->flags & PROC_MAP_SPECIAL)
+		/* ASan's shadow reserves terabytes: one pread per page here */
+		if ((m->flags & PROC_MAP_SPECIAL) || n > 16384)
 			continue;
-		want = active_pages((const char *)(uintptr_t)m->start, n);
-		got = matching_bytes(&f, (const void *)(uintptr_t)m->start,
-				     n * PG) / PG;
+		/* the system may move a shared page meanwhile: retry */
+		for (tries = 0; tries < 5; tries++) {
+			want = active_pages((const char *)(uintptr_t)m->start,
+					    n);
+			got = matching_bytes(&f,
+					     (const void *)(uintptr_t)m->start,
+					     n * PG) / PG;
+			if (got == want)
+				break;
+		}
 		assert_int_equal(got, want);
 		total += n;
 		active += got;
@@ -457,10 +465,14 @@ static void test_young_bitmap(void **state)
 	assert_int_equal(run, 16 * PG);
 	assert_true(match(&f, lay.anon + 16 * PG, 16 * PG, &run));
 	assert_int_equal(run, 0);
-	/* checking cleared the accessed state: now all idle */
-	for (i = 0; i < 32; i++)
+	/*
+	 * checking cleared the accessed state: the young pages are idle now
+	 * (a plain file takes whole words where the bitmap ignores zero
+	 * bits, so the bits of pages 0-15 sharing a word may be gone)
+	 */
+	for (i = 16; i < 32; i++)
 		assert_int_equal(bit_of(fd, pfns[i]), 1);
-	assert_int_equal(matching_bytes(&f, lay.anon, 32 * PG), 0);
+	assert_int_equal(matching_bytes(&f, lay.anon + 16 * PG, 16 * PG), 0);
 	madvise_actions_set_paths(&acts, NULL, NULL, PAGEFLAGS_IDLE_BITMAP,
 				  NULL);
 	close(fd);
