@@ -272,6 +272,36 @@ static int chunk_get(struct madvise_actions *a, size_t ti, uint64_t addr,
 }
 
 /*
+ * The first present page of [@addr, @end) in *@next (@end: none), with one
+ * PAGEMAP_SCAN: the kernel skips empty page tables where pagemap would
+ * return an entry per page.  -ENOTTY before Linux 6.7.
+ */
+static int next_present(int pagemap_fd, uint64_t addr, uint64_t end,
+			uint64_t *next)
+{
+	struct page_region r;
+	struct pm_scan_arg arg = {
+		.size = sizeof(arg),
+		.start = addr,
+		.end = end,
+		.vec = (uintptr_t)&r,
+		.vec_len = 1,
+		.max_pages = 1,
+		.category_mask = PAGE_IS_PRESENT,
+		.return_mask = PAGE_IS_PRESENT,
+	};
+	int ret;
+
+	do {
+		ret = ioctl(pagemap_fd, PAGEMAP_SCAN, &arg);
+	} while (ret < 0 && errno == EINTR);
+	if (ret < 0)
+		return errno == EINVAL ? -ENOTTY : -errno;
+	*next = ret ? r.start : end;
+	return 0;
+}
+
+/*
  * Ops filters from outside.  A hole matches only unmapped, to the next
  * mapping.  anon is decided by the mapping where it decides (shared
  * memory is never anonymous, private anonymous memory always), and by
@@ -348,6 +378,11 @@ static bool madv_filter_match(struct damos_actions *base, size_t ti,
 			filter_failed(a, err);
 	}
 	run_end = a->chunk.start + k * psz;
+	/* reserved but unpopulated memory: skip to its next page at once */
+	if (k == a->chunk.nr && !(a->chunk.pm[idx] & PM_PRESENT) &&
+	    run_end < mend &&
+	    next_present(t->pagemap_fd, run_end, mend, &run_end))
+		run_end = a->chunk.start + k * psz;
 	if (run_end < end)
 		*run = run_end - addr;
 	return ans;

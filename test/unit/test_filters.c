@@ -44,6 +44,7 @@ struct layout {
 	char *shm;		/* shared anonymous, 8 pages written */
 	char *hole;		/* 3 pages, the middle one unmapped, 0 and 2 written */
 	char *thp;		/* 2 MiB aligned, MADV_HUGEPAGE, written */
+	char *big;		/* 1 GiB reserved, one page written at 512 MiB */
 	char path[64];
 };
 
@@ -86,6 +87,10 @@ static void map_all(void)
 			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	t = mmap(NULL, 2 * THP, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	lay.big = mmap(NULL, 1024 * MIB, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	assert_true(lay.big != MAP_FAILED);
+	madvise(lay.big, 1024 * MIB, MADV_NOHUGEPAGE);
 	close(fd);
 	assert_true(lay.anon != MAP_FAILED && lay.pfile != MAP_FAILED &&
 		    lay.sfile != MAP_FAILED && lay.shm != MAP_FAILED &&
@@ -120,6 +125,7 @@ static int setup(void **state)
 		lay.hole[0] = 4;
 		lay.hole[2 * PG] = 4;
 		memset(lay.thp, 5, THP);
+		lay.big[512 * MIB] = 6;
 		if (write(go[1], "r", 1) != 1)
 			_exit(1);
 		pause();
@@ -215,6 +221,15 @@ static void test_unmapped(void **state)
 	assert_true(match(&f, lay.hole + PG, 2 * PG, &run));
 	assert_int_equal(run, PG);
 	assert_int_equal(matching_bytes(&f, lay.sfile, 256 * PG), 0);
+	/* 512 MiB before the only page: one pagemap read, then PAGEMAP_SCAN */
+	reads = acts.files.nr_reads;
+	assert_true(match(&f, lay.big, 1024 * MIB, &run));
+	assert_int_equal(run, 512 * MIB);
+	assert_int_equal(acts.files.nr_reads - reads, 1);
+	assert_false(match(&f, lay.big + 512 * MIB, 512 * MIB, &run));
+	assert_int_equal(run, PG);
+	assert_int_equal(matching_bytes(&f, lay.big, 1024 * MIB),
+			 1024 * MIB - PG);
 }
 
 static bool need_root(void)
