@@ -77,7 +77,7 @@ static int read_or_explain(struct sys_metrics *m, const char *path,
 	int err = read_file(path, out);
 
 	if (err)
-		set_err(m, "cannot read %s (%s): %s", path, what,
+		set_err(m, "cannot read '%s' (%s): %s", path, what,
 			strerror(-err));
 	return err;
 }
@@ -222,7 +222,7 @@ static int read_psi(struct sys_metrics *m, uint64_t *us)
 	int err = read_file(path, &text);
 
 	if (err) {
-		set_err(m, "cannot read %s: %s%s", path, strerror(-err),
+		set_err(m, "cannot read '%s': %s%s", path, strerror(-err),
 			err == -ENOENT ?
 			" (this kernel has no pressure stall information: it needs CONFIG_PSI and no psi=0 on its command line)" :
 			"");
@@ -231,7 +231,7 @@ static int read_psi(struct sys_metrics *m, uint64_t *us)
 	}
 	err = find_u64(text, "some", "total=", us);
 	if (err)
-		set_err(m, "%s has no 'some ... total=' line", path);
+		set_err(m, "'%s' has no 'some ... total=' line", path);
 	free(text);
 	free(path);
 	return err;
@@ -251,7 +251,7 @@ static int read_node(struct sys_metrics *m, int64_t nid, uint64_t *total_kb,
 	path = xasprintf("%s/node%" PRId64 "/meminfo", m->node_root, nid);
 	err = read_file(path, &text);
 	if (err) {
-		set_err(m, "cannot read %s: %s%s", path, strerror(-err),
+		set_err(m, "cannot read '%s': %s%s", path, strerror(-err),
 			err == -ENOENT ? " (no such NUMA node)" : "");
 		free(path);
 		return err;
@@ -262,10 +262,10 @@ static int read_node(struct sys_metrics *m, int64_t nid, uint64_t *total_kb,
 	if (!err)
 		err = find_u64(text, key, NULL, free_kb);
 	if (err)
-		set_err(m, "%s has no 'Node %" PRId64 " MemTotal:' or 'MemFree:' line",
+		set_err(m, "'%s' has no 'Node %" PRId64 " MemTotal:' or 'MemFree:' line",
 			path, nid);
 	else if (!*total_kb) {
-		set_err(m, "%s: NUMA node %" PRId64 " has no memory", path, nid);
+		set_err(m, "'%s': NUMA node %" PRId64 " has no memory", path, nid);
 		err = -ENODATA;
 	}
 	free(text);
@@ -283,7 +283,7 @@ static int read_meminfo(struct sys_metrics *m, const char *const *keys,
 	for (i = 0; !err && i < n; i++) {
 		err = find_u64(text, keys[i], NULL, &vals[i]);
 		if (err)
-			set_err(m, "%s has no '%s' line", path, keys[i]);
+			set_err(m, "'%s' has no '%s' line", path, keys[i]);
 	}
 	free(text);
 	free(path);
@@ -317,7 +317,7 @@ static int read_memcg_pages(struct sys_metrics *m, const char *cg,
 	int err;
 
 	if (!m->memcg_root) {
-		set_err(m, "no memory cgroup hierarchy is mounted (no cgroup2 with the memory controller nor a cgroup v1 memory mount in %s/self/mountinfo)",
+		set_err(m, "no memory cgroup hierarchy is mounted (no cgroup2 with the memory controller nor a cgroup v1 memory mount in '%s/self/mountinfo')",
 			m->proc_root);
 		return -ENOENT;
 	}
@@ -327,7 +327,7 @@ static int read_memcg_pages(struct sys_metrics *m, const char *cg,
 			 *cg ? "/" : "");
 	err = read_file(path, &text);
 	if (err) {
-		set_err(m, "cannot read %s: %s%s", path, strerror(-err),
+		set_err(m, "cannot read '%s': %s%s", path, strerror(-err),
 			err == -ENOENT ? " (no such memory cgroup, or the root cgroup of cgroup v2, which has no numa_stat)" : "");
 		free(path);
 		return err;
@@ -338,7 +338,7 @@ static int read_memcg_pages(struct sys_metrics *m, const char *cg,
 
 		snprintf(key, sizeof(key), " %s", tok);
 		if (find_u64(text, keys[i], key, &v)) {
-			set_err(m, "%s has no '%s ... N%" PRId64 "=' value (no such NUMA node?)",
+			set_err(m, "'%s' has no '%s ... N%" PRId64 "=' value (no such NUMA node?)",
 				path, keys[i], nid);
 			err = -ENOENT;
 			break;
@@ -411,7 +411,7 @@ static int goal_value(struct sys_metrics *m, const struct damos_quota_goal *g,
 		if (err)
 			return err;
 		if (!lru[0] && !lru[1]) {
-			set_err(m, "%s/meminfo shows no memory on the LRU lists (Active and Inactive are 0)",
+			set_err(m, "'%s/meminfo' shows no memory on the LRU lists (Active and Inactive are 0)",
 				m->proc_root);
 			return -ENODATA;
 		}
@@ -443,7 +443,7 @@ int sys_metrics_free_mem_rate(struct sys_metrics *m, uint64_t *permil)
 	if (err)
 		return err;
 	if (!v[0]) {
-		set_err(m, "%s/meminfo says MemTotal is 0", m->proc_root);
+		set_err(m, "'%s/meminfo' says MemTotal is 0", m->proc_root);
 		return -ENODATA;
 	}
 	*permil = ratio(v[1], v[0], 1000);
