@@ -159,6 +159,17 @@ const char *embedded_kernel_lacks(const struct features *feat,
 	return NULL;
 }
 
+void embedded_default_intervals(struct damon_ctx *c)
+{
+	c->intervals.sample_us = EMB_SAMPLE_US;
+	c->intervals.aggr_us = EMB_AGGR_US;
+	c->intervals.ops_update_us = EMB_UPDATE_US;
+	c->intervals.goal.access_bp = EMB_GOAL_BP;
+	c->intervals.goal.aggrs = EMB_GOAL_AGGRS;
+	c->intervals.goal.min_sample_us = EMB_SAMPLE_US;
+	c->intervals.goal.max_sample_us = EMB_GOAL_MAX_US;
+}
+
 /* ---- the source and the actions ---- */
 
 static bool pageidle_usable(void)
@@ -307,6 +318,25 @@ static void sleep_ms(unsigned int ms)
 		;
 }
 
+/* Whether @pid (our child) still runs: not gone, not a zombie. */
+static bool process_runs(pid_t pid)
+{
+	char path[64], buf[256], *p;
+	FILE *f;
+	bool runs = false;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	if (fgets(buf, sizeof(buf), f)) {
+		p = strrchr(buf, ')');
+		runs = p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
+	}
+	fclose(f);
+	return runs;
+}
+
 /* Wait for the agent in @pid to register memory (uffd_probe_pid()). */
 static int wait_agent(pid_t pid, struct diag *d)
 {
@@ -315,7 +345,9 @@ static int wait_agent(pid_t pid, struct diag *d)
 
 	for (;;) {
 		err = uffd_probe_pid(pid);
-		if (err != -ENODATA || waited >= AGENT_WAIT_MS)
+		/* ESRCH also while it execs (the old mm is gone) */
+		if ((err != -ENODATA && (err != -ESRCH || !process_runs(pid))) ||
+		    waited >= AGENT_WAIT_MS)
 			break;
 		sleep_ms(20);
 		waited += 20;
@@ -487,6 +519,13 @@ static void current_model(struct emb_daemon *dm, struct damon_config *out)
 		const struct damos_scheme_state *st = &dm->mon.damos.schemes[i];
 
 		s->stats = st->stats;
+		/* the pattern as the kernel holds it: samples, aggregations */
+		s->pattern.nr_accesses_unit = DAMOS_NR_ACCESSES_SAMPLES;
+		s->pattern.min_nr_accesses = st->min_nr;
+		s->pattern.max_nr_accesses = st->max_nr;
+		s->pattern.age_unit = DAMOS_AGE_AGGR_INTERVALS;
+		s->pattern.min_age = st->min_age;
+		s->pattern.max_age = st->max_age;
 		s->quota.effective_sz_bytes = st->quota.esz;
 		for (j = 0; j < s->quota.nr_goals; j++)
 			s->quota.goals[j].current_value =

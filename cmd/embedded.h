@@ -55,6 +55,23 @@ int embedded_parse_backend(const char *s, enum damo_backend *b);
 const char *embedded_kernel_lacks(const struct features *feat,
 				  const struct damon_config *cfg);
 
+/*
+ * The embedded monitor's intervals when none are given: sampling a page
+ * from outside costs microseconds, not the kernel's nanoseconds, so it
+ * samples every 250 ms and lets DAMON's intervals auto-tuning (4 % of
+ * accesses in 3 aggregations) move that between 250 ms and 10 s; the
+ * aggregation stays 20 samples, as DAMON's defaults.
+ */
+#define EMB_SAMPLE_US 250000ULL
+#define EMB_AGGR_US (20 * EMB_SAMPLE_US)
+#define EMB_UPDATE_US 1000000ULL
+#define EMB_GOAL_BP 400
+#define EMB_GOAL_AGGRS 3
+#define EMB_GOAL_MAX_US 10000000ULL
+
+/* Set @c's intervals to the embedded monitor's defaults above. */
+void embedded_default_intervals(struct damon_ctx *c);
+
 struct embedded_opts {
 	const char *source;	/* auto, uffd, softdirty, pageidle */
 	bool foreground;

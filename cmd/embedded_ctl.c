@@ -191,10 +191,12 @@ static int call(const char *rundir, unsigned long id, const char *req,
 	err = send_all(fd, req, strlen(req));
 	if (!err)
 		err = send_all(fd, "\n", 1);
-	if (!err) {
-		err = read_line(fd, &buf, &len, &cap, answer,
-				ANSWER_TIMEOUT_MS);
-		err = err == 1 ? 0 : err ? err : -EPIPE;
+	/* a refusal may come before the request is taken: read it anyway */
+	if (!err || err == -EPIPE || err == -ECONNRESET) {
+		int rerr = read_line(fd, &buf, &len, &cap, answer,
+				     ANSWER_TIMEOUT_MS);
+
+		err = rerr == 1 ? 0 : rerr ? rerr : err ? err : -EPIPE;
 	}
 	if (err)
 		diag_add(d, "", "no answer from 'e%lu': %s", id,

@@ -349,6 +349,10 @@ static int start_embedded(struct start_args *a, struct damon_config *cfg,
 	if (why)
 		fprintf(stderr, "damo: %s; using damo's embedded monitor\n",
 			why);
+	/* its own defaults, unless intervals were asked for */
+	if (!a->file && !damon_opts_intervals_given(&a->damon) &&
+	    cfg->nr_kdamonds && cfg->kdamonds[0].nr_ctxs)
+		embedded_default_intervals(&cfg->kdamonds[0].ctxs[0]);
 	err = embedded_start(rundir, cfg, &eo, &d);
 	report_diag(a->ctx, &d);
 	free(rundir);
