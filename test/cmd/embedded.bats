@@ -67,7 +67,8 @@ hot_found() {
 }
 
 @test "auto picks the embedded monitor without DAMON and the uffd source finds the hot range" {
-	start_wl --damos-action stat --damos-access-rate 5% 100%
+	start_wl --monitoring-intervals 5ms 100ms 1s --damos-action stat \
+		--damos-access-rate 5% 100%
 	[ "$ID" = e0 ]
 	wait_for 60 hot_found || {
 		echo "hot range $HOT_START-$HOT_END; tried:"
@@ -79,6 +80,9 @@ hot_found() {
 @test "status shows the embedded monitor like a kdamond, with its source" {
 	start_wl --backend embedded --damos-action stat
 	run -0 damo status --json
+	# sampling from outside costs more: its own default intervals
+	echo "$output" | jq -e '.kdamonds[0].contexts[0].intervals
+		| .sample_us >= 250000 and .aggr_us == 20 * .sample_us'
 	echo "$output" | jq -e --argjson p "$WL_PID" '.kdamonds[0]
 		| .id == "e0" and .backend == "embedded" and .state == "on"
 		  and .owner == "damo" and .source == "uffd"
@@ -113,8 +117,8 @@ hot_found() {
 }
 
 @test "a pageout scheme drops the cold file pages (stats and VmRSS agree)" {
-	WL_FILE=64M start_wl --damos-action pageout --damos-access-rate 0% 0% \
-		--damos-age 1s max
+	WL_FILE=64M start_wl --monitoring-intervals 5ms 100ms 1s \
+		--damos-action pageout --damos-access-rate 0% 0% --damos-age 1s max
 	before=$(awk '/^RssFile:/ { print $2 }' /proc/$WL_PID/status)
 	[ "$before" -ge 60000 ]
 	rss_dropped() {
@@ -143,7 +147,7 @@ hot_found() {
 }
 
 @test "a monitor whose target exits stops itself and leaves its last status" {
-	WL_SECONDS=1 start_wl --damos-action stat
+	WL_SECONDS=1 start_wl --monitoring-intervals 5ms 100ms 1s --damos-action stat
 	ended() {
 		damo status e0 --json | jq -e '.kdamonds[0].state == "off"' >/dev/null
 	}
