@@ -1288,6 +1288,8 @@ static void print_id(struct out *o, struct emb_daemon *dm, pid_t pid)
 	const struct damon_ctx *c = &dm->cfg.kdamonds[0].ctxs[0];
 	size_t j;
 
+	if (!o)
+		return;
 	if (!out_is_json(o)) {
 		out_text(o, "e%lu\n", dm->id);
 		return;
@@ -1311,7 +1313,7 @@ static void print_id(struct out *o, struct emb_daemon *dm, pid_t pid)
 }
 
 int embedded_start(const char *rundir, struct damon_config *cfg,
-		   const struct embedded_opts *o, struct diag *d)
+		   struct embedded_opts *o, struct diag *d)
 {
 	struct emb_daemon *dm = xcalloc(1, sizeof(*dm));
 	struct owner_reg reg;
@@ -1345,6 +1347,7 @@ int embedded_start(const char *rundir, struct damon_config *cfg,
 		goto out;
 	reg_open = true;
 	dm->id = alloc_id(&reg);
+	o->id = dm->id;
 	dm->sock_path = emb_path(rundir, dm->id, "sock");
 	dm->pid_path = emb_path(rundir, dm->id, "pid");
 	dm->status_path = emb_path(rundir, dm->id, "status");

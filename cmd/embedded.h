@@ -76,7 +76,8 @@ struct embedded_opts {
 	const char *source;	/* auto, uffd, softdirty, pageidle */
 	bool foreground;
 	char **command;		/* NULL-terminated, or NULL */
-	struct out *out;	/* where the id and progress go */
+	struct out *out;	/* where the id goes; NULL: not printed */
+	unsigned long id;	/* out: the monitor's number */
 };
 
 /*
@@ -87,7 +88,7 @@ struct embedded_opts {
  * Return: 0 or -errno with what went wrong in @d.
  */
 int embedded_start(const char *rundir, struct damon_config *cfg,
-		   const struct embedded_opts *o, struct diag *d);
+		   struct embedded_opts *o, struct diag *d);
 
 /* Whether @s names an embedded monitor ("e0"), its number in *@id. */
 bool embedded_parse_id(const char *s, unsigned long *id);
