@@ -44,6 +44,9 @@ extern const struct argp damon_opts_argp;
 void damon_opts_args_init(struct damon_opts_args *a);
 void damon_opts_args_release(struct damon_opts_args *a);
 
+/* Whether any option setting the monitoring intervals was given. */
+bool damon_opts_intervals_given(const struct damon_opts_args *a);
+
 /* Whether any DAMON option (not counting --scheme) was given. */
 bool damon_opts_given(const struct damon_opts_args *a);
 

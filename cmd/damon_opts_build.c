@@ -387,3 +387,17 @@ const char *damon_opts_target_option(const struct damon_opts_args *a)
 				return dopts_name(keys[j]);
 	return NULL;
 }
+
+bool damon_opts_intervals_given(const struct damon_opts_args *a)
+{
+	static const int keys[] = {
+		DOPT_SAMPLE, DOPT_AGGR, DOPT_UPDR, DOPT_INTERVALS,
+		DOPT_INTERVALS_GOAL, DOPT_AUTOTUNE,
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (dopts_count(a, keys[i]))
+			return true;
+	return false;
+}

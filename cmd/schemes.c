@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd/embedded.h"
 #include "cmd/kernel.h"
 #include "core/damon.h"
 #include "core/out.h"
@@ -19,6 +20,7 @@ struct schemes_args {
 	const char *sub;
 	unsigned long idx;
 	bool has_idx;
+	bool has_eid;		/* idx names an embedded monitor, eN */
 	long scheme;		/* -1: all */
 	bool total;
 	bool force;
@@ -66,7 +68,9 @@ static error_t schemes_parse(int key, char *arg, struct argp_state *state)
 		a->force = true;
 		return 0;
 	case ARGP_KEY_ARG:
-		if (!a->has_idx && !kernel_parse_idx(arg, &a->idx))
+		if (!a->has_idx && embedded_parse_id(arg, &a->idx))
+			a->has_idx = a->has_eid = true;
+		else if (!a->has_idx && !kernel_parse_idx(arg, &a->idx))
 			a->has_idx = true;
 		else if (!strcmp(a->sub, "apply") && !a->file && a->has_idx)
 			a->file = arg;
@@ -128,11 +132,19 @@ static const struct out_col tried_cols[] = {
 	{ "age", "age", true },
 };
 
-static void print_stats_row(struct out *o, unsigned long k, size_t i,
-			    const struct damos *s)
+static void print_kdamond_id(struct out *o, unsigned long k, bool emb)
+{
+	if (emb)
+		out_strf(o, "kdamond", "e%lu", k);
+	else
+		out_u64(o, "kdamond", k);
+}
+
+static void print_stats_row(struct out *o, unsigned long k, bool emb,
+			    size_t i, const struct damos *s)
 {
 	out_begin_obj(o, NULL);
-	out_u64(o, "kdamond", k);
+	print_kdamond_id(o, k, emb);
 	out_u64(o, "scheme", i);
 	out_str(o, "action", damos_action_name(s->action));
 	out_u64(o, "nr_tried", s->stats.nr_tried);
@@ -146,8 +158,8 @@ static void print_stats_row(struct out *o, unsigned long k, size_t i,
 	out_end_obj(o);
 }
 
-static void print_tried_rows(struct out *o, unsigned long k, size_t i,
-			     const struct damos *s)
+static void print_tried_rows(struct out *o, unsigned long k, bool emb,
+			     size_t i, const struct damos *s)
 {
 	size_t j;
 
@@ -155,7 +167,7 @@ static void print_tried_rows(struct out *o, unsigned long k, size_t i,
 		const struct damos_tried_region *t = &s->tried[j];
 
 		out_begin_obj(o, NULL);
-		out_u64(o, "kdamond", k);
+		print_kdamond_id(o, k, emb);
 		out_u64(o, "scheme", i);
 		out_u64(o, "start", t->start);
 		out_u64(o, "end", t->end);
@@ -200,11 +212,6 @@ static int show(struct schemes_args *a, struct kernel_run *kr, bool tried)
 	if (n < 0)
 		return (int)n;
 	owner_open(kr->rundir, &reg, &kr->diag);
-	if (tried && a->total)
-		out_begin_table(o, NULL, total_cols, ARRAY_SIZE(total_cols));
-	else
-		out_begin_table(o, NULL, tried ? tried_cols : stat_cols,
-				tried ? ARRAY_SIZE(tried_cols) : ARRAY_SIZE(stat_cols));
 	for (k = 0; k < n && !err; k++) {
 		struct kdamond kd;
 
@@ -219,14 +226,99 @@ static int show(struct schemes_args *a, struct kernel_run *kr, bool tried)
 			if (a->scheme >= 0 && (size_t)a->scheme != i)
 				continue;
 			if (tried && !a->total)
-				print_tried_rows(o, (unsigned long)k, i, s);
+				print_tried_rows(o, (unsigned long)k, false, i,
+						 s);
 			else
-				print_stats_row(o, (unsigned long)k, i, s);
+				print_stats_row(o, (unsigned long)k, false, i,
+						s);
 		}
 		kdamond_release(&kd);
 	}
-	out_end_table(o);
 	owner_close(&reg, false, &kr->diag);
+	return err;
+}
+
+/* The rows of embedded monitors: the one named, or all when none is. */
+static int show_embedded(struct schemes_args *a, struct kernel_run *kr,
+			 bool tried)
+{
+	struct out *o = cmd_out(kr->ctx);
+	unsigned long *ids = NULL;
+	size_t n, k, i;
+	int err = 0;
+
+	if (a->has_idx && !a->has_eid)
+		return 0;
+	if (a->has_eid) {
+		ids = xcalloc(1, sizeof(*ids));
+		ids[0] = a->idx;
+		n = 1;
+	} else {
+		n = embedded_ids(kr->rundir, &ids);
+	}
+	for (k = 0; k < n && !err; k++) {
+		struct embedded_info info;
+		struct kdamond kd;
+
+		kdamond_init(&kd);
+		err = embedded_status(kr->rundir, ids[k], &kd, &info,
+				      &kr->diag);
+		for (i = 0; !err && i < kd.ctxs[0].nr_schemes; i++) {
+			const struct damos *s = &kd.ctxs[0].schemes[i];
+
+			if (a->scheme >= 0 && (size_t)a->scheme != i)
+				continue;
+			if (tried && !a->total)
+				print_tried_rows(o, ids[k], true, i, s);
+			else
+				print_stats_row(o, ids[k], true, i, s);
+		}
+		kdamond_release(&kd);
+		embedded_info_release(&info);
+	}
+	free(ids);
+	return err;
+}
+
+static void begin_table(struct schemes_args *a, struct out *o, bool tried)
+{
+	if (tried && a->total)
+		out_begin_table(o, NULL, total_cols, ARRAY_SIZE(total_cols));
+	else
+		out_begin_table(o, NULL, tried ? tried_cols : stat_cols,
+				tried ? ARRAY_SIZE(tried_cols) : ARRAY_SIZE(stat_cols));
+}
+
+/* Replace the schemes of an embedded monitor, keeping the rest. */
+static int apply_embedded(struct schemes_args *a, struct kernel_run *kr)
+{
+	struct embedded_info info;
+	struct damon_config cfg;
+	struct config_file cf;
+	struct damon_ctx *c, *src;
+	size_t i;
+	int err;
+
+	err = config_load(a->file, true, &cf, &kr->diag);
+	if (err)
+		return err;
+	damon_config_init(&cfg);
+	err = embedded_status(kr->rundir, a->idx, damon_config_add_kdamond(&cfg),
+			      &info, &kr->diag);
+	embedded_info_release(&info);
+	src = cf.cfg.nr_kdamonds && cf.cfg.kdamonds[0].nr_ctxs ?
+	      &cf.cfg.kdamonds[0].ctxs[0] : NULL;
+	if (!err && src) {
+		c = &cfg.kdamonds[0].ctxs[0];
+		for (i = 0; i < c->nr_schemes; i++)
+			damos_release(&c->schemes[i]);
+		c->nr_schemes = 0;
+		for (i = 0; i < src->nr_schemes; i++)
+			damos_copy(damon_ctx_add_scheme(c), &src->schemes[i]);
+		err = embedded_tune(kr->rundir, a->idx, &cfg, &kr->diag);
+	}
+	damon_config_release(&cfg);
+	config_file_release(&cf);
 	return err;
 }
 
@@ -277,6 +369,7 @@ int cmd_schemes(int argc, char **argv, struct damo_ctx *ctx)
 	struct schemes_args a = { .ctx = ctx, .scheme = -1 };
 	struct kernel_run kr;
 	struct argp sargp;
+	bool kernel;
 	size_t i;
 	int err;
 
@@ -312,11 +405,27 @@ int cmd_schemes(int argc, char **argv, struct damo_ctx *ctx)
 	if (err)
 		return err;
 	err = kernel_open(ctx, &kr, false);
-	if (!err)
-		err = i == 2 ? apply(&a, &kr) : show(&a, &kr, i == 1);
+	kernel = !err && !a.has_eid;
+	if (a.has_eid || (err == -ENOENT && !a.has_idx)) {
+		diag_release(&kr.diag);
+		err = 0;
+	}
+	if (!err && i == 2) {
+		err = a.has_eid ? apply_embedded(&a, &kr) : apply(&a, &kr);
+	} else if (!err) {
+		begin_table(&a, cmd_out(ctx), i == 1);
+		if (kernel)
+			err = show(&a, &kr, i == 1);
+		if (!err)
+			err = show_embedded(&a, &kr, i == 1);
+		out_end_table(cmd_out(ctx));
+	}
 	if (!err && i == 2 && out_is_json(cmd_out(ctx))) {
 		out_begin_obj(cmd_out(ctx), NULL);
-		out_u64(cmd_out(ctx), "id", a.idx);
+		if (a.has_eid)
+			out_strf(cmd_out(ctx), "id", "e%lu", a.idx);
+		else
+			out_u64(cmd_out(ctx), "id", a.idx);
 		out_end_obj(cmd_out(ctx));
 	}
 	/* for stats and tried, a refused refresh is a warning */

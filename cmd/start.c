@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cmd/damon_opts.h"
+#include "cmd/embedded.h"
 #include "cmd/kernel.h"
 #include "core/damon.h"
 #include "core/out.h"
@@ -25,15 +26,28 @@ struct start_args {
 	const char *file;
 	bool force;
 	char **command;		/* after "--", NULL-terminated */
+	enum damo_backend backend;
+	const char *source;
+	bool foreground;
 };
 
 enum {
 	OPT_FORCE = 0x400,
+	OPT_BACKEND,
+	OPT_SOURCE,
+	OPT_FOREGROUND,
 };
 
 static const struct argp_option start_options[] = {
 	{ "force", OPT_FORCE, NULL, 0,
 	  "Replace kdamond directories damo did not create (when none runs)", 0 },
+	{ "backend", OPT_BACKEND, "auto|kernel|embedded", 0,
+	  "Kernel DAMON, damo's embedded monitor, or the kernel where it has "
+	  "what the configuration needs (default auto)", 0 },
+	{ "source", OPT_SOURCE, "auto|uffd|softdirty|pageidle", 0,
+	  "Embedded monitor: where accesses are seen (default auto)", 0 },
+	{ "foreground", OPT_FOREGROUND, NULL, 0,
+	  "Embedded monitor: stay attached instead of running as a daemon", 0 },
 	{ 0 }
 };
 
@@ -54,6 +68,17 @@ static error_t start_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_FORCE:
 		a->force = true;
+		return 0;
+	case OPT_BACKEND:
+		if (embedded_parse_backend(arg, &a->backend))
+			argp_error(state, "--backend: '%s' is not auto, kernel or embedded",
+				   arg);
+		return 0;
+	case OPT_SOURCE:
+		a->source = arg;
+		return 0;
+	case OPT_FOREGROUND:
+		a->foreground = true;
 		return 0;
 	case ARGP_KEY_ARG:
 		if (a->file)
@@ -76,7 +101,8 @@ static const struct argp start_argp = {
 	.options = start_options,
 	.parser = start_parse,
 	.args_doc = "[CONFIG] [-- COMMAND [ARGS...]]",
-	.doc = "Start kernel DAMON with a configuration.\v"
+	.doc = "Start DAMON with a configuration: kernel DAMON, or damo's "
+	       "embedded monitor where the kernel lacks DAMON or vaddr.\v"
 	       "CONFIG is a kdamonds document (YAML or JSON, like damo's); "
 	       "without it the DAMON options build one.  --scheme FILE adds "
 	       "the schemes of a scheme file.  The whole configuration is "
@@ -84,13 +110,20 @@ static const struct argp start_argp = {
 	       "written; on any failure nothing of it is left on.  With "
 	       "'-- COMMAND', the command is started and its address space "
 	       "monitored (vaddr); the kdamond stops by itself when it exits.  "
-	       "Prints the id of each kdamond started.\n\n"
+	       "Prints the id of each kdamond started.  With --backend "
+	       "embedded (or auto on a kernel without DAMON or vaddr) damo "
+	       "runs DAMON's algorithms itself in a daemon named eN, which "
+	       "tune, stop, status, schemes and record address like a "
+	       "kdamond; --source picks how it sees accesses (uffd needs "
+	       "the command started by damo, which loads its agent).\n\n"
 	       "Examples:\n"
 	       "  damo start reclaim.yaml\n"
 	       "  damo start --ops paddr --scheme reclaim-schemes.json\n"
 	       "  damo start --damos-action stat -- ./workload --size 1G\n"
 	       "  damo start --target-pid 4242 --damos-action pageout \\\n"
-	       "      --damos-access-rate 0% 0% --damos-age 30s max",
+	       "      --damos-access-rate 0% 0% --damos-age 30s max\n"
+	       "  damo start --backend embedded --damos-action cold \\\n"
+	       "      --damos-age 5s max -- ./workload",
 	.children = start_children,
 };
 
@@ -292,11 +325,64 @@ static int do_start(struct start_args *a, struct kernel_run *kr,
 	return err;
 }
 
+/* Report @d's problems like kernel_report() does. */
+static void report_diag(struct damo_ctx *ctx, struct diag *d)
+{
+	struct kernel_run kr = { .ctx = ctx, .diag = *d };
+
+	kernel_report(&kr, false);
+	diag_init(d);
+}
+
+static int start_embedded(struct start_args *a, struct damon_config *cfg,
+			  const char *why)
+{
+	struct embedded_opts eo = {
+		.source = a->source, .foreground = a->foreground,
+		.command = a->command, .out = cmd_out(a->ctx),
+	};
+	char *rundir = owner_dir();
+	struct diag d;
+	int err;
+
+	diag_init(&d);
+	if (why)
+		fprintf(stderr, "damo: %s; using damo's embedded monitor\n",
+			why);
+	/* its own defaults, unless intervals were asked for */
+	if (!a->file && !damon_opts_intervals_given(&a->damon) &&
+	    cfg->nr_kdamonds && cfg->kdamonds[0].nr_ctxs)
+		embedded_default_intervals(&cfg->kdamonds[0].ctxs[0]);
+	err = embedded_start(rundir, cfg, &eo, &d);
+	report_diag(a->ctx, &d);
+	free(rundir);
+	return err;
+}
+
+/* --backend embedded, or auto without a DAMON sysfs interface. */
+static int start_embedded_only(struct start_args *a, const char *why)
+{
+	struct config_file cf;
+	struct diag d;
+	int err;
+
+	diag_init(&d);
+	err = kernel_load_config(a->file, &a->damon, false, &cf, &d);
+	if (err) {
+		report_diag(a->ctx, &d);
+		return err;
+	}
+	err = start_embedded(a, &cf.cfg, why);
+	config_file_release(&cf);
+	return err;
+}
+
 int cmd_start(int argc, char **argv, struct damo_ctx *ctx)
 {
 	struct start_args a = { .ctx = ctx };
 	struct config_file cf;
 	struct kernel_run kr;
+	const char *why;
 	int i, err, nargs = argc;
 
 	for (i = 1; i < argc; i++)
@@ -313,12 +399,36 @@ int cmd_start(int argc, char **argv, struct damo_ctx *ctx)
 	err = cmd_parse(&start_argp, nargs, argv, &a);
 	if (err)
 		goto out_args;
+	if ((a.source || a.foreground) && a.backend == BACKEND_KERNEL) {
+		fprintf(stderr, "damo start: --source and --foreground are for the embedded monitor, not --backend kernel\n");
+		err = -CMD_EUSAGE;
+		goto out_args;
+	}
+	if (a.backend == BACKEND_EMBEDDED) {
+		err = start_embedded_only(&a, NULL);
+		goto out_args;
+	}
 	err = kernel_open(ctx, &kr, true);
+	if (err == -ENOENT && a.backend == BACKEND_AUTO) {
+		kernel_close(&kr);
+		err = start_embedded_only(&a, "no DAMON sysfs interface");
+		goto out_args;
+	}
 	if (!err) {
 		err = kernel_load_config(a.file, &a.damon, !a.command, &cf,
 					 &kr.diag);
 		if (!err) {
-			err = do_start(&a, &kr, &cf);
+			/* a command is monitored in its address space */
+			if (a.command && cf.cfg.nr_kdamonds &&
+			    cf.cfg.kdamonds[0].nr_ctxs &&
+			    cf.cfg.kdamonds[0].ctxs[0].ops == DAMON_OPS_PADDR)
+				cf.cfg.kdamonds[0].ctxs[0].ops = DAMON_OPS_VADDR;
+			why = a.backend == BACKEND_AUTO ?
+			      embedded_kernel_lacks(&kr.feat, &cf.cfg) : NULL;
+			if (why)
+				err = start_embedded(&a, &cf.cfg, why);
+			else
+				err = do_start(&a, &kr, &cf);
 			config_file_release(&cf);
 		}
 	}

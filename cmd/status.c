@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cmd/embedded.h"
 #include "cmd/kernel.h"
 #include "core/damon.h"
 #include "core/out.h"
@@ -18,6 +19,9 @@ struct status_args {
 	struct damo_ctx *ctx;
 	bool has_idx;
 	unsigned long idx;
+	bool has_eid;
+	unsigned long eid;
+	enum damo_backend backend;
 	unsigned long watch_s;
 	unsigned long count;	/* --watch iterations, 0 = forever */
 };
@@ -25,12 +29,16 @@ struct status_args {
 enum {
 	OPT_WATCH = 0x400,
 	OPT_COUNT,
+	OPT_BACKEND,
 };
 
 static const struct argp_option status_options[] = {
 	{ "watch", OPT_WATCH, "SECONDS", 0,
 	  "Print again every SECONDS (JSON: one object a line)", 0 },
 	{ "count", OPT_COUNT, "N", 0, "With --watch, stop after N prints", 0 },
+	{ "backend", OPT_BACKEND, "auto|kernel|embedded", 0,
+	  "Show kernel kdamonds, embedded monitors, or both (auto, default)",
+	  0 },
 	{ 0 }
 };
 
@@ -59,10 +67,21 @@ static error_t status_parse(int key, char *arg, struct argp_state *state)
 		    (key == OPT_WATCH && !a->watch_s))
 			argp_error(state, "'%s' is not a positive number", arg);
 		return 0;
+	case OPT_BACKEND:
+		if (embedded_parse_backend(arg, &a->backend))
+			argp_error(state, "--backend: '%s' is not auto, kernel or embedded",
+				   arg);
+		return 0;
 	case ARGP_KEY_ARG:
-		if (a->has_idx || kernel_parse_idx(arg, &a->idx))
-			argp_error(state, "'%s' is not a kdamond id", arg);
-		a->has_idx = true;
+		if (a->has_idx || a->has_eid)
+			argp_error(state, "one kdamond id at a time");
+		if (embedded_parse_id(arg, &a->eid))
+			a->has_eid = true;
+		else if (kernel_parse_idx(arg, &a->idx))
+			argp_error(state, "'%s' is not a kdamond id (N, or eN for an embedded monitor)",
+				   arg);
+		else
+			a->has_idx = true;
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -73,13 +92,15 @@ static const struct argp status_argp = {
 	.options = status_options,
 	.parser = status_parse,
 	.args_doc = "[ID]",
-	.doc = "Show kdamonds: state, parameters as the kernel holds them, "
-	       "and what each scheme did.\v"
+	.doc = "Show kdamonds and embedded monitors: state, parameters as "
+	       "they run, and what each scheme did.\v"
 	       "Stats of kdamonds damo started are refreshed first (with the "
 	       "update_* state commands, unless the kdamond refreshes itself "
 	       "with refresh_ms); kdamonds damo did not start are only read, "
 	       "and show what the kernel last refreshed.  The DAMON modules' "
-	       "parameters are shown when a module is loaded.\n\n"
+	       "parameters are shown when a module is loaded.  Embedded "
+	       "monitors (eN) answer through their control socket; one whose "
+	       "target exited shows its last status, state off, and why.\n\n"
 	       "Examples:\n"
 	       "  damo status\n"
 	       "  damo status 0 --json | jq '.kdamonds[0].contexts[0].schemes'\n"
@@ -206,15 +227,29 @@ static void print_ctx(struct out *o, const struct damon_ctx *c)
 }
 
 static void print_kdamond(struct out *o, unsigned long idx,
-			  const struct kdamond *k, bool owned)
+			  const struct kdamond *k, bool owned,
+			  const struct embedded_info *emb)
 {
 	size_t i;
 
 	out_begin_obj(o, NULL);
-	out_u64(o, "id", idx);
+	if (emb)
+		out_strf(o, "id", "e%lu", emb->id);
+	else
+		out_u64(o, "id", idx);
+	out_str(o, "backend", emb ? "embedded" : "kernel");
 	out_str(o, "state", k->on ? "on" : "off");
 	out_i64(o, "pid", k->pid);
 	out_str(o, "owner", owned ? "damo" : "foreign");
+	if (emb) {
+		out_str(o, "source", emb->source ? emb->source : "");
+		out_str(o, "sees", emb->sees ? emb->sees : "");
+		out_u64(o, "nr_regions", emb->nr_regions);
+		if (emb->exit_reason)
+			out_str(o, "exit_reason", emb->exit_reason);
+		else
+			out_null(o, "exit_reason");
+	}
 	out_time(o, "refresh_ms", k->refresh_ms, UNITS_MS);
 	out_begin_list(o, "contexts");
 	for (i = 0; i < k->nr_ctxs; i++)
@@ -248,13 +283,55 @@ static void print_modules(struct out *o, struct kernel_run *kr)
 	out_end_list(o);
 }
 
-static int show_once(struct status_args *a, struct kernel_run *kr)
+static int show_embedded(struct status_args *a, struct kernel_run *kr)
+{
+	struct out *o = cmd_out(kr->ctx);
+	unsigned long *ids = NULL;
+	size_t n, i;
+	int err = 0;
+
+	if (a->has_eid) {
+		ids = malloc(sizeof(*ids));
+		if (!ids)
+			abort();
+		ids[0] = a->eid;
+		n = 1;
+	} else {
+		n = embedded_ids(kr->rundir, &ids);
+	}
+	for (i = 0; i < n && !err; i++) {
+		struct embedded_info info;
+		struct kdamond k;
+
+		kdamond_init(&k);
+		err = embedded_status(kr->rundir, ids[i], &k, &info,
+				      &kr->diag);
+		if (!err)
+			print_kdamond(o, 0, &k, true, &info);
+		kdamond_release(&k);
+		embedded_info_release(&info);
+	}
+	free(ids);
+	return err;
+}
+
+static int show_once(struct status_args *a, struct kernel_run *kr,
+		     bool kernel)
 {
 	struct out *o = cmd_out(kr->ctx);
 	struct owner_reg reg;
-	long n = kdamond_nr(&kr->io), i;
+	long n = 0, i;
 	int err = 0;
 
+	if (!kernel || a->has_eid) {
+		out_begin_obj(o, NULL);
+		out_begin_list(o, "kdamonds");
+		err = show_embedded(a, kr);
+		out_end_list(o);
+		out_end_obj(o);
+		return err;
+	}
+	n = kdamond_nr(&kr->io);
 	if (n < 0)
 		return (int)n;
 	if (a->has_idx && (long)a->idx >= n) {
@@ -279,13 +356,15 @@ static int show_once(struct status_args *a, struct kernel_run *kr)
 		kdamond_init(&k);
 		err = kdamond_read(&kr->io, (unsigned long)i, &k);
 		if (!err)
-			print_kdamond(o, (unsigned long)i, &k, owned);
+			print_kdamond(o, (unsigned long)i, &k, owned, NULL);
 		kdamond_release(&k);
 	}
+	owner_close(&reg, false, &kr->diag);
+	if (!err && !a->has_idx && a->backend != BACKEND_KERNEL)
+		err = show_embedded(a, kr);
 	out_end_list(o);
 	print_modules(o, kr);
 	out_end_obj(o);
-	owner_close(&reg, false, &kr->diag);
 	return err;
 }
 
@@ -295,14 +374,28 @@ int cmd_status(int argc, char **argv, struct damo_ctx *ctx)
 	struct kernel_run kr;
 	unsigned long shown = 0;
 	struct timespec ts;
+	bool kernel;
 	int err;
 
 	err = cmd_parse(&status_argp, argc, argv, &a);
 	if (err)
 		return err;
+	if (a.has_idx && a.backend == BACKEND_EMBEDDED) {
+		fprintf(stderr, "damo status: kdamond %lu is a kernel one; embedded monitors are eN\n",
+			a.idx);
+		return -CMD_EUSAGE;
+	}
 	err = kernel_open(ctx, &kr, false);
+	kernel = !err && a.backend != BACKEND_EMBEDDED;
+	if ((err == -ENOENT && a.backend != BACKEND_KERNEL && !a.has_idx) ||
+	    a.backend == BACKEND_EMBEDDED || a.has_eid) {
+		diag_release(&kr.diag);
+		err = 0;
+	}
 	while (!err) {
-		err = show_once(&a, &kr);
+		err = show_once(&a, &kr, kernel);
+		if (a.watch_s && !out_is_json(cmd_out(ctx)))
+			out_text(cmd_out(ctx), "\n");
 		fflush(stdout);
 		if (err || !a.watch_s || (a.count && ++shown >= a.count))
 			break;

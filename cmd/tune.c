@@ -4,9 +4,11 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd/damon_opts.h"
+#include "cmd/embedded.h"
 #include "cmd/kernel.h"
 #include "core/damon.h"
 #include "core/out.h"
@@ -17,6 +19,7 @@ struct tune_args {
 	struct damon_opts_args damon;
 	unsigned long idx;
 	bool has_idx;
+	bool has_eid;		/* an embedded monitor, eN */
 	const char *file;
 	bool force;
 };
@@ -51,8 +54,11 @@ static error_t tune_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case ARGP_KEY_ARG:
 		if (!a->has_idx) {
-			if (kernel_parse_idx(arg, &a->idx))
-				argp_error(state, "'%s' is not a kdamond id", arg);
+			if (embedded_parse_id(arg, &a->idx))
+				a->has_eid = true;
+			else if (kernel_parse_idx(arg, &a->idx))
+				argp_error(state, "'%s' is not a kdamond id (N, or eN for an embedded monitor)",
+					   arg);
 			a->has_idx = true;
 		} else if (!a->file) {
 			a->file = arg;
@@ -75,7 +81,7 @@ static const struct argp tune_argp = {
 	.options = tune_options,
 	.parser = tune_parse,
 	.args_doc = "ID [CONFIG]",
-	.doc = "Change a running kdamond online.\v"
+	.doc = "Change a running kdamond or embedded monitor online.\v"
 	       "The new configuration (a file, or DAMON options, like 'damo "
 	       "start') replaces the whole one: what is not given returns to "
 	       "its default, as with damo.  It is checked first, then "
@@ -175,6 +181,30 @@ int tune_commit(struct kernel_run *kr, unsigned long idx,
 	return commit(kr, idx, &cfg->kdamonds[0]);
 }
 
+/* An embedded monitor: checked here, applied by its daemon. */
+static int tune_embedded(struct tune_args *a)
+{
+	struct kernel_run kr = { .ctx = a->ctx };
+	struct config_file cf;
+	char *rundir = owner_dir();
+	int err;
+
+	diag_init(&kr.diag);
+	err = kernel_load_config(a->file, &a->damon, false, &cf, &kr.diag);
+	if (!err) {
+		err = embedded_tune(rundir, a->idx, &cf.cfg, &kr.diag);
+		config_file_release(&cf);
+	}
+	if (!err && (out_is_json(cmd_out(a->ctx)) || a->ctx->opts.verbose)) {
+		out_begin_obj(cmd_out(a->ctx), NULL);
+		out_strf(cmd_out(a->ctx), "id", "e%lu", a->idx);
+		out_end_obj(cmd_out(a->ctx));
+	}
+	kernel_report(&kr, false);
+	free(rundir);
+	return err;
+}
+
 int cmd_tune(int argc, char **argv, struct damo_ctx *ctx)
 {
 	struct tune_args a = { .ctx = ctx };
@@ -186,6 +216,10 @@ int cmd_tune(int argc, char **argv, struct damo_ctx *ctx)
 	err = cmd_parse(&tune_argp, argc, argv, &a);
 	if (err)
 		goto out_args;
+	if (a.has_eid) {
+		err = tune_embedded(&a);
+		goto out_args;
+	}
 	err = kernel_open(ctx, &kr, false);
 	if (!err)
 		err = tune_check_target(&kr, a.idx, a.force);

@@ -1,7 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Build the embedded monitor's benchmarks (test/bench/, -DDAMO_BENCH=ON) in
-# build-bench and run one of them: "accuracy" or "cost".  cost then counts
+# build-bench and run one of them: "accuracy" or "cost"; or "daemon": the
+# embedded daemon's CPU time on a real workload (test/bench/daemon-cpu.sh,
+# sizes and "-- DAMON options" as arguments).  cost then counts
 # instructions under callgrind when valgrind is installed.  Arguments after
 # the name go to the benchmark.  On demand only; CI does not run them.
 set -eu
@@ -10,8 +12,18 @@ cd "$(dirname "$0")/.."
 what=${1:-}
 case $what in
 accuracy | cost) shift ;;
+daemon)
+	shift
+	dir=build-bench-daemon
+	cmake -S . -B $dir -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake --build $dir -j"$(nproc)" --target damo damo-workload damo-agent \
+		>/dev/null
+	echo "machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' \
+		/proc/cpuinfo | head -n 1)"
+	exec test/bench/daemon-cpu.sh "$dir" "$@"
+	;;
 *)
-	echo "usage: scripts/bench.sh accuracy|cost [ARGS...]" >&2
+	echo "usage: scripts/bench.sh accuracy|cost|daemon [ARGS...]" >&2
 	exit 64
 	;;
 esac

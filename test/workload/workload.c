@@ -43,12 +43,14 @@ struct workload {
 	bool write;
 	unsigned char *base;
 	size_t page;
+	uint64_t file_size;	/* a clean file mapping beside; 0: none */
 };
 
 enum {
 	OPT_SIZE = 0x100,
 	OPT_HOT,
 	OPT_SECONDS,
+	OPT_FILE,
 	OPT_WRITE,
 	OPT_PATTERN,
 	OPT_PERIOD,
@@ -60,6 +62,10 @@ static const struct argp_option options[] = {
 	  "Anonymous memory to map and fill (default 256M)", 0 },
 	{ "hot", OPT_HOT, "SIZE@OFFSET", 0,
 	  "The part accessed repeatedly (default 32M@64M)", 0 },
+	{ "file", OPT_FILE, "SIZE", 0,
+	  "Also map SIZE of a clean file (in $TMPDIR, removed at once) and "
+	  "read it once: memory that reclaim can drop without swap, never "
+	  "accessed again", 0 },
 	{ "seconds", OPT_SECONDS, "TIME", 0,
 	  "How long to run after filling: 30, 2m (default 30 s; 0: until "
 	  "killed)", 0 },
@@ -125,6 +131,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_SECONDS:
 		w->duration_ns = parse_time(state, arg, UNITS_S);
+		return 0;
+	case OPT_FILE:
+		w->file_size = parse_size(state, arg);
 		return 0;
 	case OPT_WRITE:
 		w->write = true;
@@ -221,6 +230,47 @@ static void touch(const struct workload *w, uint64_t off, uint64_t len,
 	(void)sum;
 }
 
+/*
+ * A file of @w->file_size bytes, written and synced (so its pages are
+ * clean), mapped privately read-only and read once: resident file memory
+ * that MADV_PAGEOUT can drop even without swap.
+ */
+static unsigned char *map_file(const struct workload *w)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[4096];
+	static unsigned char buf[65536];
+	volatile unsigned char sum = 0;
+	unsigned char *p;
+	uint64_t done, i;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/damo-workload.XXXXXX",
+		 dir && *dir ? dir : "/tmp");
+	fd = mkstemp(path);
+	if (fd < 0)
+		goto fail;
+	unlink(path);
+	memset(buf, 0x5a, sizeof(buf));
+	for (done = 0; done < w->file_size; done += sizeof(buf))
+		if (write(fd, buf, sizeof(buf)) != (ssize_t)sizeof(buf))
+			goto fail;
+	if (fsync(fd))
+		goto fail;
+	p = mmap(NULL, w->file_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		goto fail;
+	for (i = 0; i < w->file_size; i += w->page)
+		sum += p[i];
+	(void)sum;
+	return p;
+fail:
+	fprintf(stderr, "damo-workload: error: cannot map a file of %lu bytes: %s\n",
+		(unsigned long)w->file_size, strerror(errno));
+	return NULL;
+}
+
 static void print_range(const struct workload *w, uint64_t off, uint64_t len)
 {
 	printf("hot_start=%#lx hot_end=%#lx", (unsigned long)(w->base + off),
@@ -310,7 +360,16 @@ int main(int argc, char **argv)
 		print_range(&w, 0, 0);
 		break;
 	}
-	printf(" pattern=%s\n", pattern_names[w.pattern]);
+	printf(" pattern=%s", pattern_names[w.pattern]);
+	if (w.file_size) {
+		unsigned char *f = map_file(&w);
+
+		if (!f)
+			return 1;
+		printf(" file_start=%#lx file_end=%#lx", (unsigned long)f,
+		       (unsigned long)(f + w.file_size));
+	}
+	printf("\n");
 	fflush(stdout);
 
 	run(&w);

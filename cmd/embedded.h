@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The embedded backend: DAMON's algorithms (core/monitor.c) run by a damo
+ * daemon on a real process, with an access source of core/sources/ and
+ * the DAMOS actions of core/actions_madvise.c, for kernels without DAMON
+ * or without vaddr.  The daemon serves a control socket through which
+ * status, tune, stop, schemes and record work as on kernel kdamonds.
+ *
+ * Embedded monitors are named "eN" (e0, e1, ...); each is registered in
+ * the ownership registry (kdamond/owner.h) under the root "embedded", and
+ * its files live in RUNDIR/embedded/: eN.sock (the control socket, 0600 in
+ * a 0700 directory), eN.pid (locked by the daemon while it lives) and
+ * eN.status (its last status, written when it stops).
+ *
+ * The protocol: one JSON object a line in each direction, one request a
+ * connection: {"op": "status"|"stop"|"tune"|"tried"|"record", ...}; the
+ * answer is {"ok": true, ...} or {"ok": false, "errors": [...]}; "record"
+ * answers with one "snapshot" object a line until the monitor stops.
+ * Requests are at most EMB_REQ_MAX bytes; only the daemon's user and root
+ * may connect.
+ */
+#ifndef DAMO_CMD_EMBEDDED_H
+#define DAMO_CMD_EMBEDDED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "core/damon.h"
+
+struct diag;
+struct doc_node;
+struct features;
+struct out;
+struct snapshot;
+
+#define EMB_REG_ROOT "embedded"
+#define EMB_REQ_MAX (1024 * 1024)
+
+enum damo_backend {
+	BACKEND_AUTO,		/* kernel where it can, else embedded */
+	BACKEND_KERNEL,
+	BACKEND_EMBEDDED,
+};
+
+/* "auto", "kernel" or "embedded"; -EINVAL for anything else. */
+int embedded_parse_backend(const char *s, enum damo_backend *b);
+
+/*
+ * embedded_kernel_lacks() - why kernel DAMON under @feat cannot run @cfg
+ * (a sentence), or NULL when it can: the ops of every context must be
+ * there.  For --backend auto.
+ */
+const char *embedded_kernel_lacks(const struct features *feat,
+				  const struct damon_config *cfg);
+
+/*
+ * The embedded monitor's intervals when none are given: sampling a page
+ * from outside costs microseconds, not the kernel's nanoseconds, so it
+ * samples every 250 ms and lets DAMON's intervals auto-tuning (4 % of
+ * accesses in 3 aggregations) move that between 250 ms and 10 s; the
+ * aggregation stays 20 samples, as DAMON's defaults.
+ */
+#define EMB_SAMPLE_US 250000ULL
+#define EMB_AGGR_US (20 * EMB_SAMPLE_US)
+#define EMB_UPDATE_US 1000000ULL
+#define EMB_GOAL_BP 400
+#define EMB_GOAL_AGGRS 3
+#define EMB_GOAL_MAX_US 10000000ULL
+
+/* Set @c's intervals to the embedded monitor's defaults above. */
+void embedded_default_intervals(struct damon_ctx *c);
+
+struct embedded_opts {
+	const char *source;	/* auto, uffd, softdirty, pageidle */
+	bool foreground;
+	char **command;		/* NULL-terminated, or NULL */
+	struct out *out;	/* where the id goes; NULL: not printed */
+	unsigned long id;	/* out: the monitor's number */
+};
+
+/*
+ * embedded_start() - start an embedded monitor of @cfg (one kdamond, one
+ * context, pid targets or a command) as a daemon, or in the foreground.
+ * Everything that can fail is checked before the daemon forks: the
+ * source, the actions, the socket.  Prints the id ("e0").
+ * Return: 0 or -errno with what went wrong in @d.
+ */
+int embedded_start(const char *rundir, struct damon_config *cfg,
+		   struct embedded_opts *o, struct diag *d);
+
+/* Whether @s names an embedded monitor ("e0"), its number in *@id. */
+bool embedded_parse_id(const char *s, unsigned long *id);
+
+/* What a status answer says beyond the model. */
+struct embedded_info {
+	unsigned long id;
+	bool running;		/* the daemon answered */
+	long pid;		/* the daemon's */
+	char *source;		/* "uffd", ... */
+	char *sees;		/* "writes", "reads and writes" */
+	char *exit_reason;	/* why it stopped, when it did */
+	uint64_t nr_regions;
+	uint64_t started;	/* unix time */
+};
+
+void embedded_info_release(struct embedded_info *info);
+
+/*
+ * embedded_ids() - the embedded monitors registered under @rundir, in
+ * order.  Return: how many; *@ids is owned by the caller.
+ */
+size_t embedded_ids(const char *rundir, unsigned long **ids);
+
+/*
+ * embedded_status() - the state of monitor @id: asked from the daemon, or
+ * read from its last status file when it has stopped.  @k receives the
+ * model (initialised by the caller) with its runtime state, incl. tried
+ * regions.  Return: 0, or -ENOENT (no such monitor) / -errno, in @d.
+ */
+int embedded_status(const char *rundir, unsigned long id, struct kdamond *k,
+		    struct embedded_info *info, struct diag *d);
+
+/*
+ * embedded_stop() - stop monitor @id and wait until it has; a stopped one
+ * is removed from the registry with its files.  Return: 0 or -errno.
+ */
+int embedded_stop(const char *rundir, unsigned long id, struct diag *d);
+
+/*
+ * embedded_tune() - send @cfg to running monitor @id: intervals, region
+ * bounds and schemes change online; its targets cannot.  A refused
+ * configuration leaves the monitor as it was.  Return: 0 or -errno.
+ */
+int embedded_tune(const char *rundir, unsigned long id,
+		  const struct damon_config *cfg, struct diag *d);
+
+/*
+ * embedded_record() - receive monitor @id's aggregations until it stops,
+ * @stop returns true (polled at least every 100 ms), or an error.  Each
+ * target's snapshot is passed to @fn with the target's index.
+ * Return: 0 or -errno.
+ */
+int embedded_record(const char *rundir, unsigned long id,
+		    int (*fn)(void *data, size_t ti, const struct snapshot *s),
+		    bool (*stop)(void *data), void *data, struct diag *d);
+
+/* Internal, shared by embedded.c and embedded_ctl.c. */
+char *emb_path(const char *rundir, unsigned long id, const char *ext);
+char *emb_dir(const char *rundir);
+
+#endif /* DAMO_CMD_EMBEDDED_H */

@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* damo record from the embedded monitor (cmd/record_embedded.h). */
+#include "cmd/record_embedded.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/damon.h"
+#include "core/diag.h"
+#include "core/out.h"
+#include "core/snapshot.h"
+#include "core/units.h"
+#include "core/xalloc.h"
+#include "formats/record_write.h"
+
+#define PROGRESS_NS (500ULL * 1000 * 1000)
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	interrupted = sig;
+}
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+struct rec_run {
+	struct record_writer *w;
+	size_t *recs;			/* the writer's record of each target */
+	size_t nr_targets;
+	struct damon_intervals intervals;
+	uint64_t start_ns, until_ns, shown_ns;
+	struct out *progress;
+	struct record_embedded_result *res;
+};
+
+static int on_snapshot(void *data, size_t ti, const struct snapshot *s)
+{
+	struct rec_run *r = data;
+	uint64_t now = mono_ns();
+	int err;
+
+	if (ti >= r->nr_targets)
+		return 0;	/* a target the status did not list */
+	err = record_writer_snapshot(r->w, r->recs[ti], s);
+	if (err)
+		return err;
+	r->res->nr_snapshots++;
+	r->res->nr_regions += s->nr_regions;
+	if (r->progress && now - r->shown_ns >= PROGRESS_NS) {
+		char a[UNITS_BUFSZ], b[UNITS_BUFSZ], c[UNITS_BUFSZ];
+		uint64_t el = now - r->start_ns;
+
+		out_progress(r->progress, "recording: %s, %s snapshots, %s regions",
+			     units_fmt_time(a, el, UNITS_NS, false),
+			     units_fmt_nr(b, r->res->nr_snapshots, false),
+			     units_fmt_nr(c, r->res->nr_regions, false));
+		r->shown_ns = now;
+	}
+	return 0;
+}
+
+static bool should_stop(void *data)
+{
+	struct rec_run *r = data;
+
+	return interrupted || (r->until_ns && mono_ns() >= r->until_ns);
+}
+
+int record_embedded(const char *rundir, unsigned long id,
+		    struct record_writer *w, uint64_t duration_ns,
+		    struct out *progress, struct record_embedded_result *res,
+		    struct diag *d)
+{
+	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
+	struct embedded_info info;
+	struct rec_run r = { .w = w, .progress = progress, .res = res };
+	struct kdamond k;
+	struct record_meta m;
+	size_t ti;
+	int err;
+
+	memset(res, 0, sizeof(*res));
+	kdamond_init(&k);
+	err = embedded_status(rundir, id, &k, &info, d);
+	if (!err && !info.running) {
+		diag_add(d, "", "'e%lu' is not running (%s)", id,
+			 info.exit_reason ? info.exit_reason : "stopped");
+		err = -ESRCH;
+	}
+	if (err)
+		goto out;
+	res->source = info.source ? xstrdup(info.source) : NULL;
+	r.nr_targets = k.ctxs[0].nr_targets;
+	r.recs = xcalloc(r.nr_targets ? r.nr_targets : 1, sizeof(*r.recs));
+	for (ti = 0; ti < r.nr_targets; ti++) {
+		record_meta_init(&m);
+		m.kdamond_idx = 0;
+		m.context_idx = 0;
+		m.target_id = ti;
+		m.has_intervals = true;
+		m.intervals = k.ctxs[0].intervals;
+		r.recs[ti] = record_writer_add(w, &m);
+	}
+	sigemptyset(&sa.sa_mask);
+	interrupted = 0;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	r.start_ns = mono_ns();
+	r.until_ns = duration_ns ? r.start_ns + duration_ns : 0;
+	err = embedded_record(rundir, id, on_snapshot, should_stop, &r, d);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	if (progress)
+		out_progress_end(progress);
+	res->wall_ns = mono_ns() - r.start_ns;
+	free(r.recs);
+out:
+	kdamond_release(&k);
+	embedded_info_release(&info);
+	return err;
+}
+
+int record_embedded_command(const char *rundir, struct damon_config *cfg,
+			    const struct embedded_opts *eo,
+			    struct record_writer *w, uint64_t duration_ns,
+			    struct out *progress,
+			    struct record_embedded_result *res, struct diag *d)
+{
+	struct embedded_opts o = *eo;
+	int err, err2;
+
+	o.foreground = false;
+	o.out = NULL;		/* the id is not news to a recording */
+	memset(res, 0, sizeof(*res));
+	err = embedded_start(rundir, cfg, &o, d);
+	if (err)
+		return err;
+	err = record_embedded(rundir, o.id, w, duration_ns, progress, res, d);
+	err2 = embedded_stop(rundir, o.id, d);
+	return err ? err : err2;
+}
+
+void record_embedded_result_release(struct record_embedded_result *res)
+{
+	free(res->source);
+	res->source = NULL;
+}

@@ -1,0 +1,228 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0
+# The embedded backend on real processes of this host: the daemon, its
+# control socket, and start/status/tune/schemes/stop through it.  DAMON's
+# sysfs interface is pointed at a path that does not exist, so --backend
+# auto has to choose the embedded monitor, as on a kernel without DAMON.
+
+load ../helpers
+
+setup() {
+	export DAMO_RUNTIME_DIR=$BATS_TEST_TMPDIR/run
+	WL_OUT=$BATS_TEST_TMPDIR/wl.out
+	[ -x "${DAMO_WORKLOAD:-}" ] || skip_reason="DAMO_WORKLOAD not set"
+	[ -r "${DAMO_AGENT:-}" ] || skip_reason="DAMO_AGENT not set"
+	if [ -n "${skip_reason:-}" ]; then
+		echo "$skip_reason: run through ctest" >&2
+		return 1
+	fi
+	export TMPDIR=$BATS_TEST_TMPDIR
+}
+
+teardown() {
+	"$DAMO" stop --all >/dev/null 2>&1 || true
+	[ -n "${WL_PID:-}" ] && kill "$WL_PID" 2>/dev/null || true
+	[ -n "${PERM_DIR:-}" ] && rm -rf "$PERM_DIR" || true
+}
+
+# start_wl [damo start options...]: the workload under the embedded
+# monitor; sets WL_PID, HOT_START, HOT_END (and FILE_* with WL_FILE set).
+start_wl() {
+	local i
+	run --separate-stderr damo start "$@" -- sh -c "exec $DAMO_WORKLOAD --size 64M \
+		--hot 8M@16M --write --period 1ms --seconds ${WL_SECONDS:-60} \
+		${WL_FILE:+--file $WL_FILE} > $WL_OUT 2> $WL_OUT.err"
+	[ "$status" -eq 0 ] || { echo "start failed: $stderr"; cat "$WL_OUT.err"; return 1; }
+	ID=$output
+	for i in $(seq 100); do
+		grep -q pid= "$WL_OUT" 2>/dev/null && break
+		sleep 0.05
+	done
+	WL_PID=$(sed -n 's/^pid=\([0-9]*\) .*/\1/p' "$WL_OUT")
+	HOT_START=$(( $(sed -n 's/.* hot_start=\(0x[0-9a-f]*\).*/\1/p' "$WL_OUT") ))
+	HOT_END=$(( $(sed -n 's/.* hot_end=\(0x[0-9a-f]*\).*/\1/p' "$WL_OUT") ))
+	[ -n "$WL_PID" ]
+}
+
+# wait_for TRIES CMD...: retry a check every half second.
+wait_for() {
+	local n=$1 i
+	shift
+	for i in $(seq "$n"); do
+		"$@" && return 0
+		sleep 0.5
+	done
+	"$@"
+}
+
+# The tried regions of scheme 0 cover mostly the hot range, and most of it.
+hot_found() {
+	damo schemes tried "$ID" --json > "$BATS_TEST_TMPDIR/tried.json" || return 1
+	jq -e --argjson hs "$HOT_START" --argjson he "$HOT_END" '
+		def ov: ([.end, $he] | min) - ([.start, $hs] | max) | if . < 0 then 0 else . end;
+		(map(.end - .start) | add) as $all
+		| (map(ov) | add) as $in
+		| $all > 0 and $in >= 0.8 * $all and $in >= 0.5 * ($he - $hs)' \
+		"$BATS_TEST_TMPDIR/tried.json" >/dev/null
+}
+
+@test "auto picks the embedded monitor without DAMON and the uffd source finds the hot range" {
+	start_wl --monitoring-intervals 5ms 100ms 1s --damos-action stat \
+		--damos-access-rate 5% 100%
+	[ "$ID" = e0 ]
+	wait_for 60 hot_found || {
+		echo "hot range $HOT_START-$HOT_END; tried:"
+		cat "$BATS_TEST_TMPDIR/tried.json"
+		false
+	}
+}
+
+@test "status shows the embedded monitor like a kdamond, with its source" {
+	start_wl --backend embedded --damos-action stat
+	run -0 damo status --json
+	# sampling from outside costs more: its own default intervals
+	echo "$output" | jq -e '.kdamonds[0].contexts[0].intervals
+		| .sample_us >= 250000 and .aggr_us == 20 * .sample_us'
+	echo "$output" | jq -e --argjson p "$WL_PID" '.kdamonds[0]
+		| .id == "e0" and .backend == "embedded" and .state == "on"
+		  and .owner == "damo" and .source == "uffd"
+		  and .sees == "writes" and .exit_reason == null
+		  and .contexts[0].ops == "vaddr"
+		  and .contexts[0].targets[0].pid == $p
+		  and .contexts[0].schemes[0].action == "stat"'
+	run -0 damo status e0
+	[[ $output == *"id: e0"* ]]
+	[[ $output == *"source: uffd"* ]]
+	[[ $output == *"sees: writes"* ]]
+}
+
+@test "tune changes the intervals and schemes of a running embedded monitor" {
+	start_wl --damos-action stat
+	run -0 damo tune e0 --monitoring-intervals 10ms 200ms 2s \
+		--damos-action stat --damos-access-rate 5% 100%
+	run -0 damo status e0 --json
+	echo "$output" | jq -e '.kdamonds[0].contexts[0]
+		| .intervals.sample_us == 10000 and .intervals.aggr_us == 200000
+		  and .intervals.ops_update_us == 2000000
+		  and .schemes[0].access_pattern.nr_accesses_samples.min == 1'
+	# a refused tune leaves it as it was
+	run -1 damo tune e0 --damos-action lru_prio
+	[[ $output == *"lru_prio"* ]]
+	run -0 damo status e0 --json
+	echo "$output" | jq -e '.kdamonds[0].contexts[0].intervals.sample_us == 10000
+		and .kdamonds[0].state == "on"'
+	# targets cannot change underneath
+	run -1 damo tune e0 --target-pid $$
+	[[ $output == *"targets of an embedded monitor cannot change"* ]]
+}
+
+@test "a pageout scheme drops the cold file pages (stats and VmRSS agree)" {
+	WL_FILE=64M start_wl --monitoring-intervals 5ms 100ms 1s \
+		--damos-action pageout --damos-access-rate 0% 0% --damos-age 1s max
+	before=$(awk '/^RssFile:/ { print $2 }' /proc/$WL_PID/status)
+	[ "$before" -ge 60000 ]
+	rss_dropped() {
+		[ "$(awk '/^RssFile:/ { print $2 }' /proc/$WL_PID/status)" -lt 20000 ]
+	}
+	wait_for 30 rss_dropped
+	run -0 damo schemes stats e0 --json
+	echo "$output" | jq -e '.[0].action == "pageout" and .[0].nr_applied > 0
+		and .[0].sz_applied >= 40000000'
+	# the hot anonymous part stays resident
+	[ "$(awk '/^RssAnon:/ { print $2 }' /proc/$WL_PID/status)" -ge 8000 ]
+}
+
+@test "stop ends the daemon and unregisters it" {
+	start_wl --damos-action stat
+	daemon=$(damo status e0 --json | jq -r '.kdamonds[0].pid')
+	kill -0 "$daemon"
+	run -0 damo stop e0 --json
+	[ "$output" = '["e0"]' ]
+	! kill -0 "$daemon" 2>/dev/null
+	[ ! -e "$DAMO_RUNTIME_DIR/embedded/e0.sock" ]
+	run -1 damo status e0
+	[[ $output == *"no embedded monitor 'e0'"* ]]
+	run -0 damo status --json
+	echo "$output" | jq -e '.kdamonds == []'
+}
+
+@test "a monitor whose target exits stops itself and leaves its last status" {
+	WL_SECONDS=1 start_wl --monitoring-intervals 5ms 100ms 1s --damos-action stat
+	ended() {
+		damo status e0 --json | jq -e '.kdamonds[0].state == "off"' >/dev/null
+	}
+	wait_for 20 ended
+	run -0 damo status e0 --json
+	echo "$output" | jq -e '.kdamonds[0] | .exit_reason == "the target exited"
+		and .contexts[0].schemes[0].stats.nr_tried > 0'
+	run -0 damo stop e0
+	run -1 damo status e0
+}
+
+@test "another user cannot control the monitor" {
+	command -v setpriv >/dev/null
+	# a runtime directory others can reach (the test's own is 0700)
+	PERM_DIR=$(mktemp -d /tmp/damo-perm.XXXXXX)
+	chmod 0711 "$PERM_DIR"
+	export DAMO_RUNTIME_DIR=$PERM_DIR/run
+	start_wl --damos-action stat
+	as_nobody() {
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$DAMO" "$@"
+	}
+	# the runtime directory is the owner's only
+	run -1 as_nobody stop e0
+	# and with the directory opened up, the daemon itself refuses
+	chmod 0755 "$DAMO_RUNTIME_DIR" "$DAMO_RUNTIME_DIR/embedded"
+	chmod 0666 "$DAMO_RUNTIME_DIR/kdamonds" "$DAMO_RUNTIME_DIR/embedded/e0.sock"
+	chmod 0644 "$DAMO_RUNTIME_DIR/embedded/e0.pid"
+	run -1 as_nobody stop e0
+	[[ $output == *"permission denied"* ]]
+	run -1 as_nobody tune e0 --damos-action stat
+	[[ $output == *"permission denied"* ]]
+	chmod 0700 "$DAMO_RUNTIME_DIR" "$DAMO_RUNTIME_DIR/embedded"
+	run -0 damo status e0 --json
+	echo "$output" | jq -e '.kdamonds[0].state == "on"'
+}
+
+@test "malformed and oversized requests are refused; the daemon carries on" {
+	start_wl --damos-action stat
+	sock=$DAMO_RUNTIME_DIR/embedded/e0.sock
+	run -0 python3 - "$sock" <<'PY'
+import json, socket, sys
+def ask(data):
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(sys.argv[1])
+    try:
+        s.sendall(data)
+    except BrokenPipeError:
+        pass
+    ans = b""
+    while not ans.endswith(b"\n"):
+        c = s.recv(65536)
+        if not c:
+            break
+        ans += c
+    return json.loads(ans)
+for req in (b"not json\n", b"[1,2]\n", b'{"op":"frobnicate"}\n',
+            b'{"op":"tune","config":"kdamonds: ["}\n', b"x" * (2 << 20)):
+    a = ask(req)
+    assert a["ok"] is False and a["errors"], a
+print(ask(b'{"op":"status"}\n')["state"])
+PY
+	[ "$output" = on ]
+	run -0 damo status e0 --json
+	echo "$output" | jq -e '.kdamonds[0].state == "on"'
+}
+
+@test "refusals: actions that cannot be applied from outside, unknown sources" {
+	run -1 damo start --backend embedded --damos-action lru_prio -- true
+	[[ $output == *"'lru_prio' cannot be applied by the embedded monitor"* ]]
+	run -1 damo start --backend embedded --source nosuch -- true
+	[[ $output == *"'nosuch' is not a source"* ]]
+	run -64 damo start --backend kernel --source uffd -- true
+	run -1 damo start --backend embedded --target-pid 999999999
+	run -0 damo status --json
+	echo "$output" | jq -e '.kdamonds == []'
+	run -1 damo tune e7 --damos-action stat
+	[[ $output == *"no embedded monitor 'e7'"* ]]
+}
