@@ -29,6 +29,8 @@
 #include "core/monitor.h"
 #include "core/out.h"
 #include "core/snapshot.h"
+#include "core/sources/auto.h"
+#include "core/sources/metrics.h"
 #include "core/sources/pageidle.h"
 #include "core/sources/softdirty.h"
 #include "core/sources/uffd.h"
@@ -80,6 +82,7 @@ struct emb_daemon {
 		struct pageidle_source pi;
 	} src;
 	struct madvise_actions acts;
+	struct sys_metrics metrics;
 	struct monitor mon;
 	bool mon_ready;
 	pid_t *pids;
@@ -172,11 +175,6 @@ void embedded_default_intervals(struct damon_ctx *c)
 
 /* ---- the source and the actions ---- */
 
-static bool pageidle_usable(void)
-{
-	return geteuid() == 0 && access(PAGEIDLE_BITMAP, W_OK) == 0;
-}
-
 static int parse_source(const char *name, int *kind)
 {
 	size_t i;
@@ -194,22 +192,30 @@ static int parse_source(const char *name, int *kind)
 }
 
 /*
- * Auto: the most capable source that works: pageidle sees reads too; of
- * the write-only ones softdirty needs nothing in the workload, uffd needs
- * the agent (a command damo launches, or a process that runs it).
+ * Auto: the most capable source that works (core/sources/auto.c), said on
+ * standard error with what it cannot see.  @pids are the targets, none for
+ * a command damo launches (then uffd means preloading the agent).
  */
-static int pick_source(int want, bool launching, struct diag *d)
+static int pick_source(int want, const pid_t *pids, size_t nr,
+		       const char *agent, struct diag *d)
 {
+	static const int kinds[] = {
+		[SOURCE_PAGEIDLE] = SRC_PAGEIDLE,
+		[SOURCE_SOFTDIRTY] = SRC_SOFTDIRTY,
+		[SOURCE_UFFD] = SRC_UFFD,
+	};
+	struct source_pick p;
+	int err;
+
 	if (want >= 0)
 		return want;
-	if (pageidle_usable())
-		return SRC_PAGEIDLE;
-	if (!softdirty_supported())
-		return SRC_SOFTDIRTY;
-	/* launched: with the agent; else uffd_source_init says why not */
-	(void)launching;
-	(void)d;
-	return SRC_UFFD;
+	err = source_auto_pick(pids, nr, agent, &p, d);
+	if (err) {
+		diag_add(d, "", "no access source works for the embedded monitor here");
+		return err;
+	}
+	fprintf(stderr, "damo: %s\n", p.msg);
+	return kinds[p.kind];
 }
 
 static struct access_source *src_base(struct emb_daemon *dm)
@@ -244,6 +250,38 @@ static void src_release(struct emb_daemon *dm)
 }
 
 /* The agent: $DAMO_AGENT, next to the binary (a build tree), installed. */
+static char *agent_path(void);
+static int check_scheme_needs(struct emb_daemon *dm, const struct damon_ctx *c,
+			      struct diag *d);
+
+static int choose_source(struct emb_daemon *dm, int want, bool command,
+			 struct diag *d)
+{
+	const struct damon_ctx *c = &dm->cfg.kdamonds[0].ctxs[0];
+	pid_t *pids = NULL;
+	char *agent = NULL;
+	size_t i, nr = 0;
+	int kind;
+
+	if (want < 0) {
+		if (command) {
+			agent = agent_path();
+		} else {
+			pids = xcalloc(c->nr_targets ? c->nr_targets : 1,
+				       sizeof(*pids));
+			for (i = 0; i < c->nr_targets; i++)
+				pids[nr++] = (pid_t)c->targets[i].pid;
+		}
+	}
+	kind = pick_source(want, pids, nr, agent, d);
+	free(pids);
+	free(agent);
+	if (kind < 0)
+		return kind;
+	dm->kind = (enum emb_src_kind)kind;
+	return 0;
+}
+
 static char *agent_path(void)
 {
 	const char *env = getenv("DAMO_AGENT");
@@ -697,6 +735,8 @@ static void request_tune(struct emb_daemon *dm, size_t ci,
 		diag_add(&d, "", "another tune is being applied; try again");
 		goto refuse_cf;
 	}
+	if (check_scheme_needs(dm, nc, &d))
+		goto refuse_cf;
 	dm->tune = xmalloc(sizeof(*dm->tune));
 	*dm->tune = cf.cfg;	/* moved */
 	damon_config_init(&cf.cfg);
@@ -945,7 +985,7 @@ static int apply_tune(struct emb_daemon *dm, struct damon_config *ncfg,
 	damos_engine_walk_cancel(&mon->damos);
 	damos_engine_release(&mon->damos);
 	tried_free(dm, n_old);
-	damos_engine_init(&mon->damos, nc, &dm->acts.base, NULL);
+	damos_engine_init(&mon->damos, nc, &dm->acts.base, &dm->metrics.base);
 	damos_engine_start(&mon->damos, mon);
 	for (i = 0; i < n_old && i < mon->damos.nr_schemes; i++)
 		mon->damos.schemes[i].stats = keep[i];
@@ -1124,6 +1164,32 @@ static void kill_command(struct emb_daemon *dm)
 	}
 }
 
+/*
+ * What the schemes of @c need from outside, asked before anything runs:
+ * the kernel takes each action's advice, each ops filter can be decided,
+ * each goal and watermark metric can be read.
+ */
+static int check_scheme_needs(struct emb_daemon *dm, const struct damon_ctx *c,
+			      struct diag *d)
+{
+	size_t i, j;
+	int err = 0;
+
+	for (i = 0; i < c->nr_schemes && !err; i++) {
+		const struct damos *s = &c->schemes[i];
+		char path[64];
+
+		if (s->action != DAMOS_STAT)
+			err = madvise_actions_probe(&dm->acts, 0, s->action, d);
+		for (j = 0; j < s->nr_filters && !err; j++)
+			err = madvise_filter_probe(&dm->acts, &s->filters[j], d);
+		snprintf(path, sizeof(path), "schemes[%zu]", i);
+		if (!err)
+			err = sys_metrics_check_scheme(&dm->metrics, s, path, d);
+	}
+	return err;
+}
+
 static int setup_monitor(struct emb_daemon *dm, struct diag *d)
 {
 	const struct damon_ctx *c = &dm->cfg.kdamonds[0].ctxs[0];
@@ -1131,17 +1197,16 @@ static int setup_monitor(struct emb_daemon *dm, struct diag *d)
 		.ctx = c, .clock = &dm->clk, .source = src_base(dm),
 		.actions = &dm->acts.base, .seed = (uint64_t)getpid(),
 	};
-	size_t i;
 	int err;
 
 	err = madvise_actions_init(&dm->acts, dm->pids, dm->nr_pids, d);
 	if (err)
 		return err;
-	for (i = 0; i < c->nr_schemes && !err; i++)
-		if (c->schemes[i].action != DAMOS_STAT)
-			err = madvise_actions_probe(&dm->acts, 0,
-						    c->schemes[i].action, d);
+	sys_metrics_init(&dm->metrics, NULL, NULL, NULL);
+	setup.metrics = &dm->metrics.base;
+	err = check_scheme_needs(dm, c, d);
 	if (err) {
+		sys_metrics_release(&dm->metrics);
 		madvise_actions_release(&dm->acts);
 		return err;
 	}
@@ -1156,6 +1221,7 @@ static int setup_monitor(struct emb_daemon *dm, struct diag *d)
 	if (err) {
 		diag_add(d, "", "the monitor refuses these parameters (intervals or region bounds)");
 		tried_free(dm, c->nr_schemes);
+		sys_metrics_release(&dm->metrics);
 		madvise_actions_release(&dm->acts);
 		return err;
 	}
@@ -1174,6 +1240,7 @@ static void daemon_release(struct emb_daemon *dm)
 
 		monitor_release(&dm->mon);
 		tried_free(dm, n);
+		sys_metrics_release(&dm->metrics);
 		madvise_actions_release(&dm->acts);
 		src_release(dm);
 	}
@@ -1337,8 +1404,9 @@ int embedded_start(const char *rundir, struct damon_config *cfg,
 	}
 	if (err)
 		goto out;
-	dm->kind = (enum emb_src_kind)pick_source(want, o->command != NULL, d);
-	err = make_dir(rundir, d);
+	err = choose_source(dm, want, o->command != NULL, d);
+	if (!err)
+		err = make_dir(rundir, d);
 	if (!err)
 		err = make_dir(dir, d);
 	if (!err)
@@ -1428,6 +1496,7 @@ out_parent:
 
 		monitor_release(&dm->mon);
 		tried_free(dm, n);
+		sys_metrics_release(&dm->metrics);
 		madvise_actions_release(&dm->acts);
 		src_release(dm);
 		dm->mon_ready = false;

@@ -39,7 +39,7 @@ int kernel_open(struct damo_ctx *ctx, struct kernel_run *kr,
 		diag_add(&kr->diag, "", "no DAMON sysfs interface at '%s'",
 			 roots.sysfs);
 		diag_add(&kr->diag, "hint",
-			 "is CONFIG_DAMON_SYSFS enabled and sysfs mounted? damo's embedded monitor is not available yet");
+			 "is CONFIG_DAMON_SYSFS enabled and sysfs mounted? 'damo start' runs damo's embedded monitor where the kernel has no DAMON");
 	}
 	return err;
 }

@@ -33,6 +33,7 @@ start_wl() {
 		--hot 8M@16M --write --period 1ms --seconds ${WL_SECONDS:-60} \
 		${WL_FILE:+--file $WL_FILE} > $WL_OUT 2> $WL_OUT.err"
 	[ "$status" -eq 0 ] || { echo "start failed: $stderr"; cat "$WL_OUT.err"; return 1; }
+	START_STDERR=$stderr
 	ID=$output
 	for i in $(seq 100); do
 		grep -q pid= "$WL_OUT" 2>/dev/null && break
@@ -66,7 +67,7 @@ hot_found() {
 		"$BATS_TEST_TMPDIR/tried.json" >/dev/null
 }
 
-@test "auto picks the embedded monitor without DAMON and the uffd source finds the hot range" {
+@test "auto picks the embedded monitor without DAMON and the source auto picks finds the hot range" {
 	start_wl --monitoring-intervals 5ms 100ms 1s --damos-action stat \
 		--damos-access-rate 5% 100%
 	[ "$ID" = e0 ]
@@ -79,21 +80,27 @@ hot_found() {
 
 @test "status shows the embedded monitor like a kdamond, with its source" {
 	start_wl --backend embedded --damos-action stat
+	stderr=$START_STDERR
 	run -0 damo status --json
 	# sampling from outside costs more: its own default intervals
 	echo "$output" | jq -e '.kdamonds[0].contexts[0].intervals
 		| .sample_us >= 250000 and .aggr_us == 20 * .sample_us'
 	echo "$output" | jq -e --argjson p "$WL_PID" '.kdamonds[0]
 		| .id == "e0" and .backend == "embedded" and .state == "on"
-		  and .owner == "damo" and .source == "uffd"
-		  and .sees == "writes" and .exit_reason == null
+		  and .owner == "damo" and .exit_reason == null
+		  and (.source as $s | ["uffd", "softdirty", "pageidle"]
+		       | index([$s]) != null)
+		  and .sees == (if .source == "pageidle" then "reads and writes"
+				else "writes" end)
 		  and .contexts[0].ops == "vaddr"
 		  and .contexts[0].targets[0].pid == $p
 		  and .contexts[0].schemes[0].action == "stat"'
 	run -0 damo status e0
 	[[ $output == *"id: e0"* ]]
-	[[ $output == *"source: uffd"* ]]
-	[[ $output == *"sees: writes"* ]]
+	[[ $output == *"source: "* ]]
+	[[ $output == *"sees: "* ]]
+	# auto said which source it picked and what it cannot see
+	[[ $stderr == *"source auto: using "* ]]
 }
 
 @test "tune changes the intervals and schemes of a running embedded monitor" {
