@@ -233,3 +233,49 @@ PY
 	run -1 damo tune e7 --damos-action stat
 	[[ $output == *"no embedded monitor 'e7'"* ]]
 }
+
+@test "schemes apply replaces an embedded monitor's schemes and keeps the rest" {
+	start_wl --monitoring-intervals 10ms 200ms 2s --damos-action stat
+	cat > "$BATS_TEST_TMPDIR/schemes.yaml" <<'YAML'
+- action: cold
+  access_pattern:
+    sz_bytes: {min: 4 KiB, max: max}
+    nr_accesses: {min: 0 %, max: 0 %}
+    age: {min: 1 s, max: max}
+- action: stat
+YAML
+	run -0 damo schemes apply e0 "$BATS_TEST_TMPDIR/schemes.yaml" --json
+	[ "$output" = '{"id":"e0"}' ]
+	run -0 damo status e0 --json
+	echo "$output" | jq -e '.kdamonds[0].contexts[0]
+		| [.schemes[].action] == ["cold", "stat"]
+		  and .intervals.sample_us == 10000'
+	run -0 damo schemes stats e0 --json
+	echo "$output" | jq -e 'length == 2 and .[0].kdamond == "e0"'
+	# a scheme file with an action the monitor cannot apply changes nothing
+	printf -- '- action: lru_prio\n' > "$BATS_TEST_TMPDIR/bad.yaml"
+	run -1 damo schemes apply e0 "$BATS_TEST_TMPDIR/bad.yaml"
+	run -0 damo status e0 --json
+	echo "$output" | jq -e '[.kdamonds[0].contexts[0].schemes[].action]
+		== ["cold", "stat"]'
+}
+
+@test "start --foreground stays attached and stops on SIGTERM" {
+	"$DAMO" start --backend embedded --foreground --damos-action stat \
+		-- sh -c "exec $DAMO_WORKLOAD --size 16M --hot 4M@4M --write \
+		--seconds 60 > $WL_OUT" > "$BATS_TEST_TMPDIR/fg.out" \
+		2> "$BATS_TEST_TMPDIR/fg.err" &
+	fg=$!
+	running() { damo status e0 --json 2>/dev/null | jq -e '.kdamonds[0].state == "on"' >/dev/null; }
+	wait_for 20 running
+	[ "$(damo status e0 --json | jq '.kdamonds[0].pid')" -eq "$fg" ]
+	kill -TERM "$fg"
+	rc=0
+	wait "$fg" || rc=$?
+	[ "$rc" -eq 0 ]
+	grep -qx e0 "$BATS_TEST_TMPDIR/fg.out"
+	grep -q "terminated by a signal" "$BATS_TEST_TMPDIR/fg.err"
+	run -0 damo status e0 --json
+	echo "$output" | jq -e '.kdamonds[0].state == "off"'
+	WL_PID=$(sed -n 's/^pid=\([0-9]*\) .*/\1/p' "$WL_OUT")
+}
