@@ -149,7 +149,9 @@ static void print_map(struct out *o, const struct heatmap *hm,
 {
 	enum heatmap_colorset set = a->colorset < 0 ? HEATMAP_GRAY :
 				    (enum heatmap_colorset)a->colorset;
-	char *line = xcalloc(hm->cols * 48 + 8, 1), b1[UNITS_BUFSZ],
+	/* a cell's escapes take at most 48 bytes; the example has 10 */
+	char *line = xcalloc((hm->cols > HEATMAP_LEVELS ? hm->cols :
+			      HEATMAP_LEVELS) * 48 + 8, 1), b1[UNITS_BUFSZ],
 	     b2[UNITS_BUFSZ], b3[UNITS_BUFSZ];
 	const char *reset = paint == PAINT_NONE ? "" : "\x1b[0m";
 	double lo = INFINITY, hi = -INFINITY;

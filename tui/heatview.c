@@ -235,6 +235,7 @@ static void compute(struct view *v)
 	if (heatmap_init(&v->hm, v->t0, v->t1, v->a0, v->a1, rows, cols))
 		return;
 	v->has_hm = true;
+	v->hm.clip = true;
 	c = cache_find(v);
 	if (c) {
 		memcpy(v->hm.heat, c->heat, rows * cols * sizeof(double));
@@ -388,10 +389,10 @@ static void draw(struct view *v)
 		return;
 	}
 	line_at(0, v->color ? COLOR_PAIR(PAIR_BAR) : A_REVERSE,
-		"%s: %s (%zu/%zu)%s heat %.3f-%.3f %s%s  ? help  q quit",
-		v->conf->name, t->label, v->cur + 1, v->nr, region,
+		"%s%s: %s (%zu/%zu)%s heat %.3f-%.3f %s  ? help  q quit",
+		v->conf->follow ? "[following] " : "", v->conf->name, t->label, v->cur + 1, v->nr, region,
 		isinf(v->lo) ? 0 : v->lo, isinf(v->hi) ? 0 : v->hi,
-		v->hz ? "hz" : "samples", v->conf->follow ? "  following" : "");
+		v->hz ? "hz" : "samples");
 	draw_grid(v);
 	draw_status(v);
 	refresh();
