@@ -87,6 +87,14 @@ int heatmap_hottest_region(struct damo_ctx *ctx, const char *path,
 			   const struct guide_range *cr, size_t *hot);
 
 /*
+ * heatmap_resolve_range() - @r in absolute numbers into @out, its base
+ * "guided" being @base_lo and "guided_end" @base_hi.  Return: 0, or
+ * -EINVAL when it would start below 0.
+ */
+int heatmap_resolve_range(const struct heatmap_range *r, uint64_t base_lo,
+			  uint64_t base_hi, struct guide_range *out);
+
+/*
  * heatmap_draw_all() - draw the maps @a asks for of the record of @g, to
  * standard output or image files.  Return: 0 or -errno (reported).
  */

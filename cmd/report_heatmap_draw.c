@@ -347,9 +347,8 @@ out:
 	return err;
 }
 
-/* Resolve @r against @base_lo (guided) and @base_hi (guided_end). */
-static int resolve(const struct heatmap_range *r, uint64_t base_lo,
-		   uint64_t base_hi, struct guide_range *out)
+int heatmap_resolve_range(const struct heatmap_range *r, uint64_t base_lo,
+			  uint64_t base_hi, struct guide_range *out)
 {
 	int64_t base = 0;
 
@@ -387,8 +386,9 @@ static int address_ranges(struct damo_ctx *ctx, const struct heatmap_args *a,
 		*nr = a->nr_addr_ranges;
 		*ars = xcalloc(*nr, sizeof(**ars));
 		for (i = 0; !err && i < *nr; i++) {
-			err = resolve(&a->addr_ranges[i], g->lowest_addr, 0,
-				      &(*ars)[i]);
+			err = heatmap_resolve_range(&a->addr_ranges[i],
+						    g->lowest_addr, 0,
+						    &(*ars)[i]);
 			if (err)
 				out_error(cmd_out(ctx), "--address-range: "
 					  "range %zu starts below 0", i + 1);
@@ -418,7 +418,8 @@ int heatmap_draw_all(struct damo_ctx *ctx, const struct heatmap_args *a,
 	int err = 0;
 
 	if (a->has_time_range &&
-	    resolve(&a->time_range, g->start_ns, g->end_ns, &tr)) {
+	    heatmap_resolve_range(&a->time_range, g->start_ns, g->end_ns,
+				  &tr)) {
 		out_error(cmd_out(ctx), "--time-range starts before 0");
 		err = -EINVAL;
 		goto out;

@@ -262,21 +262,22 @@ int heatmap_view(struct damo_ctx *ctx, const struct heatmap_args *a,
 		.follow_ms = 1000,
 		.first = first,
 	};
+	struct guide_range r;
 	char msg[256] = "";
 	int err;
 
 	(void)nr;
-	if (a->has_time_range && a->time_range.base == HEATMAP_BASE_NONE) {
-		conf.t0 = (uint64_t)a->time_range.start;
-		conf.t1 = (uint64_t)a->time_range.end;
-	} else if (a->has_time_range) {
-		conf.t0 = gs[first].start_ns;
-		conf.t1 = gs[first].end_ns;
+	if (a->has_time_range &&
+	    !heatmap_resolve_range(&a->time_range, gs[first].start_ns,
+				   gs[first].end_ns, &r)) {
+		conf.t0 = r.start;
+		conf.t1 = r.end;
 	}
 	if (a->nr_addr_ranges &&
-	    a->addr_ranges[0].base == HEATMAP_BASE_NONE) {
-		conf.a0 = (uint64_t)a->addr_ranges[0].start;
-		conf.a1 = (uint64_t)a->addr_ranges[0].end;
+	    !heatmap_resolve_range(&a->addr_ranges[0], gs[first].lowest_addr,
+				   0, &r)) {
+		conf.a0 = r.start;
+		conf.a1 = r.end;
 	}
 	err = heatview_run(&view_ops, &src, &conf, msg, sizeof(msg));
 	release_guides(&src);
