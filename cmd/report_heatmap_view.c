@@ -151,6 +151,20 @@ out:
 	return err < 0 ? err : 0;
 }
 
+/* Records without snapshots have nothing to show: leave them out. */
+static void drop_empty(struct view_src *src)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < src->nr; i++) {
+		if (src->gs[i].nr_snapshots)
+			src->gs[n++] = src->gs[i];
+		else
+			record_guide_release(&src->gs[i]);
+	}
+	src->nr = n;
+}
+
 static int src_load(void *arg, struct heatview_target **tsp, size_t *nr,
 		    char *msg, size_t msgsz)
 {
@@ -174,6 +188,7 @@ static int src_load(void *arg, struct heatview_target **tsp, size_t *nr,
 	report_close(&in);
 	if (err)
 		return err;
+	drop_empty(src);
 	ts = xcalloc(src->nr ? src->nr : 1, sizeof(*ts));
 	for (i = 0; i < src->nr; i++) {
 		label_target(&ts[i], &src->gs[i]);
@@ -264,9 +279,13 @@ int heatmap_view(struct damo_ctx *ctx, const struct heatmap_args *a,
 	};
 	struct guide_range r;
 	char msg[256] = "";
+	size_t i;
 	int err;
 
-	(void)nr;
+	/* the viewer's targets are the records that have snapshots */
+	for (i = 0; i < first && i < nr; i++)
+		if (!gs[i].nr_snapshots)
+			conf.first--;
 	if (a->has_time_range &&
 	    !heatmap_resolve_range(&a->time_range, gs[first].start_ns,
 				   gs[first].end_ns, &r)) {

@@ -199,6 +199,7 @@ hottest_cell() {
 	[ "$stderr" = 'damo: error: --interactive needs a terminal on standard input and output' ]
 	run -64 damo report heatmap -i "$HB" --follow
 	run -64 damo report heatmap -i "$HB" --interactive --output raw
+	run -64 damo report heatmap -i "$HB" --interactive --json
 }
 
 # The viewer in a detached tmux session of $1 x $2 cells: the rest is the
