@@ -331,12 +331,17 @@ static int draw(struct damo_ctx *ctx, const struct heatmap_args *a,
 	err = heatmap_bin_record(ctx, a->input, g, &hm, &hz);
 	if (err)
 		goto out;
+	/* an image is written whatever the mode; JSON tells its numbers */
+	if (a->out == HEATMAP_OUT_IMAGE)
+		err = write_image(ctx, a, &hm, g, hz, idx, nr_maps);
+	if (err)
+		goto out;
 	if (out_is_json(o)) {
 		if (idx)
 			sappend(json, njson, ",");
 		json_map(json, njson, &hm, g, hz);
 	} else if (a->out == HEATMAP_OUT_IMAGE) {
-		err = write_image(ctx, a, &hm, g, hz, idx, nr_maps);
+		/* nothing on standard output */
 	} else if (a->out == HEATMAP_OUT_RAW) {
 		print_raw(o, &hm, a);
 	} else {

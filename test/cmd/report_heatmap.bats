@@ -60,7 +60,10 @@ hottest_cell() {
 		--output "$T/h.png"
 	[ -z "$output" ] && [ -z "$stderr" ]
 	[ ! -e "$T/h.png.tmp" ]
-	damo report heatmap -i "$HB" --resol 10 16 --json >"$T/m.json"
+	# with --json the image is written too, its numbers printed
+	damo report heatmap -i "$HB" --resol 10 16 --json \
+		--output "$T/h2.png" >"$T/m.json"
+	cmp "$T/h.png" "$T/h2.png"
 	read -r row col < <(hottest_cell "$T/m.json")
 	# 16 address columns of 40 MiB..48 MiB's 4 MiB cells: 10 or 11
 	[ "$col" -ge 10 ] && [ "$col" -le 11 ]
