@@ -596,6 +596,7 @@ int heatview_run(const struct heatview_ops *ops, void *arg,
 {
 	struct view v = { .ops = ops, .arg = arg, .conf = conf };
 	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
+	SCREEN *scr;
 	int err;
 
 	err = ops->load(arg, &v.ts, &v.nr, msg, msgsz);
@@ -617,9 +618,12 @@ int heatview_run(const struct heatview_ops *ops, void *arg,
 		v.a1 = conf->a1;
 		v.region = SIZE_MAX;
 	}
-	if (!initscr()) {
+	/* newterm(), unlike initscr(), returns rather than exits on failure */
+	scr = newterm(NULL, stdout, stdin);
+	if (!scr) {
 		free_targets(v.ts, v.nr);
-		snprintf(msg, msgsz, "cannot set up the terminal");
+		snprintf(msg, msgsz, "cannot use the terminal '%s'",
+			 getenv("TERM") ? getenv("TERM") : "");
 		return -ENOTTY;
 	}
 	view_stop = 0;
@@ -633,6 +637,7 @@ int heatview_run(const struct heatview_ops *ops, void *arg,
 	init_colors(&v);
 	loop(&v);
 	endwin();
+	delscreen(scr);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	if (v.has_hm)

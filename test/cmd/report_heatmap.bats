@@ -282,6 +282,22 @@ wait_for() {
 	wait_for 'EXIT=0'
 }
 
+@test "viewer: Ctrl-C leaves the screen as cleanly as q" {
+	tmux_start 100 30 "$DAMO" report heatmap -i "$HB" --interactive
+	wait_for 'cursor: time [0 ns'
+	keys C-c
+	wait_for 'EXIT=0'
+	run -0 screen
+	[[ "$output" != *'cursor: time'* ]]
+}
+
+@test "viewer: a terminal curses cannot use is an error, not a crash" {
+	tmux_start 100 30 env TERM=no-such-terminal "$DAMO" report heatmap \
+		-i "$HB" --interactive
+	wait_for "damo: error: cannot use the terminal 'no-such-terminal'"
+	wait_for 'EXIT=1'
+}
+
 @test "viewer: Tab goes through targets, n and p through regions" {
 	two_targets
 	tmux_start 120 20 "$DAMO" report heatmap -i "$T/two.json" --interactive
