@@ -224,10 +224,10 @@ keys() {
 	tmux -S "$TMUX_SOCK" send-keys -t v "$@"
 }
 
-# Wait (up to 10 s) for fixed text $1 on the screen.
+# Wait (up to 30 s) for fixed text $1 on the screen.
 wait_for() {
 	local i
-	for ((i = 0; i < 200; i++)); do
+	for ((i = 0; i < 600; i++)); do
 		screen | grep -qF -- "$1" && return 0
 		sleep 0.05
 	done
