@@ -112,7 +112,18 @@ static void svg_legend(const struct heatmap_plot *p, FILE *f)
 
 	fputs("<defs><linearGradient id=\"scale\" x1=\"0\" y1=\"1\" "
 	      "x2=\"0\" y2=\"0\">\n", f);
-	for (i = 0; i <= 20; i++) {
+	if (p->set == HEATMAP_FLAME || p->set == HEATMAP_EMOTION) {
+		/* damo's ten levels: bands with hard edges */
+		for (i = 0; i < HEATMAP_LEVELS; i++) {
+			svg_rgb(col, heatmap_plot_legend_at(p, (i + 0.5) /
+							    HEATMAP_LEVELS));
+			fprintf(f, "<stop offset=\"%d%%\" stop-color=\"%s\"/>"
+				"<stop offset=\"%d%%\" stop-color=\"%s\"/>\n",
+				i * 10, col, i * 10 + 10, col);
+		}
+	}
+	for (i = 0; p->set != HEATMAP_FLAME && p->set != HEATMAP_EMOTION &&
+		    i <= 20; i++) {
 		svg_rgb(col, heatmap_plot_legend_at(p, i / 20.0));
 		fprintf(f, "<stop offset=\"%d%%\" stop-color=\"%s\"/>\n",
 			i * 5, col);
