@@ -42,11 +42,17 @@ double heatmap_at(const struct heatmap *hm, size_t row, size_t col)
 	return hm->heat[row * hm->cols + col];
 }
 
-/* Python's int((v - base) / unit): true division, truncated to zero. */
-static long long bin_idx(uint64_t v, uint64_t base, uint64_t unit)
+/*
+ * Python's int((v - base) / unit): true division, truncated to zero; or
+ * rounded down when the map @clip s.
+ */
+static long long bin_idx(const struct heatmap *hm, uint64_t v, uint64_t base,
+			 uint64_t unit)
 {
 	double d = v >= base ? (double)(v - base) : -(double)(base - v);
 
+	if (hm->clip)
+		return (long long)floor(d / (double)unit);
 	return (long long)(d / (double)unit);
 }
 
@@ -88,8 +94,8 @@ static void add_region(struct heatmap *hm, const struct snap_region *r,
 		       long long ti1, const struct damon_intervals *iv)
 {
 	uint64_t samples = r->nr_accesses == SNAP_NONE ? 0 : r->nr_accesses;
-	long long ai0 = bin_idx(r->start, hm->a0, hm->au);
-	long long ai1 = bin_idx(r->end, hm->a0, hm->au);
+	long long ai0 = bin_idx(hm, r->start, hm->a0, hm->au);
+	long long ai1 = bin_idx(hm, r->end, hm->a0, hm->au);
 	long long i, j;
 	int64_t pt, pa, ot, oa;
 
@@ -126,9 +132,9 @@ void heatmap_add(struct heatmap *hm, const struct snapshot *s,
 			back = r->age * iv->aggr_us * 1000;
 		start = back > s->start_ns ? 0 : s->start_ns - back;
 		add_region(hm, r, (int64_t)start, (int64_t)s->end_ns,
-			   bin_idx(hm->has_last && start < hm->last_end ?
+			   bin_idx(hm, hm->has_last && start < hm->last_end ?
 				   hm->last_end : start, hm->t0, hm->tu),
-			   bin_idx(s->end_ns, hm->t0, hm->tu), iv);
+			   bin_idx(hm, s->end_ns, hm->t0, hm->tu), iv);
 	}
 	hm->last_end = s->end_ns;
 	hm->has_last = true;

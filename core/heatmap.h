@@ -23,6 +23,13 @@ struct heatmap {
 	double *heat;		/* rows x cols, row-major; NaN: no heat */
 	uint64_t last_end;	/* end of the last snapshot added */
 	bool has_last;
+	/*
+	 * Clip to the ranges: damo truncates bin indexes toward zero, so a
+	 * snapshot or region ending less than a cell before the range adds
+	 * negative heat to its first row or column.  Raw and map outputs
+	 * keep damo's numbers; views that start anywhere set this.
+	 */
+	bool clip;
 };
 
 /*
