@@ -27,7 +27,7 @@ enum record_format {
  * damo formats have no place for it).  Strings are "" when not known.
  */
 struct record_info {
-	uint64_t start_ns;	/* wall clock (CLOCK_REALTIME) at the start */
+	uint64_t start_ns;	/* wall clock (CLOCK_REALTIME) at the start; 0: unknown */
 	const char *host;	/* host name */
 	const char *kernel;	/* "Linux 6.8.0 x86_64" (uname) */
 	const char *ops;	/* operations set, e.g. "vaddr" */

@@ -150,7 +150,9 @@ int rn_writer_set_info(struct rn_writer *w, const struct record_info *info)
 {
 	if (w->hdr_done)
 		return fail(w, -EBUSY, "set the header after the first chunk");
-	if (info->start_ns)
+	if (info->start_ns == SNAP_NONE)
+		w->start_ns = 0;
+	else if (info->start_ns)
 		w->start_ns = info->start_ns;
 	set_str(&w->host, info->host);
 	set_str(&w->kernel, info->kernel);

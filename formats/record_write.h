@@ -63,7 +63,9 @@ struct record_writer *record_writer_open(const char *path,
 /*
  * record_writer_set_info() - what the native file's header says about the
  * recording (@info's strings are copied; NULL ones keep what the writer
- * found itself: host and kernel from uname(2), start time at open).  Call
+ * found itself: host and kernel from uname(2); a start_ns of 0 keeps the
+ * wall clock at open, SNAP_NONE writes "unknown" (0), for runs that are
+ * not on the wall clock and must give the same bytes every time).  Call
  * before the first snapshot.  Ignored by the damo formats.
  * Return: 0, or -EBUSY when the header is already written.
  */
