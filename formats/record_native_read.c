@@ -94,13 +94,16 @@ static int pread_all(struct record_reader *rd, void *buf, size_t n,
 	return 0;
 }
 
-/* 7 or 8 bytes of @b are the magic: a native file, maybe damaged. */
+/*
+ * 7 or 8 bytes of @b are the magic: a native file, maybe damaged; or a
+ * file shorter than the magic that begins it: a native file cut there.
+ */
 bool record_native_sniff(const unsigned char *b, size_t n)
 {
 	unsigned int i, same = 0;
 
 	if (n < RN_MAGIC_LEN)
-		return false;
+		return n && !memcmp(b, RN_MAGIC, n);
 	for (i = 0; i < RN_MAGIC_LEN; i++)
 		same += b[i] == (unsigned char)RN_MAGIC[i];
 	return same >= RN_MAGIC_LEN - 1;
@@ -208,6 +211,28 @@ static bool trailer_ok(struct record_reader *rd, const unsigned char *t)
 	       idx + RN_CHUNK_HDR_LEN + RN_TRAILER_LEN <= size;
 }
 
+/* The index chunk's payload is whole: its CRC matches. */
+static int check_index(struct record_reader *rd, const unsigned char *h,
+		       uint64_t off)
+{
+	size_t len = rn_le32(h + 8);
+	unsigned char *b = xmalloc(len ? len : 1);
+	uint32_t crc;
+	int err;
+
+	err = pread_all(rd, b, len, off + RN_CHUNK_HDR_LEN);
+	if (!err) {
+		crc = crc32c(0, b, len);
+		if (crc != rn_le32(h + 16))
+			err = record_error(rd, 0, 0, "",
+					   "byte %llu: index chunk CRC32C mismatch (stored %08x, computed %08x): the index is damaged",
+					   (unsigned long long)off,
+					   rn_le32(h + 16), crc);
+	}
+	free(b);
+	return err;
+}
+
 /*
  * Where the data chunks end: at the index a valid trailer points to, or,
  * in a cut file, after the last whole chunk (with a warning).
@@ -232,7 +257,7 @@ static int find_data_end(struct record_reader *rd)
 				return err_at(rd, off, "the trailer does not point to the index");
 			n->data_end = off;
 			n->complete = true;
-			return 0;
+			return check_index(rd, h, off);
 		}
 	}
 	/* No trailer: walk the chunk headers to the last whole chunk. */

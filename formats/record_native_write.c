@@ -149,7 +149,7 @@ static void set_str(char **dst, const char *s)
 int rn_writer_set_info(struct rn_writer *w, const struct record_info *info)
 {
 	if (w->hdr_done)
-		return fail(w, -EBUSY, "set the header after the first chunk");
+		return -EBUSY;	/* the caller's mistake, not the file's */
 	if (info->start_ns == SNAP_NONE)
 		w->start_ns = 0;
 	else if (info->start_ns)
