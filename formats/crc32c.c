@@ -1,14 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* CRC32C, slicing-by-8 over tables built once from the polynomial. */
+/*
+ * CRC32C: the SSE4.2 crc32 instruction where the CPU has it, else
+ * slicing-by-8 over tables built once from the polynomial.
+ */
 #include "formats/crc32c.h"
 
 #include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define CRC32C_POLY 0x82f63b78u
 
 static uint32_t tab[8][256];
 static pthread_once_t tab_once = PTHREAD_ONCE_INIT;
+static uint32_t (*crc_fn)(uint32_t crc, const unsigned char *b, size_t len);
 
 static void tab_init(void)
 {
@@ -27,13 +33,10 @@ static void tab_init(void)
 				    tab[0][tab[k - 1][i] & 0xff];
 }
 
-uint32_t crc32c(uint32_t crc, const void *p, size_t len)
+static uint32_t crc_sw(uint32_t crc, const unsigned char *b, size_t len)
 {
-	const unsigned char *b = p;
 	uint32_t lo, hi;
 
-	pthread_once(&tab_once, tab_init);
-	crc = ~crc;
 	while (len && ((uintptr_t)b & 7)) {
 		crc = (crc >> 8) ^ tab[0][(crc ^ *b++) & 0xff];
 		len--;
@@ -54,5 +57,61 @@ uint32_t crc32c(uint32_t crc, const void *p, size_t len)
 	}
 	while (len--)
 		crc = (crc >> 8) ^ tab[0][(crc ^ *b++) & 0xff];
-	return ~crc;
+	return crc;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <nmmintrin.h>
+
+__attribute__((target("sse4.2")))
+static uint32_t crc_hw(uint32_t crc, const unsigned char *b, size_t len)
+{
+	uint64_t c = crc, w;
+
+	while (len && ((uintptr_t)b & 7)) {
+		crc = _mm_crc32_u8((uint32_t)c, *b++);
+		c = crc;
+		len--;
+	}
+	while (len >= 8) {
+		memcpy(&w, b, 8);
+		c = _mm_crc32_u64(c, w);
+		b += 8;
+		len -= 8;
+	}
+	crc = (uint32_t)c;
+	while (len--)
+		crc = _mm_crc32_u8(crc, *b++);
+	return crc;
+}
+
+static bool has_hw(void)
+{
+	__builtin_cpu_init();
+	return __builtin_cpu_supports("sse4.2");
+}
+#else
+#define crc_hw crc_sw
+static bool has_hw(void)
+{
+	return false;
+}
+#endif
+
+static void crc_init(void)
+{
+	tab_init();
+	crc_fn = has_hw() ? crc_hw : crc_sw;
+}
+
+uint32_t crc32c(uint32_t crc, const void *p, size_t len)
+{
+	pthread_once(&tab_once, crc_init);
+	return ~crc_fn(~crc, p, len);
+}
+
+uint32_t crc32c_portable(uint32_t crc, const void *p, size_t len)
+{
+	pthread_once(&tab_once, crc_init);
+	return ~crc_sw(~crc, p, len);
 }

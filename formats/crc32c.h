@@ -17,4 +17,7 @@
  */
 uint32_t crc32c(uint32_t crc, const void *p, size_t len);
 
+/* The same without the CPU's crc32 instruction (slicing-by-8): for tests. */
+uint32_t crc32c_portable(uint32_t crc, const void *p, size_t len);
+
 #endif /* DAMO_FORMATS_CRC32C_H */

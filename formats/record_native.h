@@ -26,7 +26,7 @@ struct snapshot;
 #define RN_CHUNK_HDR_LEN 24
 #define RN_CHUNK_DATA 1
 #define RN_CHUNK_INDEX 2
-#define RN_CHUNK_ZLIB 0x01		/* chunk flag: payload is zlib */
+#define RN_CHUNK_ZLIB 0x01		/* chunk flag: payload is raw deflate */
 #define RN_MAX_RAW (256u << 20)		/* largest raw payload accepted */
 
 #define RN_TRAILER_MAGIC "DMRINDEX"

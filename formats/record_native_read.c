@@ -347,7 +347,7 @@ static int load_chunk(struct record_reader *rd, struct rn_cursor *c,
 	}
 	if (!n->z_live) {
 		memset(&n->zs, 0, sizeof(n->zs));
-		if (inflateInit(&n->zs) != Z_OK)
+		if (inflateInit2(&n->zs, -15) != Z_OK)
 			return err_at(rd, off, "cannot start zlib");
 		n->z_live = true;
 	} else {

@@ -61,6 +61,8 @@ struct rn_writer {
 	uint64_t nr_recs;
 	uint64_t nr_snapshots;
 	uint64_t nr_regions;
+	z_stream zs;			/* raw deflate, level 1 */
+	bool z_live;
 };
 
 static uint64_t clock_ns(clockid_t id)
@@ -189,8 +191,8 @@ static int write_header(struct rn_writer *w)
 }
 
 /*
- * Append a chunk of @type holding @raw: zlib-compressed when that is
- * smaller, framed and checksummed, in one write(2).
+ * Append a chunk of @type holding @raw: deflated when that is smaller,
+ * framed and checksummed, in one write(2).
  */
 static int write_chunk(struct rn_writer *w, unsigned int type,
 		       const struct rn_buf *raw)
@@ -205,14 +207,24 @@ static int write_chunk(struct rn_writer *w, unsigned int type,
 		return fail(w, -EFBIG, "write a chunk over 256 MiB");
 	if (!w->hdr_done && write_header(w))
 		return w->err;
-	zlen = compressBound((uLong)raw->len);
+	if (!w->z_live) {
+		if (deflateInit2(&w->zs, Z_BEST_SPEED, Z_DEFLATED, -15, 8,
+				 Z_DEFAULT_STRATEGY) != Z_OK)
+			return fail(w, -ENOMEM, "start zlib");
+		w->z_live = true;
+	}
+	deflateReset(&w->zs);
+	zlen = deflateBound(&w->zs, (uLong)raw->len);
 	b->len = 0;
 	rn_buf_reserve(b, RN_CHUNK_HDR_LEN + zlen);
-	if (raw->len >= 64 &&
-	    compress2(b->p + RN_CHUNK_HDR_LEN, &zlen, raw->p, (uLong)raw->len,
-		      Z_BEST_SPEED) == Z_OK && zlen < raw->len) {
+	w->zs.next_in = raw->p;
+	w->zs.avail_in = (uInt)raw->len;
+	w->zs.next_out = b->p + RN_CHUNK_HDR_LEN;
+	w->zs.avail_out = (uInt)zlen;
+	if (raw->len >= 64 && deflate(&w->zs, Z_FINISH) == Z_STREAM_END &&
+	    w->zs.total_out < raw->len) {
 		flags |= RN_CHUNK_ZLIB;
-		stored = zlen;
+		stored = w->zs.total_out;
 	} else if (raw->len) {
 		memcpy(b->p + RN_CHUNK_HDR_LEN, raw->p, raw->len);
 	}
@@ -400,5 +412,7 @@ void rn_writer_free(struct rn_writer *w)
 	free(w->kernel);
 	free(w->ops);
 	free(w->config);
+	if (w->z_live)
+		deflateEnd(&w->zs);
 	free(w);
 }

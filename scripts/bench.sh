@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Build the embedded monitor's benchmarks (test/bench/, -DDAMO_BENCH=ON) in
-# build-bench and run one of them: "accuracy" or "cost".  cost then counts
+# build-bench and run one of them: "accuracy", "cost" or "records" (the
+# record formats: write and read 10 million regions).  cost then counts
 # instructions under callgrind when valgrind is installed.  Arguments after
 # the name go to the benchmark.  On demand only; CI does not run them.
 set -eu
@@ -9,9 +10,9 @@ cd "$(dirname "$0")/.."
 
 what=${1:-}
 case $what in
-accuracy | cost) shift ;;
+accuracy | cost | records) shift ;;
 *)
-	echo "usage: scripts/bench.sh accuracy|cost [ARGS...]" >&2
+	echo "usage: scripts/bench.sh accuracy|cost|records [ARGS...]" >&2
 	exit 64
 	;;
 esac
