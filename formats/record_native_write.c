@@ -37,6 +37,7 @@ struct rn_index_entry {
 
 struct rn_writer {
 	char *path;
+	char *old;			/* PATH.old when PATH was renamed there */
 	int fd;
 	struct diag *diag;
 	int err;			/* sticky: the first failure */
@@ -128,11 +129,12 @@ struct rn_writer *rn_writer_open(const char *path, struct diag *diag)
 	}
 	if (!lstat(path, &st)) {
 		old = xasprintf("%s.old", path);
-		if (rename(path, old))
+		if (rename(path, old)) {
 			fail(w, -errno, "rename it to '.old'");
-		free(old);
-		if (w->err)
+			free(old);
 			return w;
+		}
+		w->old = old;
 	}
 	w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (w->fd < 0)
@@ -403,6 +405,13 @@ void rn_writer_free(struct rn_writer *w)
 		return;
 	if (w->fd >= 0)
 		close(w->fd);
+	/* Nothing written: leave things as they were. */
+	if (!w->finished && !w->off && w->fd >= 0) {
+		unlink(w->path);
+		if (w->old)
+			rename(w->old, w->path);
+	}
+	free(w->old);
 	rn_buf_release(&w->chunk);
 	rn_buf_release(&w->item);
 	rn_buf_release(&w->out);

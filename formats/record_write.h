@@ -50,7 +50,9 @@ struct record_writer *record_writer_new(const char *path, bool compress,
  * (checked as snapshots come), so a killed recorder loses at most the
  * last chunk and leaves a file the readers read up to there.
  * record_writer_finish() writes the index and the trailer and syncs;
- * record_writer_free() without it leaves the file as written so far.
+ * record_writer_free() without it leaves the file as written so far (a
+ * cut file), or, when no chunk was written yet, removes it and puts back
+ * what PATH.old was renamed from.
  * @diag: as for record_writer_new(); open failures are reported there and
  *	make the writer fail at its first use.
  * Return: the writer, owned by the caller, or NULL when @fmt is not a

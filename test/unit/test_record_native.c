@@ -668,6 +668,22 @@ static void test_unfinished(void **state)
 	old = xasprintf("%s.old", path);
 	assert_int_equal(access(old, F_OK), 0);
 	unlink(old);
+	/* a writer that wrote nothing leaves things as they were */
+	spit(path, "keep", 4);
+	w = record_writer_open(path, RECORD_FMT_NATIVE, &d);
+	record_writer_add(w, &m);
+	make_snapshot(&s, 1);
+	assert_int_equal(record_writer_snapshot(w, 0, &s), 0);
+	record_writer_free(w);
+	assert_int_equal(access(old, F_OK), -1);
+	{
+		size_t n;
+		unsigned char *b = slurp(path, &n);
+
+		assert_int_equal(n, 4);
+		assert_memory_equal(b, "keep", 4);
+		free(b);
+	}
 	free(old);
 	snapshot_release(&s);
 	diag_release(&d);
