@@ -19,15 +19,15 @@ struct snapshot;
 #define RN_MAGIC "\x89" "DMR\r\n\x1a\n"	/* 8 bytes */
 #define RN_MAGIC_LEN 8
 #define RN_VERSION 1
-#define RN_FILE_HDR_LEN 16		/* magic, version, flags, body length */
+#define RN_FILE_HDR_LEN 16	/* magic, version, flags, body length */
 #define RN_MAX_HDR_BODY (16u << 20)
 
 #define RN_CHUNK_MAGIC "DCHK"
 #define RN_CHUNK_HDR_LEN 24
 #define RN_CHUNK_DATA 1
 #define RN_CHUNK_INDEX 2
-#define RN_CHUNK_ZLIB 0x01		/* chunk flag: payload is raw deflate */
-#define RN_MAX_RAW (256u << 20)		/* largest raw payload accepted */
+#define RN_CHUNK_ZLIB 0x01	/* chunk flag: payload is raw deflate */
+#define RN_MAX_RAW (256u << 20)	/* largest raw payload accepted */
 
 #define RN_TRAILER_MAGIC "DMRINDEX"
 #define RN_TRAILER_LEN 32

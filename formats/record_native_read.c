@@ -34,7 +34,7 @@
 /* A position in the data chunks and the chunk loaded there. */
 struct rn_cursor {
 	uint64_t next_off;		/* the chunk after the loaded one */
-	uint64_t chunk_off;		/* the loaded chunk; UINT64_MAX: none */
+	uint64_t chunk_off;	/* the loaded chunk; UINT64_MAX: none */
 	unsigned char *stored;
 	size_t cap_stored;
 	unsigned char *raw;
@@ -53,15 +53,16 @@ struct rn_def {
 
 struct rn_reader {
 	uint64_t data_start;
-	uint64_t data_end;		/* the index, or the end of the last whole chunk */
+	/* the index, or the end of the last whole chunk (a cut file) */
+	uint64_t data_end;
 	bool complete;			/* a valid trailer */
 	struct record_info info;
 	char *strs[4];			/* info's strings, owned */
 	struct rn_def *defs;
 	size_t nr_defs;
 	size_t cap_defs;
-	size_t cur;			/* 1 + the current record; 0: none yet */
-	bool pass_done;			/* the current record's snapshots are all read */
+	size_t cur;		/* 1 + the current record; 0: none yet */
+	bool pass_done;		/* its snapshots are all read */
 	struct rn_cursor c;		/* records and snapshots */
 	struct rn_cursor rc;		/* side samples */
 	bool rss_started;

@@ -37,7 +37,7 @@ struct rn_index_entry {
 
 struct rn_writer {
 	char *path;
-	char *old;			/* PATH.old when PATH was renamed there */
+	char *old;		/* PATH.old when PATH was renamed there */
 	int fd;
 	struct diag *diag;
 	int err;			/* sticky: the first failure */
@@ -49,7 +49,7 @@ struct rn_writer {
 	char *ops;
 	char *config;
 	uint64_t off;			/* bytes written so far */
-	struct rn_buf chunk;		/* raw items of the chunk being filled */
+	struct rn_buf chunk;	/* raw items of the chunk being filled */
 	struct rn_buf item;		/* one item's body */
 	struct rn_buf out;		/* header + stored payload */
 	uint64_t chunk_snaps;
