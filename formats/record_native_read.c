@@ -6,6 +6,7 @@
  * read one after the other: record k's snapshots are picked out of the
  * chunks from the one that defines it to the end, the others skipped by
  * their length; later records' definitions are noted on the way.
+ * (One file of some 650 lines: the reader's state is private to it.)
  */
 #include <errno.h>
 #include <stdio.h>
@@ -120,6 +121,23 @@ bool record_native_sniff(const unsigned char *b, size_t n)
 	return same >= RN_MAGIC_LEN - 1;
 }
 
+/* The header's body: start time, then host, kernel, ops and config. */
+static bool parse_info(struct rn_reader *n, struct rn_in *in)
+{
+	unsigned int i;
+
+	if (!rn_get_varint(in, &n->info.start_ns))
+		return false;
+	for (i = 0; i < 4; i++)
+		if (!rn_get_str(in, &n->strs[i]))
+			return false;
+	n->info.host = n->strs[0];
+	n->info.kernel = n->strs[1];
+	n->info.ops = n->strs[2];
+	n->info.config = n->strs[3];
+	return true;
+}
+
 static int read_header(struct record_reader *rd)
 {
 	struct rn_reader *n = priv(rd);
@@ -127,7 +145,6 @@ static int read_header(struct record_reader *rd)
 	uint64_t size = rd->src.size, len, end;
 	struct rn_in in;
 	uint32_t crc;
-	unsigned int i;
 	int err;
 
 	if (size < RN_FILE_HDR_LEN)
@@ -171,20 +188,10 @@ static int read_header(struct record_reader *rd)
 	in.p = body + RN_FILE_HDR_LEN;
 	in.end = body + end - 4;
 	in.bad = false;
-	if (!rn_get_varint(&in, &n->info.start_ns)) {
+	if (!parse_info(n, &in)) {
 		err = err_at(rd, RN_FILE_HDR_LEN, "bad header fields");
 		goto out;
 	}
-	for (i = 0; i < 4; i++) {
-		if (!rn_get_str(&in, &n->strs[i])) {
-			err = err_at(rd, RN_FILE_HDR_LEN, "bad header fields");
-			goto out;
-		}
-	}
-	n->info.host = n->strs[0];
-	n->info.kernel = n->strs[1];
-	n->info.ops = n->strs[2];
-	n->info.config = n->strs[3];
 	n->data_start = end;
 out:
 	free(body);
@@ -303,6 +310,37 @@ static int find_data_end(struct record_reader *rd)
 	return 0;
 }
 
+/* Inflate the @stored bytes of @c (the chunk at @off) into c->raw. */
+static int inflate_chunk(struct record_reader *rd, struct rn_cursor *c,
+			 uint64_t stored, uint64_t off)
+{
+	struct rn_reader *n = priv(rd);
+	size_t raw = c->raw_len;
+	int zr;
+
+	if (raw > c->cap_raw) {
+		free(c->raw);
+		c->raw = xmalloc(raw ? raw : 1);
+		c->cap_raw = raw;
+	}
+	if (!n->z_live) {
+		memset(&n->zs, 0, sizeof(n->zs));
+		if (inflateInit2(&n->zs, -15) != Z_OK)
+			return err_at(rd, off, "cannot start zlib");
+		n->z_live = true;
+	} else {
+		inflateReset(&n->zs);
+	}
+	n->zs.next_in = c->stored;
+	n->zs.avail_in = (uInt)stored;
+	n->zs.next_out = c->raw;
+	n->zs.avail_out = (uInt)raw;
+	zr = inflate(&n->zs, Z_FINISH);
+	if (zr != Z_STREAM_END || n->zs.avail_out || n->zs.avail_in)
+		return err_at(rd, off, "the chunk does not inflate to its length");
+	return 0;
+}
+
 /* Load the data chunk at @off into @c, checked and inflated. */
 static int load_chunk(struct record_reader *rd, struct rn_cursor *c,
 		      uint64_t off)
@@ -311,7 +349,6 @@ static int load_chunk(struct record_reader *rd, struct rn_cursor *c,
 	unsigned char h[RN_CHUNK_HDR_LEN];
 	uint64_t stored, raw;
 	uint32_t crc;
-	int zr;
 
 	if (pread_all(rd, h, sizeof(h), off) || check_chunk_hdr(rd, h, off))
 		return rd->err;
@@ -351,27 +388,7 @@ static int load_chunk(struct record_reader *rd, struct rn_cursor *c,
 		c->cap_stored = tc;
 		return 0;
 	}
-	if (raw > c->cap_raw) {
-		free(c->raw);
-		c->raw = xmalloc((size_t)raw ? (size_t)raw : 1);
-		c->cap_raw = (size_t)raw;
-	}
-	if (!n->z_live) {
-		memset(&n->zs, 0, sizeof(n->zs));
-		if (inflateInit2(&n->zs, -15) != Z_OK)
-			return err_at(rd, off, "cannot start zlib");
-		n->z_live = true;
-	} else {
-		inflateReset(&n->zs);
-	}
-	n->zs.next_in = c->stored;
-	n->zs.avail_in = (uInt)stored;
-	n->zs.next_out = c->raw;
-	n->zs.avail_out = (uInt)raw;
-	zr = inflate(&n->zs, Z_FINISH);
-	if (zr != Z_STREAM_END || n->zs.avail_out || n->zs.avail_in)
-		return err_at(rd, off, "the chunk does not inflate to its length");
-	return 0;
+	return inflate_chunk(rd, c, stored, off);
 }
 
 static void cursor_seek(struct rn_cursor *c, uint64_t off)
