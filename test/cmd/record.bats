@@ -240,7 +240,7 @@ assert zlib.compress(t.encode()) == open("s.data", "rb").read()'
 	damo record --realtime --source "synthetic:$MODELS/stairs.yaml" \
 		--duration 60s -o k.data >/dev/null 2>&1 3>&- &
 	local pid=$!
-	sleep 2.5
+	sleep 3
 	kill -9 "$pid"
 	wait "$pid" || true
 	[ -s k.data ]
@@ -248,8 +248,9 @@ assert zlib.compress(t.encode()) == open("s.data", "rb").read()'
 	[[ $stderr == "damo: warning: k.data: cut at byte $(stat -c %s k.data) (after the last whole chunk at byte "*"): the recording was not finished"* ]]
 	printf '%s\n' "$output" >info.json
 	# snapshots come every 100 ms and chunks at least every second:
-	# at most the last second of the 2.5 is lost
-	json_check info.json '.[0].nr_snapshots >= 10 and .[0].nr_snapshots <= 26'
+	# at most the last second of the 3 is lost (less a loaded machine's
+	# start-up time)
+	json_check info.json '.[0].nr_snapshots >= 5 and .[0].nr_snapshots <= 30'
 	# and it converts, with the same warning, to a file that is whole
 	run -0 --separate-stderr damo convert k.data --format native -o whole.data
 	[[ $stderr == *"k.data: cut at byte"* ]]
