@@ -86,6 +86,13 @@ struct out *cmd_out(struct damo_ctx *ctx);
  */
 void cmd_report(struct out *o, const struct diag *d);
 
+/*
+ * cmd_warn_diag() - print the warnings of @d through out_warn()
+ * ("damo: warning: FILE: WHAT") and drop them from @d, so that only errors
+ * remain for cmd_report().
+ */
+void cmd_warn_diag(struct out *o, struct diag *d);
+
 /* The DAMON sysfs root: --sysfs-root, else $DAMO_SYSFS_ROOT, else default. */
 const char *cmd_sysfs_root(const struct damo_ctx *ctx);
 

@@ -123,6 +123,30 @@ void cmd_report(struct out *o, const struct diag *d)
 	free(all);
 }
 
+void cmd_warn_diag(struct out *o, struct diag *d)
+{
+	size_t i, keep = 0;
+	char *s, *p;
+
+	for (i = 0; i < d->nr; i++) {
+		if (!d->v[i].warning) {
+			d->v[keep++] = d->v[i];
+			continue;
+		}
+		s = diag_format(&d->v[i]);
+		/* out_warn() says "warning: " itself */
+		p = strstr(s, "warning: ");
+		if (p)
+			memmove(p, p + 9, strlen(p + 9) + 1);
+		out_warn(o, "%s", s);
+		free(s);
+		free(d->v[i].file);
+		free(d->v[i].path);
+		free(d->v[i].msg);
+	}
+	d->nr = keep;
+}
+
 const char *cmd_sysfs_root(const struct damo_ctx *ctx)
 {
 	const char *env = getenv("DAMO_SYSFS_ROOT");

@@ -1,18 +1,23 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * damo convert: rewrite a record file, of any format the readers read, as
- * damo's json or json_compressed, one snapshot at a time.
+ * damo's json or json_compressed or as the native format, one snapshot at
+ * a time.
  */
 #include "cmd.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/diag.h"
 #include "core/out.h"
 #include "core/snapshot.h"
 #include "core/units.h"
+#include "core/xalloc.h"
 #include "formats/record.h"
 #include "formats/record_write.h"
 
@@ -20,7 +25,7 @@ struct convert_args {
 	struct damo_ctx *ctx;
 	const char *input;
 	const char *output;
-	bool compress;
+	enum record_format fmt;
 };
 
 struct convert_counts {
@@ -36,7 +41,7 @@ enum {
 static const struct argp_option convert_options[] = {
 	{ "output", 'o', "OUT", 0, "The file to write (required)", 0 },
 	{ "format", OPT_FORMAT, "FORMAT",
-	  0, "json_compressed (default) or json", 0 },
+	  0, "json_compressed (default), json or native", 0 },
 	{ "output_type", OPT_FORMAT, "FORMAT", OPTION_ALIAS | OPTION_HIDDEN,
 	  NULL, 0 },
 	{ "output-type", OPT_FORMAT, "FORMAT", OPTION_ALIAS | OPTION_HIDDEN,
@@ -61,10 +66,15 @@ static error_t convert_parse(int key, char *arg, struct argp_state *state)
 		a->output = arg;
 		return 0;
 	case OPT_FORMAT:
-		if (strcmp(arg, "json") && strcmp(arg, "json_compressed"))
-			argp_error(state, "--format: '%s' is not a format damo can write (json_compressed or json)",
+		if (!strcmp(arg, "json"))
+			a->fmt = RECORD_FMT_JSON;
+		else if (!strcmp(arg, "json_compressed"))
+			a->fmt = RECORD_FMT_JSON_COMPRESSED;
+		else if (!strcmp(arg, "native"))
+			a->fmt = RECORD_FMT_NATIVE;
+		else
+			argp_error(state, "--format: '%s' is not a format damo can write (json_compressed, json or native)",
 				   arg);
-		a->compress = strcmp(arg, "json");
 		return 0;
 	case ARGP_KEY_ARG:
 		if (a->input)
@@ -86,16 +96,21 @@ static const struct argp convert_argp = {
 	.options = convert_options,
 	.parser = convert_parse,
 	.args_doc = "IN",
-	.doc = "Convert a record file to damo's json or json_compressed.\v"
+	.doc = "Convert a record file to damo's json or json_compressed, or "
+	       "to the native format.\v"
 	       "IN may be in any format the report commands read (json, "
-	       "json_compressed, perf script or trace-cmd report text, the "
-	       "legacy binary), sniffed from its first bytes.  Records and "
+	       "json_compressed, native, perf script or trace-cmd report "
+	       "text, the legacy binary), sniffed from its first bytes; a "
+	       "cut native file is read up to its last whole chunk, with a "
+	       "warning.  Side samples (RSS) of a native file have no place "
+	       "in damo's formats and are not copied.  Records and "
 	       "snapshots are copied one snapshot at a time; nothing is "
 	       "written to OUT unless all of IN reads, and an existing "
 	       "OUT is renamed OUT.old.\n\n"
 	       "Examples:\n"
 	       "  damo convert perf.data.script -o damon.data\n"
-	       "  damo convert damon.data --format json -o damon.json",
+	       "  damo convert damon.data --format json -o damon.json\n"
+	       "  damo convert damon.json --format native -o damon.native",
 	.children = convert_children,
 };
 
@@ -107,6 +122,8 @@ static int copy_records(struct record_reader *rd, struct record_writer *w,
 	struct snapshot snap;
 	size_t rec;
 	int err;
+
+	struct record_rss rss;
 
 	snapshot_init(&snap);
 	while ((err = record_next(rd, &meta)) > 0) {
@@ -122,6 +139,10 @@ static int copy_records(struct record_reader *rd, struct record_writer *w,
 		if (err < 0)
 			goto out;
 	}
+	/* Records are added in the reader's order: the indexes carry over. */
+	while (!err && (err = record_next_rss(rd, &rss)) > 0)
+		err = record_writer_rss(w, rss.rec, rss.time_ns, rss.rss_bytes,
+					rss.vsz_bytes);
 out:
 	snapshot_release(&snap);
 	return err;
@@ -131,7 +152,7 @@ static void print_summary(struct out *o, const struct convert_args *a,
 			  const char *in_fmt, const struct convert_counts *c)
 {
 	char rn[UNITS_BUFSZ], sn[UNITS_BUFSZ], gn[UNITS_BUFSZ];
-	const char *fmt = a->compress ? "json_compressed" : "json";
+	const char *fmt = record_format_name(a->fmt);
 
 	if (!out_is_json(o)) {
 		out_text(o, "converted %s records with %s snapshots and %s regions from '%s' (%s) to '%s' (%s)\n",
@@ -152,13 +173,46 @@ static void print_summary(struct out *o, const struct convert_args *a,
 	out_end_obj(o);
 }
 
+/*
+ * The native writer writes where it is told as it goes: give it OUT.tmp,
+ * and put that in place (an existing OUT renamed OUT.old) only once the
+ * whole input is in it, as the damo formats' writer does.
+ */
+static int native_into_place(const char *tmp, const char *out,
+			     struct diag *d)
+{
+	struct stat st;
+	char *old;
+	int err = 0;
+
+	if (!lstat(out, &st)) {
+		old = xasprintf("%s.old", out);
+		if (rename(out, old))
+			err = -errno;
+		free(old);
+		if (err) {
+			diag_add_at(d, out, 0, 0, "", "cannot rename it to '.old': %s",
+				    strerror(-err));
+			return err;
+		}
+	}
+	if (rename(tmp, out)) {
+		err = -errno;
+		diag_add_at(d, tmp, 0, 0, "", "cannot rename it into place: %s",
+			    strerror(-err));
+	}
+	return err;
+}
+
 int cmd_convert(int argc, char **argv, struct damo_ctx *ctx)
 {
-	struct convert_args a = { .ctx = ctx, .compress = true };
+	struct convert_args a = { .ctx = ctx, .fmt = RECORD_FMT_JSON_COMPRESSED };
 	struct convert_counts c = { 0 };
 	struct record_reader *rd = NULL;
 	struct record_writer *w;
 	const char *in_fmt;
+	char *tmp = NULL;
+	struct stat st;
 	struct diag d;
 	int err;
 
@@ -172,12 +226,30 @@ int cmd_convert(int argc, char **argv, struct damo_ctx *ctx)
 			diag_add(&d, a.input, "cannot read: %s", strerror(-err));
 		goto out;
 	}
+	cmd_warn_diag(cmd_out(ctx), &d);
 	in_fmt = record_format_name(record_format(rd));
-	w = record_writer_new(a.output, a.compress, &d);
+	if (a.fmt == RECORD_FMT_NATIVE) {
+		if (!stat(a.output, &st) && S_ISDIR(st.st_mode)) {
+			diag_add_at(&d, a.output, 0, 0, "",
+				    "cannot write a record there: %s",
+				    strerror(EISDIR));
+			err = -EISDIR;
+			goto out;
+		}
+		tmp = xasprintf("%s.tmp", a.output);
+		unlink(tmp);
+		w = record_writer_open(tmp, a.fmt, &d);
+	} else {
+		w = record_writer_open(a.output, a.fmt, &d);
+	}
 	err = copy_records(rd, w, &c);
 	if (!err)
 		err = record_writer_finish(w);
 	record_writer_free(w);
+	if (tmp && !err)
+		err = native_into_place(tmp, a.output, &d);
+	if (tmp && err)
+		unlink(tmp);
 	if (err && !d.nr)
 		diag_add(&d, a.input, "cannot convert: %s", strerror(-err));
 	if (!err)
@@ -187,5 +259,6 @@ out:
 		cmd_report(cmd_out(ctx), &d);
 	record_close(rd);
 	diag_release(&d);
+	free(tmp);
 	return err;
 }

@@ -11,8 +11,11 @@
 #include "core/damon.h"
 #include "core/diag.h"
 #include "core/out.h"
+#include "core/snapshot.h"
 #include "core/units.h"
 #include "core/xalloc.h"
+#include "formats/config.h"
+#include "formats/doc.h"
 #include "formats/record_write.h"
 #include "formats/workload.h"
 
@@ -25,7 +28,7 @@ struct record_args {
 	uint64_t seed;
 	uint64_t duration_ns;		/* 0: not given */
 	const char *output;
-	bool compress;
+	enum record_format fmt;
 	bool realtime;
 };
 
@@ -50,7 +53,7 @@ static const struct argp_option record_options[] = {
 	{ "output", 'o', "FILE", 0, "Record file (default damon.data)", 0 },
 	{ "out", 'o', "FILE", OPTION_ALIAS | OPTION_HIDDEN, NULL, 0 },
 	{ "format", OPT_FORMAT, "FORMAT",
-	  0, "json_compressed (default) or json", 0 },
+	  0, "native (default: crash-safe), json_compressed or json", 0 },
 	{ "output_type", OPT_FORMAT, "FORMAT", OPTION_ALIAS | OPTION_HIDDEN,
 	  NULL, 0 },
 	{ "output-type", OPT_FORMAT, "FORMAT", OPTION_ALIAS | OPTION_HIDDEN,
@@ -105,10 +108,15 @@ static error_t record_parse(int key, char *arg, struct argp_state *state)
 		a->output = arg;
 		return 0;
 	case OPT_FORMAT:
-		if (strcmp(arg, "json") && strcmp(arg, "json_compressed"))
-			argp_error(state, "--format: '%s' is not a record format (json_compressed or json)",
+		if (!strcmp(arg, "native"))
+			a->fmt = RECORD_FMT_NATIVE;
+		else if (!strcmp(arg, "json_compressed"))
+			a->fmt = RECORD_FMT_JSON_COMPRESSED;
+		else if (!strcmp(arg, "json"))
+			a->fmt = RECORD_FMT_JSON;
+		else
+			argp_error(state, "--format: '%s' is not a record format (native, json_compressed or json)",
 				   arg);
-		a->compress = strcmp(arg, "json");
 		return 0;
 	case OPT_REALTIME:
 		a->realtime = true;
@@ -143,9 +151,14 @@ static const struct argp record_argp = {
 	       "options and --scheme FILE set the intervals, regions and "
 	       "schemes, so that a scheme can be tried on a model before "
 	       "it goes near a machine; actions are only counted.  The "
-	       "file is damo's JSON record format (json_compressed by "
-	       "default), which Python damo's report commands read; an "
-	       "existing FILE is renamed FILE.old.\n\n"
+	       "file is in damo's native format by default "
+	       "(docs/record-format.md): written as the recording goes, in "
+	       "checksummed chunks at least every second, so that a killed "
+	       "recording keeps all but its last second and reads back with "
+	       "a warning.  --format json_compressed or json writes damo's "
+	       "JSON record format instead (at the end), which Python damo's "
+	       "report commands read; 'damo convert' converts between them.  "
+	       "An existing FILE is renamed FILE.old.\n\n"
 	       "Examples:\n"
 	       "  damo record --source synthetic:examples/workloads/stairs.yaml \\\n"
 	       "      --duration 60s -o stairs.data\n"
@@ -187,7 +200,7 @@ static void print_summary(struct out *o, const struct record_args *a,
 			  const struct record_synth_result *r)
 {
 	char sn[UNITS_BUFSZ], rn[UNITS_BUFSZ], vt[UNITS_BUFSZ], wt[UNITS_BUFSZ];
-	const char *fmt = a->compress ? "json_compressed" : "json";
+	const char *fmt = record_format_name(a->fmt);
 
 	if (!out_is_json(o)) {
 		out_text(o, "recorded %s snapshots with %s regions in %s of %s time (%s of wall time) to '%s' (%s)\n",
@@ -233,7 +246,18 @@ static int record_synthetic(const struct record_args *a, const char *model,
 			.realtime = a->realtime, .out = cmd_out(a->ctx),
 		};
 
-		w = record_writer_new(a->output, a->compress, d);
+		const struct damon_ctx *c = o.ctx;
+		struct record_info info = {
+			/* virtual time: the same bytes every run */
+			.start_ns = a->realtime ? 0 : SNAP_NONE,
+			.ops = damon_ops_name(c->ops),
+		};
+		char *cfg_text = config_emit(&cfg, DOC_FMT_YAML, false);
+
+		info.config = cfg_text;
+		w = record_writer_open(a->output, a->fmt, d);
+		record_writer_set_info(w, &info);
+		free(cfg_text);
 		o.writer = w;
 		err = record_synth_run(&o, &res);
 		if (!err)
@@ -252,7 +276,7 @@ static int record_synthetic(const struct record_args *a, const char *model,
 int cmd_record(int argc, char **argv, struct damo_ctx *ctx)
 {
 	struct record_args a = { .ctx = ctx, .output = "damon.data",
-				 .compress = true };
+				 .fmt = RECORD_FMT_NATIVE };
 	struct diag d;
 	int err;
 

@@ -29,8 +29,11 @@ int report_open(struct damo_ctx *ctx, const char *path,
 			out_error(cmd_out(ctx), "cannot read '%s': %s", path,
 				  strerror(-err));
 		diag_release(&in->diag);
+		return err;
 	}
-	return err;
+	/* A cut native file: say so, and read what is there. */
+	cmd_warn_diag(cmd_out(ctx), &in->diag);
+	return 0;
 }
 
 int report_read_failed(struct damo_ctx *ctx, struct report_input *in)

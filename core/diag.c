@@ -70,6 +70,32 @@ struct diag_entry *diag_add_at(struct diag *d, const char *file,
 	return e;
 }
 
+struct diag_entry *diag_warn_at(struct diag *d, const char *file,
+				unsigned int line, unsigned int col,
+				const char *path, const char *fmt, ...)
+{
+	struct diag_entry *e;
+	va_list ap;
+
+	va_start(ap, fmt);
+	e = diag_vadd(d, path, fmt, ap);
+	va_end(ap);
+	e->file = file ? xstrdup(file) : NULL;
+	e->line = line;
+	e->col = col;
+	e->warning = true;
+	return e;
+}
+
+size_t diag_nr_errors(const struct diag *d)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < d->nr; i++)
+		n += !d->v[i].warning;
+	return n;
+}
+
 void diag_set_file(struct diag *d, size_t from, const char *file)
 {
 	size_t i;
@@ -87,8 +113,9 @@ char *diag_format(const struct diag_entry *e)
 		snprintf(loc, sizeof(loc), ":%u:%u", e->line, e->col);
 	else if (e->line)
 		snprintf(loc, sizeof(loc), ":%u", e->line);
-	return xasprintf("%s%s%serror: %s%s%s", e->file ? e->file : "", loc,
+	return xasprintf("%s%s%s%s: %s%s%s", e->file ? e->file : "", loc,
 			 e->file || e->line ? ": " : "",
+			 e->warning ? "warning" : "error",
 			 e->path[0] ? e->path : "", e->path[0] ? ": " : "",
 			 e->msg);
 }

@@ -6,6 +6,7 @@
 #ifndef DAMO_CORE_DIAG_H
 #define DAMO_CORE_DIAG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct diag_entry {
@@ -14,6 +15,7 @@ struct diag_entry {
 	unsigned int col;	/* 1-based; 0 when unknown */
 	char *path;		/* key path, e.g. "kdamonds[0].refresh_ms"; may be "" */
 	char *msg;		/* what is wrong, no trailing full stop */
+	bool warning;		/* worth saying, but the input was used */
 };
 
 struct diag {
@@ -39,12 +41,21 @@ struct diag_entry *diag_add_at(struct diag *d, const char *file,
 			       const char *path, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
 
+/* diag_add_at() of a warning: the input is used despite it. */
+struct diag_entry *diag_warn_at(struct diag *d, const char *file,
+				unsigned int line, unsigned int col,
+				const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+/* The number of entries that are errors, not warnings. */
+size_t diag_nr_errors(const struct diag *d);
+
 /* Set @file on every entry that has none yet (copied). */
 void diag_set_file(struct diag *d, size_t from, const char *file);
 
 /*
  * diag_format() - one entry as "FILE:LINE:COL: error: PATH: MSG" (parts that
- * are unknown are left out).  The result is owned by the caller.
+ * are unknown are left out; "warning: " for a warning).  The result is owned by the caller.
  */
 char *diag_format(const struct diag_entry *e);
 

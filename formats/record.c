@@ -23,6 +23,7 @@ const char *record_format_name(enum record_format fmt)
 		[RECORD_FMT_JSON_COMPRESSED] = "json_compressed",
 		[RECORD_FMT_PERF_SCRIPT] = "perf_script",
 		[RECORD_FMT_LEGACY] = "record",
+		[RECORD_FMT_NATIVE] = "native",
 	};
 
 	return (unsigned int)fmt < ARRAY_SIZE(names) ? names[fmt] : "unknown";
@@ -68,6 +69,8 @@ static int sniff(struct record_reader *rd, bool *magic)
 		return record_error(rd, 0, 0, "", "%s", rd->src.errmsg);
 	if (!n)
 		return record_error(rd, 0, 0, "", "empty file");
+	if (record_native_sniff(b, n))
+		return RECORD_FMT_NATIVE;
 	if (is_zlib(b, n))
 		return RECORD_FMT_JSON_COMPRESSED;
 	while (i < n && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' ||
@@ -120,6 +123,8 @@ int record_open(const char *path, struct record_reader **rdp,
 		err = record_json_init(rd);
 	else if (fmt == RECORD_FMT_LEGACY)
 		err = record_legacy_init(rd, magic);
+	else if (fmt == RECORD_FMT_NATIVE)
+		err = record_native_init(rd);
 	else
 		err = record_perf_init(rd);
 	if (err) {
@@ -166,6 +171,28 @@ int record_next_snapshot(struct record_reader *rd, struct snapshot *snap)
 	if (rd->err)
 		return rd->err;
 	r = rd->ops->next_snapshot(rd, snap);
+	if (r < 0)
+		return fail(rd, r, nr_diag);
+	return r;
+}
+
+const struct record_info *record_info(const struct record_reader *rd)
+{
+	if (rd->fmt != RECORD_FMT_NATIVE)
+		return NULL;
+	return record_native_info((struct record_reader *)rd);
+}
+
+int record_next_rss(struct record_reader *rd, struct record_rss *rss)
+{
+	size_t nr_diag = rd->diag->nr;
+	int r;
+
+	if (rd->err)
+		return rd->err;
+	if (rd->fmt != RECORD_FMT_NATIVE)
+		return 0;
+	r = record_native_next_rss(rd, rss);
 	if (r < 0)
 		return fail(rd, r, nr_diag);
 	return r;

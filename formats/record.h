@@ -7,6 +7,8 @@
 #ifndef DAMO_FORMATS_RECORD_H
 #define DAMO_FORMATS_RECORD_H
 
+#include <stdint.h>
+
 struct diag;
 struct record_meta;
 struct record_reader;
@@ -17,9 +19,34 @@ enum record_format {
 	RECORD_FMT_JSON_COMPRESSED,	/* the same as one zlib stream */
 	RECORD_FMT_PERF_SCRIPT,		/* perf script / trace-cmd report text */
 	RECORD_FMT_LEGACY,		/* the "damon_recfmt_ver" binary */
+	RECORD_FMT_NATIVE,		/* docs/record-format.md */
 };
 
-/* damo's --output_type name of @fmt: "json", "perf_script", "record"... */
+/*
+ * What a native record file says about the recording as a whole (the
+ * damo formats have no place for it).  Strings are "" when not known.
+ */
+struct record_info {
+	uint64_t start_ns;	/* wall clock (CLOCK_REALTIME) at the start; 0: unknown */
+	const char *host;	/* host name */
+	const char *kernel;	/* "Linux 6.8.0 x86_64" (uname) */
+	const char *ops;	/* operations set, e.g. "vaddr" */
+	const char *config;	/* the configuration used, as text */
+};
+
+/* A side sample of a native file: a target's memory footprint. */
+struct record_rss {
+	uint64_t rec;		/* the record's index, in record_next() order */
+	uint64_t target_id;	/* that record's target_id (SNAP_NONE) */
+	uint64_t time_ns;	/* on the snapshots' clock */
+	uint64_t rss_bytes;	/* SNAP_NONE when not known */
+	uint64_t vsz_bytes;	/* SNAP_NONE when not known */
+};
+
+/*
+ * damo's --output_type name of @fmt: "json", "perf_script", "record"...,
+ * and "native" for ours.
+ */
 const char *record_format_name(enum record_format fmt);
 
 /*
@@ -28,6 +55,11 @@ const char *record_format_name(enum record_format fmt);
  * json_compressed, '[' or '{' after blanks is JSON, the 16-byte magic
  * "damon_recfmt_ver" (or, without it, a NUL in the first block: a version
  * 0 file) is the legacy binary, anything else is perf/trace-cmd text.
+ * The native format's 8-byte magic comes first; 7 of its 8 bytes suffice,
+ * so a native file with a damaged magic is refused as native, not read as
+ * text.  A native file cut short (no trailer, or a partial chunk) opens
+ * with a warning in @diag (diag_entry.warning) saying where it was cut,
+ * and reads up to its last whole chunk.
  * @rdp: receives the reader, owned by the caller (record_close())
  * @diag: where problems go, each with @path and where it stands (line and
  *	column for JSON, line for text, a byte offset for the binary).  It is
@@ -65,6 +97,23 @@ int record_next(struct record_reader *rd, const struct record_meta **meta);
  * record_next().
  */
 int record_next_snapshot(struct record_reader *rd, struct snapshot *snap);
+
+/*
+ * record_info() - what the file says about the recording as a whole.
+ * Return: borrowed (valid until record_close()), or NULL for the damo
+ * formats, which do not say it.
+ */
+const struct record_info *record_info(const struct record_reader *rd);
+
+/*
+ * record_next_rss() - the next side sample (a target's RSS and VSZ) of
+ * the file, in the order written, which is the order in which the
+ * recorder took them (time order).  Independent of record_next(): it has
+ * its own position and may be called at any time.
+ * Return: 1 for a sample, 0 after the last one (at once for the damo
+ * formats, which hold none), or an error as for record_next().
+ */
+int record_next_rss(struct record_reader *rd, struct record_rss *rss);
 
 /* Close @rd and free it; NULL is accepted. */
 void record_close(struct record_reader *rd);

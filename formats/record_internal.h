@@ -153,5 +153,11 @@ int record_error(struct record_reader *rd, unsigned int line,
 int record_json_init(struct record_reader *rd);
 int record_perf_init(struct record_reader *rd);
 int record_legacy_init(struct record_reader *rd, bool has_magic);
+int record_native_init(struct record_reader *rd);
+
+/* The native format (record_native_read.c). */
+bool record_native_sniff(const unsigned char *b, size_t n);
+const struct record_info *record_native_info(struct record_reader *rd);
+int record_native_next_rss(struct record_reader *rd, struct record_rss *rss);
 
 #endif /* DAMO_FORMATS_RECORD_INTERNAL_H */

@@ -17,6 +17,7 @@
 #include "core/diag.h"
 #include "core/snapshot.h"
 #include "core/xalloc.h"
+#include "formats/record_native.h"
 
 #define JW_MAX_DEPTH 16
 #define COPY_BUFSZ (64u << 10)
@@ -151,6 +152,7 @@ struct record_writer {
 	size_t nr_recs;
 	size_t cap_recs;
 	int err;		/* sticky: the first failure */
+	struct rn_writer *native;	/* set: the native format instead */
 };
 
 static void fail(struct record_writer *w, int err, const char *what,
@@ -249,11 +251,53 @@ static void write_head(FILE *f, const struct record_meta *m)
 	fputc('[', f);
 }
 
+struct record_writer *record_writer_open(const char *path,
+					 enum record_format fmt,
+					 struct diag *diag)
+{
+	struct record_writer *w;
+
+	switch (fmt) {
+	case RECORD_FMT_JSON:
+	case RECORD_FMT_JSON_COMPRESSED:
+		return record_writer_new(path, fmt == RECORD_FMT_JSON_COMPRESSED,
+					 diag);
+	case RECORD_FMT_NATIVE:
+		w = record_writer_new(path, false, diag);
+		w->native = rn_writer_open(path, diag);
+		return w;
+	default:
+		return NULL;
+	}
+}
+
+int record_writer_set_info(struct record_writer *w,
+			   const struct record_info *info)
+{
+	return w->native ? rn_writer_set_info(w->native, info) : 0;
+}
+
+int record_writer_rss(struct record_writer *w, size_t rec, uint64_t time_ns,
+		      uint64_t rss_bytes, uint64_t vsz_bytes)
+{
+	if (!w->native)
+		return w->err;
+	return rn_writer_rss(w->native, rec, time_ns, rss_bytes, vsz_bytes);
+}
+
+int record_writer_flush(struct record_writer *w)
+{
+	return w->native ? rn_writer_flush(w->native) : w->err;
+}
+
 size_t record_writer_add(struct record_writer *w,
 			 const struct record_meta *meta)
 {
 	struct rw_rec *r;
 	FILE *f;
+
+	if (w->native)
+		return rn_writer_add(w->native, meta);
 
 	xgrow((void **)&w->recs, w->nr_recs, &w->cap_recs, sizeof(*w->recs));
 	r = &w->recs[w->nr_recs];
@@ -353,10 +397,13 @@ static void write_stats(struct jw *j, const struct damos_stats *st)
 int record_writer_snapshot(struct record_writer *w, size_t rec,
 			   const struct snapshot *s)
 {
-	struct rw_rec *r = &w->recs[rec];
+	struct rw_rec *r;
 	struct jw j;
 	size_t i;
 
+	if (w->native)
+		return rn_writer_snapshot(w->native, rec, s);
+	r = &w->recs[rec];
 	if (w->err)
 		return w->err;
 	if (!r->snaps) {
@@ -518,6 +565,8 @@ int record_writer_finish(struct record_writer *w)
 	char *old;
 	int err;
 
+	if (w->native)
+		return rn_writer_finish(w->native);
 	if (w->err)
 		return w->err;
 	if (!stat(w->path, &st) && S_ISDIR(st.st_mode)) {
@@ -553,6 +602,7 @@ void record_writer_free(struct record_writer *w)
 
 	if (!w)
 		return;
+	rn_writer_free(w->native);
 	for (i = 0; i < w->nr_recs; i++) {
 		if (w->recs[i].snaps)
 			fclose(w->recs[i].snaps);

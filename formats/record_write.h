@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Writing damo's JSON access records (damo-compat.md §3.2), as json or as
- * json_compressed (the same text as one zlib stream), from the record model
- * of core/snapshot.h, one snapshot at a time.
+ * Writing access records from the record model of core/snapshot.h, one
+ * snapshot at a time: damo's JSON (damo-compat.md §3.2), as json or as
+ * json_compressed (the same text as one zlib stream), or the native
+ * format (docs/record-format.md, see record_writer_open()).
  *
  * The text is laid out as damo's json.dumps(indent=4) with its key order,
  * and every number is written exactly (no double): record and snapshot
@@ -21,6 +22,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <stdint.h>
+
+#include "formats/record.h"
+
 struct diag;
 struct record_meta;
 struct record_writer;
@@ -35,6 +40,56 @@ struct snapshot;
  */
 struct record_writer *record_writer_new(const char *path, bool compress,
 					struct diag *diag);
+
+/*
+ * record_writer_open() - a writer of the record file @path in @fmt.
+ * RECORD_FMT_JSON and RECORD_FMT_JSON_COMPRESSED are record_writer_new().
+ * RECORD_FMT_NATIVE writes directly at @path, append-only: an existing
+ * @path is renamed to PATH.old and @path created (mode 0600) here; a chunk
+ * of snapshots is written out at least every 64 snapshots, 1 MiB or second
+ * (checked as snapshots come), so a killed recorder loses at most the
+ * last chunk and leaves a file the readers read up to there.
+ * record_writer_finish() writes the index and the trailer and syncs;
+ * record_writer_free() without it leaves the file as written so far (a
+ * cut file), or, when no chunk was written yet, removes it and puts back
+ * what PATH.old was renamed from.
+ * @diag: as for record_writer_new(); open failures are reported there and
+ *	make the writer fail at its first use.
+ * Return: the writer, owned by the caller, or NULL when @fmt is not a
+ * format damo writes (perf script text, the legacy binary).
+ */
+struct record_writer *record_writer_open(const char *path,
+					 enum record_format fmt,
+					 struct diag *diag);
+
+/*
+ * record_writer_set_info() - what the native file's header says about the
+ * recording (@info's strings are copied; NULL ones keep what the writer
+ * found itself: host and kernel from uname(2); a start_ns of 0 keeps the
+ * wall clock at open, SNAP_NONE writes "unknown" (0), for runs that are
+ * not on the wall clock and must give the same bytes every time).  Call
+ * before the first snapshot.  Ignored by the damo formats.
+ * Return: 0, or -EBUSY when the header is already written.
+ */
+int record_writer_set_info(struct record_writer *w,
+			   const struct record_info *info);
+
+/*
+ * record_writer_rss() - a side sample of record @rec's target: its RSS
+ * and VSZ (SNAP_NONE when not known) at @time_ns (the snapshots' clock).
+ * The damo formats have no place for them: they are dropped (returns 0).
+ * Return: 0, or -errno as for record_writer_snapshot().
+ */
+int record_writer_rss(struct record_writer *w, size_t rec, uint64_t time_ns,
+		      uint64_t rss_bytes, uint64_t vsz_bytes);
+
+/*
+ * record_writer_flush() - write out what the native writer holds now (a
+ * recorder with seconds between snapshots may call it when idle); 0 for
+ * the damo formats, which write everything at finish.
+ * Return: 0 or -errno.
+ */
+int record_writer_flush(struct record_writer *w);
 
 /*
  * record_writer_add() - start a record about @meta (its indexes, intervals,
@@ -58,7 +113,8 @@ int record_writer_snapshot(struct record_writer *w, size_t rec,
 /*
  * record_writer_finish() - write the file: all of it to PATH.tmp (mode
  * 0600, as damo's default --output_permission), synced, then an existing
- * PATH renamed to PATH.old (as damo does) and PATH.tmp to PATH.
+ * PATH renamed to PATH.old (as damo does) and PATH.tmp to PATH.  For the
+ * native format: the last chunk, the index and the trailer, synced.
  * Return: 0, or -errno with PATH as it was and no PATH.tmp left.
  */
 int record_writer_finish(struct record_writer *w);

@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Build the embedded monitor's benchmarks (test/bench/, -DDAMO_BENCH=ON) in
-# build-bench and run one of them: "accuracy" or "cost"; or "daemon": the
+# build-bench and run one of them: "accuracy", "cost" or "records" (the
+# record formats: write and read 10 million regions); or "daemon": the
 # embedded daemon's CPU time on a real workload (test/bench/daemon-cpu.sh,
 # sizes and "-- DAMON options" as arguments).  cost then counts
 # instructions under callgrind when valgrind is installed.  Arguments after
@@ -11,7 +12,7 @@ cd "$(dirname "$0")/.."
 
 what=${1:-}
 case $what in
-accuracy | cost) shift ;;
+accuracy | cost | records) shift ;;
 daemon)
 	shift
 	dir=build-bench-daemon
@@ -23,7 +24,7 @@ daemon)
 	exec test/bench/daemon-cpu.sh "$dir" "$@"
 	;;
 *)
-	echo "usage: scripts/bench.sh accuracy|cost|daemon [ARGS...]" >&2
+	echo "usage: scripts/bench.sh accuracy|cost|records|daemon [ARGS...]" >&2
 	exit 64
 	;;
 esac

@@ -131,3 +131,54 @@ contents() {
 	run -64 damo convert "$RECORDS/damon.data" --format perf_script -o x.data
 	[ ! -e x.data ]
 }
+
+@test "every fixture through native gives the json that converting it directly gives" {
+	local f n
+	for f in $(fixtures); do
+		n=${f##*/}
+		run -0 --separate-stderr damo convert "$f" --format native -o "$n.native"
+		[ -z "$stderr" ]
+		[[ $output == *" to '$n.native' (native)" ]]
+		[ "$(od -An -tx1 -N8 "$n.native" | tr -d ' \n')" = 89444d520d0a1a0a ]
+		run -0 damo convert "$n.native" --format json -o "$n.via.json"
+		run -0 damo convert "$f" --format json -o "$n.direct.json"
+		cmp "$n.via.json" "$n.direct.json"
+		# and the report commands read the same numbers from it
+		[ "$(contents "$n.native")" = "$(contents "$f")" ]
+		# native is smaller than damo's compressed json
+		run -0 damo convert "$f" -o "$n.z"
+		[ "$(stat -c %s "$n.native")" -lt "$(stat -c %s "$n.z")" ]
+	done
+}
+
+@test "native to json_compressed to native keeps every number" {
+	run -0 damo convert "$RECORDS/damon.data.snapshot.anon" --format native -o a.native
+	run -0 damo convert a.native --format json_compressed -o a.z
+	run -0 damo convert a.z --format native -o b.native
+	run -0 damo convert a.native --format json -o a.json
+	run -0 damo convert b.native --format json -o b.json
+	cmp a.json b.json
+	# probe hits, stats, filters, sz_filter_passed are in there
+	json_check a.json '.[0].scheme_filters | length > 0'
+	json_check a.json '[.[0].snapshots[].damos_stats | has("nr_tried")] | all'
+	json_check a.json '[.[0].snapshots[].regions[] | .sz_filter_passed > 0] | any'
+}
+
+@test "a cut native input converts up to its last chunk, with a warning" {
+	# a chunk every 64 snapshots: several chunks in 300
+	run -0 damo record --source "synthetic:$SRC/examples/workloads/stairs.yaml" \
+		--duration 30s -o full.native
+	local size
+	size=$(stat -c %s full.native)
+	head -c $((size / 2)) full.native >cut.native
+	run -0 --separate-stderr damo convert cut.native --format json -o cut.json
+	[[ $stderr == "damo: warning: cut.native: cut at byte $((size / 2)) (after the last whole chunk at byte "*")"* ]]
+	[[ $output == "converted 1 records with "*" snapshots"* ]]
+	json_check cut.json '.[0].snapshots | length > 0 and length < 300'
+	# a damaged chunk is an error at its offset, and nothing is written
+	cp full.native bad.native
+	printf '\x00\x00\x00\x00' | dd of=bad.native bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
+	run -1 --separate-stderr damo convert bad.native --format native -o out.native
+	[[ $stderr == "damo: error: bad.native: byte "*"CRC32C mismatch"* ]]
+	[ ! -e out.native ] && [ ! -e out.native.tmp ]
+}

@@ -25,7 +25,7 @@ magic() {
 @test "every shipped model records, compressed, with sane snapshots" {
 	local m
 	for m in stairs zigzag hot-cold growing; do
-		run -0 --separate-stderr damo record \
+		run -0 --separate-stderr damo record --format json_compressed \
 			--source "synthetic:$MODELS/$m.yaml" --duration 3s -o "$m.data"
 		[ -z "$stderr" ]
 		[[ $output == "recorded 30 snapshots with "*" regions in 3 s of virtual time ("*" of wall time) to '$m.data' (json_compressed)" ]]
@@ -52,7 +52,8 @@ magic() {
 	run -0 damo record --source "synthetic:$MODELS/stairs.yaml" --duration 1s \
 		--format json -o s.json
 	[ "$(head -c 1 s.json)" = "[" ]
-	run -0 damo record --source "synthetic:$MODELS/stairs.yaml" --duration 1s -o s.data
+	run -0 damo record --source "synthetic:$MODELS/stairs.yaml" --duration 1s \
+		--format json_compressed -o s.data
 	inflate s.data | cmp - s.json
 	run -0 python3 -c 'import json, sys, zlib
 t = open("s.json").read()
@@ -129,7 +130,7 @@ assert zlib.compress(t.encode()) == open("s.data", "rb").read()'
 		--duration 2s -o g.data
 	[ -z "$stderr" ]
 	printf '%s\n' "$output" >out.json
-	json_check out.json '.output == "g.data" and .format == "json_compressed" and .seed == 0'
+	json_check out.json '.output == "g.data" and .format == "native" and .seed == 0'
 	json_check out.json '.records == 1 and .snapshots == 20 and .regions >= 200'
 	json_check out.json '.virtual_us == 2000000 and (.wall_us | type) == "number"'
 }
@@ -211,4 +212,48 @@ assert zlib.compress(t.encode()) == open("s.data", "rb").read()'
 	[[ $stderr == *"action 'lru_prio' is not supported by ops 'vaddr'"* ]]
 	[ "$(cat out.data)" = keep ]
 	[ "$(ls)" = out.data ]
+}
+
+@test "native is the default: its magic, and the same numbers as json" {
+	run -0 --separate-stderr damo record --source "synthetic:$MODELS/hot-cold.yaml" \
+		--duration 3s --damos-action stat -o n.data
+	[ -z "$stderr" ]
+	[[ $output == *"to 'n.data' (native)" ]]
+	[ "$(od -An -tx1 -N8 n.data | tr -d ' \n')" = 89444d520d0a1a0a ]
+	run -0 damo record --source "synthetic:$MODELS/hot-cold.yaml" \
+		--duration 3s --damos-action stat --format json -o j.json
+	# (read back: every reader gives a record without one data_source "unknown")
+	run -0 damo convert j.json --format json -o j2.json
+	run -0 damo convert n.data --format json -o n.json
+	cmp n.json j2.json
+	# the same seed gives the same native bytes too (no wall clock inside)
+	run -0 damo record --source "synthetic:$MODELS/hot-cold.yaml" \
+		--duration 3s --damos-action stat -o n2.data
+	cmp n.data n2.data
+	# json_compressed is much bigger than native on the same snapshots
+	run -0 damo record --source "synthetic:$MODELS/hot-cold.yaml" \
+		--duration 3s --damos-action stat --format json_compressed -o c.data
+	[ "$(stat -c %s n.data)" -lt "$(stat -c %s c.data)" ]
+}
+
+@test "a recording killed with -9 reads back to its last chunk, with a warning" {
+	damo record --realtime --source "synthetic:$MODELS/stairs.yaml" \
+		--duration 60s -o k.data >/dev/null 2>&1 3>&- &
+	local pid=$!
+	sleep 3
+	kill -9 "$pid"
+	wait "$pid" || true
+	[ -s k.data ]
+	run -0 --separate-stderr damo report record-info --json -i k.data
+	[[ $stderr == "damo: warning: k.data: cut at byte $(stat -c %s k.data) (after the last whole chunk at byte "*"): the recording was not finished"* ]]
+	printf '%s\n' "$output" >info.json
+	# snapshots come every 100 ms and chunks at least every second:
+	# at most the last second of the 3 is lost (less a loaded machine's
+	# start-up time)
+	json_check info.json '.[0].nr_snapshots >= 5 and .[0].nr_snapshots <= 30'
+	# and it converts, with the same warning, to a file that is whole
+	run -0 --separate-stderr damo convert k.data --format native -o whole.data
+	[[ $stderr == *"k.data: cut at byte"* ]]
+	run -0 --separate-stderr damo report record-info -i whole.data
+	[ -z "$stderr" ]
 }

@@ -37,6 +37,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct record_reader *rd;
 	const struct record_meta *m;
+	const struct record_info *info;
+	struct record_rss rss;
 	struct snapshot s;
 	char path[64];
 	struct diag d;
@@ -51,6 +53,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	snapshot_init(&s);
 	r = record_open(path, &rd, &d);
 	if (!r) {
+		info = record_info(rd);
+		if (info && (!info->host || !info->kernel || !info->ops ||
+			     !info->config))
+			abort();
+		/* side samples: their own position, any time */
+		if (record_next_rss(rd, &rss) > 0 && rss.time_ns == 42)
+			fputs("", stderr);
 		while ((r = record_next(rd, &m)) > 0) {
 			if (!m->data_source)
 				abort();
@@ -59,15 +68,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (r < 0)
 				break;
 		}
+		while (!r && (r = record_next_rss(rd, &rss)) > 0)
+			;
 		if (r < 0 && record_next(rd, &m) != r)
 			abort();	/* errors stay */
 		record_close(rd);
 	}
 	/*
 	 * Every failure is reported with the file (once, but for scheme
-	 * filters, where every problem is); success reports nothing.
+	 * filters, where every problem is); success reports no error (a cut
+	 * native file: one warning).
 	 */
-	if (r ? !d.nr || !d.v[0].file || !d.v[d.nr - 1].file : d.nr != 0)
+	if (r ? !diag_nr_errors(&d) || !d.v[0].file || !d.v[d.nr - 1].file :
+	    diag_nr_errors(&d) != 0 || d.nr > 1)
 		abort();
 	snapshot_release(&s);
 	diag_release(&d);
