@@ -268,9 +268,6 @@ has_lines() {
 	run -1 --separate-stderr damo report access -i "$DATA"
 	[ -z "$output" ]
 	[[ "$stderr" == *"some records lack the intervals information"* ]]
-	run -1 --separate-stderr damo report access \
-		-i "$FIXTURES/records/damon.data.snapshot.nofilter"
-	[[ "$stderr" == *"not implemented"* ]]
 }
 
 @test "access --json: the regions of each snapshot in exact integers" {
