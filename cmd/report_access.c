@@ -244,7 +244,8 @@ static void parse_percentiles(struct argp_state *state, const char *arg,
 	}
 	for (i = 0; i < n; i++) {
 		w = i ? state->argv[state->next++] : arg;
-		if (units_parse_i64(w, &x) || x < 0 || x > 100) {
+		/* a range's stop may be 101, to include 100 */
+		if (units_parse_i64(w, &x) || x < 0 || x > (n > 3 ? 100 : 101)) {
 			argp_error(state, "--percentiles-range: '%s' is not a "
 				   "percentile (0 to 100)", w);
 			return;

@@ -133,6 +133,8 @@ static const char *fmt_metric(char *buf, int64_t val, bool temperature,
 {
 	if (temperature)
 		return units_fmt_i64(buf, val, raw);
+	if (val == INT64_MAX)	/* "max" of --hist-ranges */
+		return units_fmt_time(buf, UINT64_MAX, UNITS_US, raw);
 	return units_fmt_time(buf, (uint64_t)val, UNITS_US, raw);
 }
 
@@ -230,9 +232,9 @@ static struct hist_bin *hist_bins(const struct access_view *v,
 				units_parse_i64(v->hist_ranges[i + 1], &b[n].hi);
 			} else {
 				units_parse_time(v->hist_ranges[i], UNITS_US, &u);
-				b[n].lo = (int64_t)u;
+				b[n].lo = u > INT64_MAX ? INT64_MAX : (int64_t)u;
 				units_parse_time(v->hist_ranges[i + 1], UNITS_US, &u);
-				b[n].hi = (int64_t)u;
+				b[n].hi = u > INT64_MAX ? INT64_MAX : (int64_t)u;
 			}
 			n++;
 		}

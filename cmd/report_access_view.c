@@ -620,16 +620,19 @@ void access_view_setup(struct access_view *v)
 	if (v->damon_stat)
 		rtail[n++] = "# data source: <data source>";
 	v->tmpl[AREA_RECORD_TAIL] = join_lines(rtail, n);
+	setup_detailed(v);
+	if (v->style != ACCESS_DETAILED) {
+		free(v->tmpl[AREA_SNAPSHOT_HEAD]);
+		free(v->tmpl[AREA_REGION]);
+		v->tmpl[AREA_REGION] = NULL;
+		setup_dist(v);
+	}
 	for (i = 0; i < v->nr_formats; i++) {
 		if (v->formats[i].append)
 			continue;
 		free(v->tmpl[v->formats[i].area]);
 		v->tmpl[v->formats[i].area] = xstrdup(v->formats[i].text);
 	}
-	if (v->style == ACCESS_DETAILED)
-		setup_detailed(v);
-	else
-		setup_dist(v);
 	if (v->total_sz_only) {
 		free(v->tmpl[AREA_SNAPSHOT_HEAD]);
 		free(v->tmpl[AREA_REGION]);
