@@ -47,8 +47,9 @@ struct tried_view {
 	struct damon_intervals intervals;
 	const struct snapshot *s;
 	uint64_t base_ns;		/* of the record, SNAP_NONE live */
+	bool recorded;			/* from a file: snapshot_idx is set */
 	size_t snapshot_idx;
-	size_t nr_snapshots;
+	size_t nr_snapshots;		/* 0 when not known (yet) */
 };
 
 enum {
@@ -223,7 +224,7 @@ static void print_head(struct out *o, const struct tried_view *v)
 			out_u64(o, "start_time", v->s->start_ns);
 		else
 			out_null(o, "start_time");
-		if (v->nr_snapshots)
+		if (v->recorded)
 			out_u64(o, "snapshot_idx", v->snapshot_idx);
 		return;
 	}
@@ -358,9 +359,10 @@ static void print_view(struct tried_args *a, const struct tried_view *v)
 			 units_fmt_nr(b3, v->scheme_idx, true),
 			 v->scheme ? damos_action_name(v->scheme->action) :
 			 "action unknown (no --kdamonds)");
+		if (v->recorded)
+			out_text(o, ", snapshot %zu", v->snapshot_idx + 1);
 		if (v->nr_snapshots)
-			out_text(o, ", snapshot %zu of %zu", v->snapshot_idx + 1,
-				 v->nr_snapshots);
+			out_text(o, " of %zu", v->nr_snapshots);
 		out_text(o, "\n");
 	}
 	if (out_is_json(o))
@@ -474,6 +476,7 @@ static int from_file(struct tried_args *a)
 		v.scheme = scheme_of(loaded ? &cf.cfg : NULL, meta);
 		v.has_intervals = meta->has_intervals;
 		v.intervals = meta->intervals;
+		v.recorded = true;
 		for (idx = 0; (err = record_next_snapshot(in.rd, &snap)) == 1;
 		     idx++) {
 			struct snapshot tmp = last;
@@ -527,6 +530,8 @@ static void live_kdamond(struct tried_args *a, unsigned long k,
 			const struct damos *sc = &ctx->schemes[i];
 
 			snapshot_clear(&s);
+			s.start_ns = SNAP_NONE;	/* the kernel does not say */
+			s.end_ns = SNAP_NONE;
 			for (j = 0; j < sc->nr_tried; j++) {
 				struct snap_region *r = snapshot_add_region(&s);
 
