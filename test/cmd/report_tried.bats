@@ -7,7 +7,7 @@
 load ../helpers
 
 setup() {
-	FP=$FIXTURES/records/footprint.mem_footprint
+	FP=$FIXTURES/footprint/damon.data.mem_footprint
 	cd "$BATS_TEST_TMPDIR"
 	cat > cold.yaml <<-'EOF2'
 	- action: pageout
