@@ -110,6 +110,27 @@ void access_view_record_tail(struct access_view *v, FILE *f,
 			     const struct record_meta *meta,
 			     const struct access_rec_info *ri);
 
+/* Everything a keyword may look at. */
+struct kw_ctx {
+	const struct access_view *v;
+	const struct record_meta *meta;
+	const struct access_rec_info *ri;
+	const struct snapshot *s;
+	const struct snap_region *r;
+	size_t idx;
+};
+
+struct keyword {
+	const char *name;
+	int min_chars;
+	void (*fn)(FILE *f, const struct kw_ctx *c);
+};
+
+/* The keywords of each template level (report_access_kw.c), NULL-ended. */
+extern const struct keyword access_record_kws[];
+extern const struct keyword access_snapshot_kws[];
+extern const struct keyword access_region_kws[];
+
 /* The --json form of a snapshot under the view's style. */
 void access_view_json_snapshot(struct access_view *v, struct out *o,
 			       const struct record_meta *meta,
@@ -135,6 +156,25 @@ void access_sz_hist_json(const struct access_view *v, struct out *o,
 			 const char *key, const struct record_meta *meta,
 			 const struct snapshot *s, bool temperature,
 			 bool df_passed);
+
+/*
+ * Option words (report_access_opts.c): each takes the option's argument
+ * @arg and, where the option takes several words, the next ones of
+ * @state's argv; bad values are argp_error()s.  access_parse_style()
+ * returns the style, or -1 for an unknown name.
+ */
+struct argp_state;
+int access_parse_style(const char *s);
+void access_parse_sort(struct argp_state *state, const char *arg,
+		       struct access_view *v);
+void access_parse_weights(struct argp_state *state, const char *arg,
+			  struct report_weights *w);
+void access_parse_percentiles(struct argp_state *state, const char *arg,
+			      struct access_view *v);
+void access_parse_hist_ranges(struct argp_state *state, const char *arg,
+			      struct access_view *v);
+void access_parse_format(struct argp_state *state, const char *arg,
+			 struct access_view *v);
 
 /* damo's aggregation time of @s in microseconds (§4.1). */
 uint64_t access_snapshot_aggr_us(const struct record_meta *meta,

@@ -1,7 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# Build the embedded monitor's benchmarks (test/bench/, -DDAMO_BENCH=ON) in
-# build-bench and run one of them: "accuracy" or "cost".  cost then counts
+# Build the benchmarks (test/bench/, -DDAMO_BENCH=ON) in build-bench and
+# run one of them: "accuracy" or "cost" (the embedded monitor), or
+# "reports" (time and peak memory of reports on 1 M and 10 M region
+# records, written to build-bench unless a directory is given).  cost then counts
 # instructions under callgrind when valgrind is installed.  Arguments after
 # the name go to the benchmark.  On demand only; CI does not run them.
 set -eu
@@ -9,9 +11,9 @@ cd "$(dirname "$0")/.."
 
 what=${1:-}
 case $what in
-accuracy | cost) shift ;;
+accuracy | cost | reports) shift ;;
 *)
-	echo "usage: scripts/bench.sh accuracy|cost [ARGS...]" >&2
+	echo "usage: scripts/bench.sh accuracy|cost|reports [ARGS...]" >&2
 	exit 64
 	;;
 esac
@@ -24,6 +26,9 @@ cmake --build $dir -j"$(nproc)" --target "$what" >/dev/null
 echo "machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' \
 	/proc/cpuinfo | head -n 1)"
 echo
+if [ "$what" = reports ] && [ $# -eq 0 ]; then
+	set -- "$dir"
+fi
 "$bin" "$@"
 
 [ "$what" = cost ] || exit 0
