@@ -429,4 +429,3 @@ const struct keyword access_region_kws[] = {
 	{ "<filters passed bytes>", 0, kw_region_df_bytes },
 	{ NULL, 0, NULL }
 };
-

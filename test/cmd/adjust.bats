@@ -101,3 +101,16 @@ setup() {
 	run -64 --separate-stderr damo report wss --work-time 0
 	[[ "$stderr" == *"--work-time: '0'"* ]]
 }
+
+@test "nr_regions --work-time counts the regions adjust would write" {
+	run -0 damo adjust --aggregate-interval 1s -o adj.data
+	run -0 damo report access --raw-form -i adj.data
+	want=$(grep '^nr_regions' <<<"$output" | awk '{print $2}' | sort -n |
+		awk '{a[NR] = $1} END {printf "%s %s %s %s %s", a[1],
+			a[int(NR / 4) + 1], a[int(NR / 2) + 1], a[int(NR * 3 / 4) + 1], a[NR]}')
+	run -0 --separate-stderr damo report nr_regions --work-time 1s
+	[ -z "$stderr" ]
+	[ "$(tail -5 <<<"$output" | cut -f2 | tr '\n' ' ')" = "$want " ]
+	[ "$want" = '16 18 18 19 21' ]
+	run -64 damo report nr_regions --work-time soon
+}

@@ -135,3 +135,12 @@ record_cold() {
 	run -64 --separate-stderr damo report tried --kdamond-idx 0
 	[[ "$stderr" == *"--kdamond-idx needs --live"* ]]
 }
+
+@test "tried reads damo's own scheme records (its tried-regions snapshots)" {
+	run -0 --separate-stderr damo report tried --no-regions \
+		-i "$FIXTURES/records/damon.data.snapshot.active"
+	[ -z "$stderr" ]
+	[ "${lines[0]}" = 'kdamond 0 / context 0 / scheme 0: action unknown (no --kdamonds), snapshot 1 of 1' ]
+	[ "${lines[1]}" = 'tried 34 regions, 59.868 GiB (1.213 GiB passed filters)' ]
+	[ "${lines[25]}" = '[  16.000 GiB,   32.000 GiB)      1   29.327 GiB |********************|' ]
+}
