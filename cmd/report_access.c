@@ -326,7 +326,7 @@ static int prepass(struct access_args *a, struct access_rec_info **infos,
 	snapshot_init(&snap);
 	while ((err = record_next(in.rd, &meta)) == 1) {
 		if (!meta->has_intervals && !a->raw_form &&
-		    !out_is_json(cmd_out(a->ctx))) {
+		    (!out_is_json(cmd_out(a->ctx)) || a->style_set)) {
 			out_error(cmd_out(a->ctx),
 				  "some records lack the intervals information");
 			err = -EINVAL;

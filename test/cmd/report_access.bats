@@ -191,4 +191,8 @@ df-pass: 888888888988888888888888888888888888888888[...]511111111111111111116[..
 	[[ "$stderr" == *"pairs"* ]]
 	run -64 --separate-stderr damo report access -i "$SNAP" --temperature-weights 1 x 0
 	[[ "$stderr" == *"'x' is not an integer"* ]]
+	# a style needs the intervals, in JSON too
+	run -1 --separate-stderr damo report access -i "$R/damon.data" \
+		--style recency-percentiles --json
+	[[ "$output" == *"some records lack the intervals information"* ]]
 }
