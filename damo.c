@@ -18,6 +18,7 @@ static int cmd_help(int argc, char **argv, struct damo_ctx *ctx);
 
 /* Sorted; a command is listed here once it works. */
 static const struct damo_cmd commands[] = {
+	{ "adjust", cmd_adjust, "Re-aggregate a record file to a longer interval" },
 	{ "config", cmd_config, "Check, convert and print DAMON configurations" },
 	{ "convert", cmd_convert, "Convert record files to damo's JSON formats" },
 	{ "features", cmd_features, "Show which DAMON features this kernel has" },

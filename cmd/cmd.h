@@ -42,6 +42,7 @@ struct damo_cmd {
 	const char *summary;
 };
 
+int cmd_adjust(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_config(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_convert(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_features(int argc, char **argv, struct damo_ctx *ctx);

@@ -15,10 +15,12 @@ static const struct {
 	const char *shown;	/* argv[0] as argp shows it */
 } types[] = {
 	{ "access", NULL, report_access, "report access" },
+	{ "footprint", "footprints", report_footprint, "report footprint" },
 	{ "heatmap", NULL, report_heatmap, "report heatmap" },
 	{ "nr_regions", "nr-regions", report_nr_regions, "report nr_regions" },
 	{ "record-info", "record_info", report_record_info,
 	  "report record-info" },
+	{ "tried", NULL, report_tried, "report tried" },
 	{ "wss", NULL, report_wss, "report wss" },
 };
 
@@ -27,11 +29,13 @@ static int report_usage(void)
 	printf("Usage: damo report TYPE [OPTION...]\n\n"
 	       "Summarize a DAMON access record file (default damon.data).\n\n"
 	       "Types:\n"
-	       "  access       the regions of each snapshot (--raw-form, --json)\n"
+	       "  access       the regions of each snapshot, or their distributions\n"
+	       "  footprint    process and system memory footprint percentiles\n"
 	       "  heatmap      access heat over time and address space\n"
 	       "  record-info  what each record covers (time, address ranges)\n"
 	       "  wss          working set size percentiles\n"
-	       "  nr_regions   number of regions percentiles\n\n"
+	       "  nr_regions   number of regions percentiles\n"
+	       "  tried        the regions each DAMOS scheme tried, and totals\n\n"
 	       "Run 'damo report TYPE --help' for the options of each.\n\n"
 	       "Examples:\n"
 	       "  damo report record-info\n"

@@ -1,16 +1,24 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * damo report access: the regions of each snapshot of a record file
- * (damo-compat.md §4.1).  Only --raw-form and a plain --json list are
- * implemented; damo's default "detailed" view is not (yet).
+ * (damo-compat.md §4.1): damo's detailed view and distribution styles
+ * (report_access_view.c, report_access_dist.c), --raw-form and --json,
+ * after the record filters of report_filter.h.
+ *
+ * Memory: one snapshot at a time plus the printed text (which damo's pager
+ * rule needs whole).  A first pass over the file learns what the templates
+ * depend on (number of records, whether any has several snapshots or
+ * DAMOS filters) and each record's first and last times.
  */
-#include "report_common.h"
+#include "report_access.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd/report_common.h"
+#include "core/damon.h"
 #include "core/out.h"
 #include "core/snapshot.h"
 #include "core/units.h"
@@ -24,26 +32,87 @@ struct access_args {
 	struct damo_ctx *ctx;
 	const char *input;
 	bool raw_form;
-	bool raw;
+	bool style_set;
+	struct report_filter filter;
+	struct access_view view;
 };
 
 enum {
 	OPT_RAW_FORM = 0x700,
 	OPT_RAW,
+	OPT_STYLE,
+	OPT_SORT_BY,
+	OPT_SORT_DSC,
+	OPT_WEIGHTS,
+	OPT_PERCENTILES,
+	OPT_HIST_RANGES,
+	OPT_HIST_LOG,
+	OPT_HIST_CUMULATE,
+	OPT_HM_WIDTH,
+	OPT_HM_COLORSET,
+	OPT_HM_STATIC,
+	OPT_TOTAL_SZ_ONLY,
+	OPT_FORMAT,
 };
+
+#define HIDDEN_ALIAS(name, key, arg) \
+	{ name, key, arg, OPTION_ALIAS | OPTION_HIDDEN, NULL, 0 }
 
 static const struct argp_option access_options[] = {
 	{ "input", 'i', "FILE", 0, "Record file (default damon.data)", 0 },
+	{ "style", OPT_STYLE, "STYLE", 0,
+	  "detailed (default), recency-percentiles, temperature-percentiles, "
+	  "recency-sz-hist or temperature-sz-hist", 0 },
 	{ "raw-form", OPT_RAW_FORM, NULL, 0,
 	  "Print every region of every snapshot in damo's machine form", 0 },
-	{ "raw_form", OPT_RAW_FORM, NULL, OPTION_ALIAS | OPTION_HIDDEN,
-	  NULL, 0 },
+	HIDDEN_ALIAS("raw_form", OPT_RAW_FORM, NULL),
 	{ "raw-number", OPT_RAW, NULL, 0, "Plain times and byte counts", 0 },
-	{ "raw_number", OPT_RAW, NULL, OPTION_ALIAS | OPTION_HIDDEN, NULL, 0 },
+	HIDDEN_ALIAS("raw_number", OPT_RAW, NULL),
+	{ "sort-regions-by", OPT_SORT_BY, "KEY...", 0,
+	  "Order regions by address, access_rate, age, size or temperature "
+	  "(the last key first)", 0 },
+	HIDDEN_ALIAS("sort_regions_by", OPT_SORT_BY, "KEY..."),
+	{ "sort-regions-dsc", OPT_SORT_DSC, NULL, 0,
+	  "Sort regions in descending order", 0 },
+	HIDDEN_ALIAS("sort_regions_dsc", OPT_SORT_DSC, NULL),
+	{ "temperature-weights", OPT_WEIGHTS, "SZ RATE AGE", 0,
+	  "Weights of size, access rate and age in temperatures "
+	  "(default 0 100 100)", 0 },
+	HIDDEN_ALIAS("temperature_weights", OPT_WEIGHTS, "SZ RATE AGE"),
+	{ "percentiles-range", OPT_PERCENTILES, "N...", 0,
+	  "Percentiles to show: up to 3 numbers are a Python range, more "
+	  "a list (default 0 1 25 50 75 99 100)", 0 },
+	HIDDEN_ALIAS("percentiles_range", OPT_PERCENTILES, "N..."),
+	{ "hist-ranges", OPT_HIST_RANGES, "MIN MAX...", 0,
+	  "Histogram ranges as pairs of values", 0 },
+	HIDDEN_ALIAS("hist_ranges", OPT_HIST_RANGES, "MIN MAX..."),
+	{ "hist-logscale", OPT_HIST_LOG, NULL, 0,
+	  "Histogram ranges doubling in width", 0 },
+	HIDDEN_ALIAS("hist_logscale", OPT_HIST_LOG, NULL),
+	{ "hist-cumulate", OPT_HIST_CUMULATE, NULL, 0,
+	  "Histogram ranges all starting at the minimum", 0 },
+	HIDDEN_ALIAS("hist_cumulate", OPT_HIST_CUMULATE, NULL),
+	{ "snapshot-heatmap-width", OPT_HM_WIDTH, "N", 0,
+	  "Columns of the snapshot heatmap line (default 80)", 0 },
+	HIDDEN_ALIAS("snapshot_heatmap_width", OPT_HM_WIDTH, "N"),
+	{ "snapshot-heatmap-colorset", OPT_HM_COLORSET, "gray|flame|emotion", 0,
+	  "Colours of the snapshot heatmap line (default gray)", 0 },
+	HIDDEN_ALIAS("snapshot_heatmap_colorset", OPT_HM_COLORSET,
+		     "gray|flame|emotion"),
+	{ "snapshot-heatmap-static", OPT_HM_STATIC, NULL, 0,
+	  "Scale the heatmap line to the address span, gaps included", 0 },
+	HIDDEN_ALIAS("snapshot_heatmap_static", OPT_HM_STATIC, NULL),
+	{ "total-sz-only", OPT_TOTAL_SZ_ONLY, NULL, 0,
+	  "Print only the total size of each snapshot", 0 },
+	HIDDEN_ALIAS("total_sz_only", OPT_TOTAL_SZ_ONLY, NULL),
+	{ "format", OPT_FORMAT, "ACTION AREA TEXT", 0,
+	  "set or append TEXT (with <keyword>s) to the template of AREA: "
+	  "record_head, snapshot_head, region, snapshot_tail or record_tail", 0 },
 	{ 0 }
 };
 
 static const struct argp_child access_children[] = {
+	{ &report_filter_argp, 0, NULL, 0 },
 	{ &cmd_common_argp, 0, NULL, 0 },
 	{ 0 }
 };
@@ -51,22 +120,82 @@ static const struct argp_child access_children[] = {
 static error_t access_parse(int key, char *arg, struct argp_state *state)
 {
 	struct access_args *a = state->input;
+	struct access_view *v = &a->view;
+	uint64_t n;
+	int i;
 
 	switch (key) {
 	case ARGP_KEY_INIT:
-		cmd_child_inputs(state, access_children, a->ctx);
+		state->child_inputs[0] = &a->filter;
+		state->child_inputs[1] = a->ctx;
 		return 0;
 	case 'i':
 		a->input = arg;
+		return 0;
+	case OPT_STYLE:
+		i = access_parse_style(arg);
+		if (i < 0)
+			argp_error(state, "--style: unknown style '%s'", arg);
+		else
+			v->style = (enum access_style)i;
+		a->style_set = true;
 		return 0;
 	case OPT_RAW_FORM:
 		a->raw_form = true;
 		return 0;
 	case OPT_RAW:
-		a->raw = true;
+		v->raw = true;
+		return 0;
+	case OPT_SORT_BY:
+		access_parse_sort(state, arg, v);
+		return 0;
+	case OPT_SORT_DSC:
+		v->sort_dsc = true;
+		return 0;
+	case OPT_WEIGHTS:
+		access_parse_weights(state, arg, &v->weights);
+		return 0;
+	case OPT_PERCENTILES:
+		access_parse_percentiles(state, arg, v);
+		return 0;
+	case OPT_HIST_RANGES:
+		access_parse_hist_ranges(state, arg, v);
+		return 0;
+	case OPT_HIST_LOG:
+		v->hist_logscale = true;
+		return 0;
+	case OPT_HIST_CUMULATE:
+		v->hist_cumulate = true;
+		return 0;
+	case OPT_HM_WIDTH:
+		if (units_parse_nr(arg, &n) || !n || n > 10000)
+			argp_error(state, "--snapshot-heatmap-width: '%s' is not "
+				   "1 to 10000", arg);
+		v->heatmap_width = (unsigned int)n;
+		return 0;
+	case OPT_HM_COLORSET:
+		i = !strcmp(arg, "gray") ? 0 : !strcmp(arg, "flame") ? 1 :
+			!strcmp(arg, "emotion") ? 2 : -1;
+		if (i < 0)
+			argp_error(state, "--snapshot-heatmap-colorset: 'gray', "
+				   "'flame' or 'emotion', not '%s'", arg);
+		v->heatmap_colorset = (unsigned int)(i < 0 ? 0 : i);
+		return 0;
+	case OPT_HM_STATIC:
+		v->heatmap_static = true;
+		return 0;
+	case OPT_TOTAL_SZ_ONLY:
+		v->total_sz_only = true;
+		return 0;
+	case OPT_FORMAT:
+		access_parse_format(state, arg, v);
 		return 0;
 	case ARGP_KEY_ARG:
 		argp_error(state, "unexpected argument '%s'", arg);
+		return 0;
+	case ARGP_KEY_END:
+		if (a->raw_form && a->style_set)
+			argp_error(state, "--raw-form and --style exclude each other");
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -77,18 +206,22 @@ static const struct argp access_argp = {
 	.options = access_options,
 	.parser = access_parse,
 	.doc = "Print the regions of the snapshots of a record file.\v"
-	       "With --raw-form every snapshot of every record is printed "
-	       "with its times relative to the record's first snapshot, then "
-	       "one line per region: address range, size, samples with "
-	       "access and age in aggregation intervals (-1 when not "
-	       "recorded).  With --json the records are a list of regions per "
-	       "snapshot in exact integers.  damo's default detailed view is "
-	       "not implemented: without --raw-form or --json, records lacking "
-	       "intervals are refused as damo refuses them and other records "
-	       "are refused too.\n\n"
+	       "By default each snapshot is shown as damo shows it: a heatmap "
+	       "line of its address space, one line per region (address, "
+	       "size, access frequency, age) and the estimated memory "
+	       "bandwidth and total size.  --style prints distributions "
+	       "instead: per-byte idle time or temperature percentiles, or "
+	       "size histograms.  Records without monitoring intervals can "
+	       "only be shown with --raw-form or --json.  With --raw-form "
+	       "every region is printed in damo's machine form.  With --json "
+	       "the records (or, with --style, the style's numbers) come out "
+	       "in exact integers.  Record filters narrow what is shown.\n\n"
 	       "Examples:\n"
-	       "  damo report access --raw-form\n"
-	       "  damo report access --input damon.data --raw-form --raw-number\n"
+	       "  damo report access -i damon.data.snapshot\n"
+	       "  damo report access --style recency-percentiles\n"
+	       "  damo report access --style temperature-sz-hist --hist-logscale\n"
+	       "  damo report access --sort-regions-by temperature --sort-regions-dsc\n"
+	       "  damo report access --raw-form --raw-number\n"
 	       "  damo report access --json",
 	.children = access_children,
 };
@@ -174,63 +307,209 @@ static void print_paged(struct out *o, const char *text)
 		out_write(o, "\n");
 }
 
-static int read_records(struct access_args *a, struct report_input *in,
-			struct out *o, FILE *f)
+/* The first pass: what the templates depend on, per record times. */
+static int prepass(struct access_args *a, struct access_rec_info **infos,
+		   size_t *nr)
 {
+	struct access_view *v = &a->view;
 	const struct record_meta *meta;
+	struct report_input in;
+	struct access_rec_info *ri;
 	struct snapshot snap;
-	uint64_t base = 0;
-	bool refused = false;
-	size_t idx;
+	size_t cap = 0, i;
+	uint64_t idx;
 	int err;
 
+	err = report_open(a->ctx, a->input, &in);
+	if (err)
+		return err;
 	snapshot_init(&snap);
-	while ((err = record_next(in->rd, &meta)) == 1) {
-		if (out_is_json(o)) {
-			out_begin_obj(o, NULL);
-			if (meta->target_id == SNAP_NONE)
-				out_null(o, "target_id");
-			else
-				out_u64(o, "target_id", meta->target_id);
-			out_begin_list(o, "snapshots");
-		} else if (!a->raw_form && !meta->has_intervals) {
-			out_error(o, "some records lack the intervals information");
-			refused = true;
+	while ((err = record_next(in.rd, &meta)) == 1) {
+		if (!meta->has_intervals && !a->raw_form &&
+		    (!out_is_json(cmd_out(a->ctx)) || a->style_set)) {
+			out_error(cmd_out(a->ctx),
+				  "some records lack the intervals information");
 			err = -EINVAL;
-			break;
-		} else if (!a->raw_form) {
-			out_error(o, "the default 'report access' view is not "
-				  "implemented; use --raw-form or --json");
-			refused = true;
-			err = -EINVAL;
-			break;
+			goto out;
 		}
-		for (idx = 0; (err = record_next_snapshot(in->rd, &snap)) == 1;
+		xgrow((void **)infos, *nr + 1, &cap, sizeof(**infos));
+		ri = &(*infos)[(*nr)++];
+		memset(ri, 0, sizeof(*ri));
+		for (i = 0; i < meta->nr_scheme_filters; i++)
+			v->ops_filters |= !damos_filter_is_core(
+				meta->scheme_filters[i].type);
+		v->tuned |= meta->has_intervals && meta->intervals.goal.aggrs;
+		v->damon_stat |= meta->data_source &&
+			!strcmp(meta->data_source, "damon_stat");
+		for (idx = 0; (err = record_next_snapshot(in.rd, &snap)) == 1;
 		     idx++) {
-			if (out_is_json(o)) {
-				json_snapshot(o, &snap);
+			if (!report_filter_snapshot(&a->filter, meta, &snap, idx))
 				continue;
-			}
-			if (!idx) {
-				base = snap.start_ns == SNAP_NONE ? 0 :
-					snap.start_ns;
+			if (!ri->nr_snapshots++)
+				ri->start_ns = snap.start_ns == SNAP_NONE ?
+					snap.end_ns : snap.start_ns;
+			ri->end_ns = snap.end_ns;
+			v->probe_hits |= snap.nr_probes > 0;
+		}
+		v->multi_snapshots |= ri->nr_snapshots > 1;
+		if (err < 0)
+			break;
+	}
+	if (err < 0)
+		err = report_read_failed(a->ctx, &in);
+out:
+	v->nr_records = *nr;
+	snapshot_release(&snap);
+	report_close(&in);
+	return err < 0 ? err : 0;
+}
+
+void access_view_json_snapshot(struct access_view *v, struct out *o,
+			       const struct record_meta *meta,
+			       struct snapshot *s)
+{
+	bool temp = v->style == ACCESS_TEMPERATURE_PERCENTILES ||
+		    v->style == ACCESS_TEMPERATURE_SZ_HIST;
+	size_t i;
+
+	out_begin_obj(o, NULL);
+	if (s->start_ns == SNAP_NONE)
+		out_null(o, "start_time");
+	else
+		out_u64(o, "start_time", s->start_ns);
+	out_u64(o, "end_time", s->end_ns);
+	out_u64(o, "total_bytes", snapshot_total_bytes(s));
+	out_u64(o, "aggr_us", access_snapshot_aggr_us(meta, s));
+	switch (v->style) {
+	case ACCESS_RECENCY_PERCENTILES:
+	case ACCESS_TEMPERATURE_PERCENTILES:
+		access_percentiles_json(v, o, "percentiles", meta, s, temp,
+					false);
+		if (v->ops_filters)
+			access_percentiles_json(v, o, "df_passed_percentiles",
+						meta, s, temp, true);
+		break;
+	case ACCESS_RECENCY_SZ_HIST:
+	case ACCESS_TEMPERATURE_SZ_HIST:
+		access_sz_hist_json(v, o, "histogram", meta, s, temp, false);
+		if (v->ops_filters)
+			access_sz_hist_json(v, o, "df_passed_histogram", meta,
+					    s, temp, true);
+		break;
+	default:
+		out_begin_list(o, "regions");
+		for (i = 0; i < s->nr_regions; i++) {
+			const struct snap_region *r = &s->regions[i];
+
+			out_begin_obj(o, NULL);
+			out_u64(o, "start", r->start);
+			out_u64(o, "end", r->end);
+			out_u64(o, "nr_accesses", r->nr_accesses == SNAP_NONE ?
+				0 : r->nr_accesses);
+			out_u64(o, "access_rate_percent",
+				report_region_percent(meta, r));
+			out_u64(o, "age_us", report_region_age_us(meta, r));
+			out_i64(o, "temperature", (int64_t)
+				report_region_temperature(meta, r,
+					(double)(r->end - r->start), &v->weights));
+			out_u64(o, "sz_filter_passed", r->sz_filter_passed);
+			out_end_obj(o);
+		}
+		out_end_list(o);
+	}
+	out_end_obj(o);
+}
+
+static void json_record_head(struct out *o, const struct record_meta *meta)
+{
+	out_begin_obj(o, NULL);
+	if (meta->kdamond_is_stat)
+		out_i64(o, "kdamond_idx", -1);
+	else if (meta->kdamond_idx == SNAP_NONE)
+		out_null(o, "kdamond_idx");
+	else
+		out_u64(o, "kdamond_idx", meta->kdamond_idx);
+	if (meta->context_idx == SNAP_NONE)
+		out_null(o, "context_idx");
+	else
+		out_u64(o, "context_idx", meta->context_idx);
+	if (meta->scheme_idx == SNAP_NONE)
+		out_null(o, "scheme_idx");
+	else
+		out_u64(o, "scheme_idx", meta->scheme_idx);
+	if (meta->target_id == SNAP_NONE)
+		out_null(o, "target_id");
+	else
+		out_u64(o, "target_id", meta->target_id);
+	out_begin_list(o, "snapshots");
+}
+
+/* One record of the chosen output: snapshots after the filters. */
+static int one_record(struct access_args *a, struct report_input *in,
+		      const struct record_meta *meta,
+		      const struct access_rec_info *ri, struct out *o,
+		      FILE *f, struct snapshot *snap)
+{
+	bool json = out_is_json(o), view = !json && !a->raw_form;
+	uint64_t idx, base = 0;
+	size_t shown = 0;
+	int err;
+
+	if (json)
+		json_record_head(o, meta);
+	else if (view)
+		access_view_record_head(&a->view, f, meta, ri);
+	for (idx = 0; (err = record_next_snapshot(in->rd, snap)) == 1; idx++) {
+		if (!report_filter_snapshot(&a->filter, meta, snap, idx))
+			continue;
+		shown++;
+		if (json && a->style_set) {
+			access_view_json_snapshot(&a->view, o, meta, snap);
+		} else if (json) {
+			json_snapshot(o, snap);
+		} else if (view) {
+			access_view_snapshot(&a->view, f, meta, ri, snap,
+					     shown == ri->nr_snapshots);
+		} else {
+			if (shown == 1) {
+				base = snap->start_ns == SNAP_NONE ? 0 :
+					snap->start_ns;
 				fprintf(f, "base_time_absolute: %s\n",
 					units_fmt_time((char[UNITS_BUFSZ]){ 0 },
-						       base, UNITS_NS, a->raw));
+						       base, UNITS_NS,
+						       a->view.raw));
 				fprintf(f, "data source: %s\n\n",
 					meta->data_source ? meta->data_source :
 					"unknown");
 			}
-			raw_snapshot(f, meta, &snap, base, a->raw);
+			raw_snapshot(f, meta, snap, base, a->view.raw);
 		}
-		if (out_is_json(o)) {
-			out_end_list(o);
-			out_end_obj(o);
-		}
+	}
+	if (json) {
+		out_end_list(o);
+		out_end_obj(o);
+	} else if (view) {
+		access_view_record_tail(&a->view, f, meta, ri);
+	}
+	return err;
+}
+
+static int read_records(struct access_args *a, struct report_input *in,
+			const struct access_rec_info *infos, size_t nr,
+			struct out *o, FILE *f)
+{
+	const struct record_meta *meta;
+	struct snapshot snap;
+	size_t i = 0;
+	int err;
+
+	snapshot_init(&snap);
+	while ((err = record_next(in->rd, &meta)) == 1 && i < nr) {
+		err = one_record(a, in, meta, &infos[i++], o, f, &snap);
 		if (err < 0)
 			break;
 	}
-	if (err < 0 && !refused)
+	if (err < 0)
 		err = report_read_failed(a->ctx, in);
 	snapshot_release(&snap);
 	return err < 0 ? err : 0;
@@ -238,8 +517,17 @@ static int read_records(struct access_args *a, struct report_input *in,
 
 int report_access(int argc, char **argv, struct damo_ctx *ctx)
 {
-	struct access_args a = { .ctx = ctx, .input = REPORT_DEFAULT_INPUT };
+	struct access_args a = {
+		.ctx = ctx, .input = REPORT_DEFAULT_INPUT,
+		.view = {
+			.weights = { 0, 100, 100 },
+			.percentiles = { 0, 1, 25, 50, 75, 99, 100 },
+			.nr_percentiles = 7, .heatmap_width = 80,
+		},
+	};
+	struct access_rec_info *infos = NULL;
 	struct report_input in;
+	size_t nr = 0;
 	struct out *o;
 	char *text = NULL;
 	size_t len = 0;
@@ -249,26 +537,37 @@ int report_access(int argc, char **argv, struct damo_ctx *ctx)
 	err = cmd_parse(&access_argp, argc, argv, &a);
 	if (err)
 		return err;
+	a.filter.weights = &a.view.weights;
+	o = cmd_out(ctx);
+	a.view.color = out_has_color(o);
+	err = prepass(&a, &infos, &nr);
+	if (err)
+		goto out_free;
 	err = report_open(ctx, a.input, &in);
 	if (err)
-		return err;
-	o = cmd_out(ctx);
+		goto out_free;
 	f = open_memstream(&text, &len);
 	if (!f) {
 		out_error(o, "out of memory");
-		report_close(&in);
-		return -ENOMEM;
+		err = -ENOMEM;
+		goto out_close;
 	}
+	access_view_setup(&a.view);
 	if (out_is_json(o))
 		out_begin_list(o, NULL);
-	err = read_records(&a, &in, o, f);
+	err = read_records(&a, &in, infos, nr, o, f);
 	if (out_is_json(o))
 		out_end_list(o);
-	fprintf(f, "\n");
+	if (a.raw_form)
+		fprintf(f, "\n");
 	fclose(f);
 	if (!err && !out_is_json(o))
 		print_paged(o, text);
 	free(text);
+	access_view_release(&a.view);
+out_close:
 	report_close(&in);
+out_free:
+	free(infos);
 	return err;
 }

@@ -32,6 +32,8 @@ int report_wss(int argc, char **argv, struct damo_ctx *ctx);
 int report_nr_regions(int argc, char **argv, struct damo_ctx *ctx);
 int report_record_info(int argc, char **argv, struct damo_ctx *ctx);
 int report_heatmap(int argc, char **argv, struct damo_ctx *ctx);
+int report_footprint(int argc, char **argv, struct damo_ctx *ctx);
+int report_tried(int argc, char **argv, struct damo_ctx *ctx);
 
 /* An open input record file and where its reader puts problems. */
 struct report_input {

@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "core/out.h"
+#include "core/reaggr.h"
 #include "core/snapshot.h"
+#include "core/units.h"
 #include "core/xalloc.h"
 #include "formats/record.h"
 
@@ -17,11 +19,13 @@ struct nr_regions_args {
 	struct damo_ctx *ctx;
 	const char *input;
 	struct report_range range;
+	uint64_t work_time_us;
 	bool by_time;
 };
 
 enum {
 	OPT_SORTBY = 0x710,
+	OPT_WORK_TIME,
 };
 
 static const struct argp_option nr_regions_options[] = {
@@ -30,6 +34,11 @@ static const struct argp_option nr_regions_options[] = {
 	  "Percentiles to print, a Python range (default 0 101 25)", 0 },
 	{ "sortby", OPT_SORTBY, "size|time", 0,
 	  "Order of the values percentiles are taken from (default size)", 0 },
+	{ "work-time", OPT_WORK_TIME, "US", 0,
+	  "Re-aggregate snapshots to this interval first, as damo adjust "
+	  "does (default 1 us: each snapshot alone; not in damo)", 0 },
+	{ "work_time", OPT_WORK_TIME, "US", OPTION_ALIAS | OPTION_HIDDEN,
+	  NULL, 0 },
 	{ 0 }
 };
 
@@ -58,6 +67,12 @@ static error_t nr_regions_parse(int key, char *arg, struct argp_state *state)
 				   arg);
 		a->by_time = !strcmp(arg, "time");
 		return 0;
+	case OPT_WORK_TIME:
+		if (units_parse_time(arg, UNITS_US, &a->work_time_us) ||
+		    !a->work_time_us || a->work_time_us > UINT64_MAX / 1000)
+			argp_error(state, "--work-time: '%s' is not a positive "
+				   "time in microseconds", arg);
+		return 0;
 	case ARGP_KEY_ARG:
 		argp_error(state, "unexpected argument '%s'", arg);
 		return 0;
@@ -72,7 +87,9 @@ static const struct argp nr_regions_argp = {
 	.doc = "Print percentiles of the number of regions of each record.\v"
 	       "The first 20 snapshots of each record are skipped; the region "
 	       "counts of the others are sorted (unless --sortby time) and the "
-	       "percentiles of --range printed after their truncated average.\n\n"
+	       "percentiles of --range printed after their truncated average.  "
+	       "With --work-time the snapshots are re-aggregated first, as "
+	       "damo adjust does.\n\n"
 	       "Examples:\n"
 	       "  damo report nr_regions\n"
 	       "  damo report nr_regions --input damon.data --range 0 101 10\n"
@@ -128,21 +145,30 @@ static int read_records(struct report_input *in, struct out *o,
 			const struct nr_regions_args *a)
 {
 	const struct record_meta *meta;
-	struct snapshot snap;
-	uint64_t *v = NULL, tid, idx;
+	struct snapshot snap, merged;
+	uint64_t *v = NULL, tid, idx, start;
+	struct reaggr ra;
 	size_t n;
 	int err;
 
 	snapshot_init(&snap);
+	snapshot_init(&merged);
+	reaggr_init(&ra, a->work_time_us);
 	while ((err = record_next(in->rd, &meta)) == 1) {
 		tid = meta->target_id;
 		n = 0;
+		reaggr_reset(&ra);
 		for (idx = 0; (err = record_next_snapshot(in->rd, &snap)) == 1;
 		     idx++) {
 			if (idx < NR_REGIONS_SKIP)
 				continue;
+			start = snap.start_ns == SNAP_NONE ? snap.end_ns :
+				snap.start_ns;
 			v = xreallocarray(v, n + 1, sizeof(*v));
-			v[n++] = snap.nr_regions;
+			if (!ra.nr_snapshots && snap.end_ns - start >= ra.interval_ns)
+				v[n++] = snap.nr_regions;	/* alone */
+			else if (reaggr_feed(&ra, &snap, &merged))
+				v[n++] = merged.nr_regions;
 		}
 		if (err < 0)
 			break;
@@ -151,6 +177,8 @@ static int read_records(struct report_input *in, struct out *o,
 		print_record(o, tid, v, n, a);
 	}
 	free(v);
+	reaggr_release(&ra);
+	snapshot_release(&merged);
 	snapshot_release(&snap);
 	return err;
 }
@@ -159,7 +187,7 @@ int report_nr_regions(int argc, char **argv, struct damo_ctx *ctx)
 {
 	struct nr_regions_args a = {
 		.ctx = ctx, .input = REPORT_DEFAULT_INPUT,
-		.range = { 0, 101, 25 },
+		.range = { 0, 101, 25 }, .work_time_us = 1,
 	};
 	struct report_input in;
 	struct out *o;

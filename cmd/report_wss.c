@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/out.h"
+#include "core/reaggr.h"
 #include "core/snapshot.h"
 #include "core/units.h"
 #include "core/xalloc.h"
@@ -20,6 +21,7 @@ struct wss_args {
 	uint64_t acc_thres;
 	uint64_t sz_thres;
 	uint64_t nr_cols_bar;
+	uint64_t work_time_us;
 	bool by_time;
 	bool raw;
 	bool all;
@@ -42,6 +44,7 @@ enum {
 	OPT_ALL,
 	OPT_PER_TARGET,
 	OPT_COLLAPSE,
+	OPT_WORK_TIME,
 };
 
 static const struct argp_option wss_options[] = {
@@ -77,6 +80,11 @@ static const struct argp_option wss_options[] = {
 	{ "collapse-targets", OPT_COLLAPSE, NULL, 0,
 	  "Sum the targets' i-th values into target 0 (the default)", 0 },
 	{ "collapse_targets", OPT_COLLAPSE, NULL, OPTION_ALIAS | OPTION_HIDDEN,
+	  NULL, 0 },
+	{ "work-time", OPT_WORK_TIME, "US", 0,
+	  "Re-aggregate snapshots to this interval first, as damo adjust "
+	  "does (microseconds or '1 s'; default 1 us: each snapshot alone)", 0 },
+	{ "work_time", OPT_WORK_TIME, "US", OPTION_ALIAS | OPTION_HIDDEN,
 	  NULL, 0 },
 	{ 0 }
 };
@@ -144,6 +152,12 @@ static error_t wss_parse(int key, char *arg, struct argp_state *state)
 	case OPT_COLLAPSE:
 		a->per_target = false;
 		return 0;
+	case OPT_WORK_TIME:
+		if (units_parse_time(arg, UNITS_US, &a->work_time_us) ||
+		    !a->work_time_us || a->work_time_us > UINT64_MAX / 1000)
+			argp_error(state, "--work-time: '%s' is not a positive "
+				   "time in microseconds", arg);
+		return 0;
 	case ARGP_KEY_ARG:
 		argp_error(state, "unexpected argument '%s'", arg);
 		return 0;
@@ -159,7 +173,8 @@ static const struct argp wss_argp = {
 	       "A snapshot's working set size is the total size of its regions "
 	       "that were accessed in at least --acc-thres samples and are at "
 	       "least --sz-thres bytes.  After the first --exclude-samples "
-	       "snapshots of each record are skipped, the values (of all "
+	       "snapshots of each record are skipped and the rest re-aggregated to "
+	       "--work-time (as damo adjust does), the values (of all "
 	       "targets summed, unless --per-target) are sorted and the "
 	       "percentiles of --range printed with a bar chart, after their "
 	       "average.\n\n"
@@ -189,31 +204,57 @@ static uint64_t snapshot_wss(const struct snapshot *s,
 	return sum;
 }
 
+/*
+ * The snapshot to take the wss of after @s: @s itself when it spans the
+ * work time alone (the default), else the re-aggregated one when a group
+ * completes, else NULL.
+ */
+static const struct snapshot *worked(struct reaggr *ra,
+				     const struct snapshot *s,
+				     struct snapshot *merged)
+{
+	uint64_t start = s->start_ns == SNAP_NONE ? s->end_ns : s->start_ns;
+
+	if (!ra->nr_snapshots && s->end_ns - start >= ra->interval_ns)
+		return s;
+	return reaggr_feed(ra, s, merged) ? merged : NULL;
+}
+
 /* Read the wss of every record of @rd into *@dists. */
 static int read_dists(struct record_reader *rd, const struct wss_args *a,
 		      struct wss_dist **dists, size_t *nr)
 {
 	const struct record_meta *meta;
-	struct snapshot snap;
+	const struct snapshot *ws;
+	struct snapshot snap, merged;
 	struct wss_dist *d;
+	struct reaggr ra;
 	uint64_t idx;
 	int err;
 
 	snapshot_init(&snap);
+	snapshot_init(&merged);
+	reaggr_init(&ra, a->work_time_us);
 	while ((err = record_next(rd, &meta)) == 1) {
 		*dists = xreallocarray(*dists, *nr + 1, sizeof(**dists));
 		d = &(*dists)[(*nr)++];
 		memset(d, 0, sizeof(*d));
 		d->target_id = meta->target_id;
+		reaggr_reset(&ra);
 		for (idx = 0; (err = record_next_snapshot(rd, &snap)) == 1; idx++) {
 			if (idx < a->exclude)
 				continue;
+			ws = worked(&ra, &snap, &merged);
+			if (!ws)
+				continue;
 			d->v = xreallocarray(d->v, d->n + 1, sizeof(*d->v));
-			d->v[d->n++] = snapshot_wss(&snap, a);
+			d->v[d->n++] = snapshot_wss(ws, a);
 		}
 		if (err < 0)
 			break;
 	}
+	reaggr_release(&ra);
+	snapshot_release(&merged);
 	snapshot_release(&snap);
 	return err;
 }
@@ -331,7 +372,7 @@ int report_wss(int argc, char **argv, struct damo_ctx *ctx)
 	struct wss_args a = {
 		.ctx = ctx, .input = REPORT_DEFAULT_INPUT,
 		.range = { 0, 101, 25 }, .exclude = 20, .acc_thres = 1,
-		.sz_thres = 1, .nr_cols_bar = 59,
+		.sz_thres = 1, .nr_cols_bar = 59, .work_time_us = 1,
 	};
 	struct report_input in;
 	struct wss_dist *dists = NULL;

@@ -1,10 +1,12 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# Build the embedded monitor's benchmarks (test/bench/, -DDAMO_BENCH=ON) in
-# build-bench and run one of them: "accuracy", "cost" or "records" (the
-# record formats: write and read 10 million regions); or "daemon": the
-# embedded daemon's CPU time on a real workload (test/bench/daemon-cpu.sh,
-# sizes and "-- DAMON options" as arguments).  cost then counts
+# Build the benchmarks (test/bench/, -DDAMO_BENCH=ON) in build-bench and
+# run one of them: "accuracy" or "cost" (the embedded monitor), "records"
+# (the record formats: write and read 10 million regions), "reports" (time
+# and peak memory of reports on 1 M and 10 M region records, written to
+# build-bench unless a directory is given); or "daemon": the embedded
+# daemon's CPU time on a real workload (test/bench/daemon-cpu.sh, sizes and
+# "-- DAMON options" as arguments).  cost then counts
 # instructions under callgrind when valgrind is installed.  Arguments after
 # the name go to the benchmark.  On demand only; CI does not run them.
 set -eu
@@ -12,7 +14,7 @@ cd "$(dirname "$0")/.."
 
 what=${1:-}
 case $what in
-accuracy | cost | records) shift ;;
+accuracy | cost | records | reports) shift ;;
 daemon)
 	shift
 	dir=build-bench-daemon
@@ -24,7 +26,7 @@ daemon)
 	exec test/bench/daemon-cpu.sh "$dir" "$@"
 	;;
 *)
-	echo "usage: scripts/bench.sh accuracy|cost|records|daemon [ARGS...]" >&2
+	echo "usage: scripts/bench.sh accuracy|cost|records|reports|daemon [ARGS...]" >&2
 	exit 64
 	;;
 esac
@@ -37,6 +39,9 @@ cmake --build $dir -j"$(nproc)" --target "$what" >/dev/null
 echo "machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' \
 	/proc/cpuinfo | head -n 1)"
 echo
+if [ "$what" = reports ] && [ $# -eq 0 ]; then
+	set -- "$dir"
+fi
 "$bin" "$@"
 
 [ "$what" = cost ] || exit 0

@@ -140,7 +140,7 @@ has_lines() {
 	run -0 damo report --help
 	[[ "$output" == *record-info* ]]
 	run -0 damo report --list-opts
-	[ "$output" = "$(printf '%s\n' access heatmap nr_regions record-info wss)" ]
+	[ "$output" = "$(printf '%s\n' access footprint heatmap nr_regions record-info tried wss)" ]
 	run -0 damo report wss --help
 	[[ "$output" == *Examples:* ]]
 	run -0 damo report wss --list-opts
@@ -268,9 +268,6 @@ has_lines() {
 	run -1 --separate-stderr damo report access -i "$DATA"
 	[ -z "$output" ]
 	[[ "$stderr" == *"some records lack the intervals information"* ]]
-	run -1 --separate-stderr damo report access \
-		-i "$FIXTURES/records/damon.data.snapshot.nofilter"
-	[[ "$stderr" == *"not implemented"* ]]
 }
 
 @test "access --json: the regions of each snapshot in exact integers" {

@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The views of report access (damo-compat.md §4.1): damo's template engine
+ * with its default "detailed" templates and the distribution styles, fed
+ * one snapshot at a time.
+ */
+#ifndef DAMO_CMD_REPORT_ACCESS_H
+#define DAMO_CMD_REPORT_ACCESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "cmd/report_filter.h"
+
+struct out;
+struct record_meta;
+struct snapshot;
+
+enum access_style {
+	ACCESS_DETAILED,
+	ACCESS_RECENCY_PERCENTILES,
+	ACCESS_TEMPERATURE_PERCENTILES,
+	ACCESS_RECENCY_SZ_HIST,
+	ACCESS_TEMPERATURE_SZ_HIST,
+};
+
+enum access_area {
+	AREA_RECORD_HEAD,
+	AREA_SNAPSHOT_HEAD,
+	AREA_REGION,
+	AREA_SNAPSHOT_TAIL,
+	AREA_RECORD_TAIL,
+	NR_AREAS,
+};
+
+enum access_sort {
+	SORT_ADDRESS,
+	SORT_ACCESS_RATE,
+	SORT_AGE,
+	SORT_SIZE,
+	SORT_TEMPERATURE,
+};
+
+#define ACCESS_MAX_SORT_KEYS 5
+#define ACCESS_MAX_PERCENTILES 101
+#define ACCESS_MAX_HIST_RANGES 64
+#define ACCESS_MAX_FORMATS 16
+
+/* What the pre-pass over the input found: what the templates depend on. */
+struct access_rec_info {
+	uint64_t start_ns;	/* of its first (kept) snapshot */
+	uint64_t end_ns;	/* of its last */
+	size_t nr_snapshots;
+};
+
+struct access_view {
+	enum access_style style;
+	bool raw;
+	bool color;
+	struct report_weights weights;
+	enum access_sort sort[ACCESS_MAX_SORT_KEYS];
+	size_t nr_sort;
+	bool sort_dsc;
+	long percentiles[ACCESS_MAX_PERCENTILES];
+	size_t nr_percentiles;
+	const char *hist_ranges[ACCESS_MAX_HIST_RANGES];
+	size_t nr_hist_ranges;
+	bool hist_logscale;
+	bool hist_cumulate;
+	unsigned int heatmap_width;
+	bool heatmap_static;
+	unsigned int heatmap_colorset;	/* 0 gray, 1 flame, 2 emotion */
+	bool total_sz_only;
+	/* --format ACTION AREA STRING, in order */
+	struct {
+		bool append;
+		enum access_area area;
+		const char *text;
+	} formats[ACCESS_MAX_FORMATS];
+	size_t nr_formats;
+
+	/* from the pre-pass */
+	size_t nr_records;
+	bool multi_snapshots;
+	bool ops_filters;
+	bool probe_hits;
+	bool tuned;		/* some record auto-tunes its intervals */
+	bool damon_stat;	/* some record comes from DAMON_STAT */
+
+	/* set up by access_view_setup() */
+	char *tmpl[NR_AREAS];
+	bool started;		/* something was printed (join with '\n') */
+};
+
+/* Build the templates of @v from its style, pre-pass and --format. */
+void access_view_setup(struct access_view *v);
+void access_view_release(struct access_view *v);
+
+/* One record of the view: its head, each snapshot, its tail, into @f. */
+void access_view_record_head(struct access_view *v, FILE *f,
+			     const struct record_meta *meta,
+			     const struct access_rec_info *ri);
+void access_view_snapshot(struct access_view *v, FILE *f,
+			  const struct record_meta *meta,
+			  const struct access_rec_info *ri,
+			  struct snapshot *s, bool last);
+void access_view_record_tail(struct access_view *v, FILE *f,
+			     const struct record_meta *meta,
+			     const struct access_rec_info *ri);
+
+/* Everything a keyword may look at. */
+struct kw_ctx {
+	const struct access_view *v;
+	const struct record_meta *meta;
+	const struct access_rec_info *ri;
+	const struct snapshot *s;
+	const struct snap_region *r;
+	size_t idx;
+};
+
+struct keyword {
+	const char *name;
+	int min_chars;
+	void (*fn)(FILE *f, const struct kw_ctx *c);
+};
+
+/* The keywords of each template level (report_access_kw.c), NULL-ended. */
+extern const struct keyword access_record_kws[];
+extern const struct keyword access_snapshot_kws[];
+extern const struct keyword access_region_kws[];
+
+/* The --json form of a snapshot under the view's style. */
+void access_view_json_snapshot(struct access_view *v, struct out *o,
+			       const struct record_meta *meta,
+			       struct snapshot *s);
+
+/* Distributions (report_access_dist.c), written to @f. */
+void access_percentiles(const struct access_view *v, FILE *f,
+			const struct record_meta *meta,
+			const struct snapshot *s, bool temperature,
+			bool df_passed);
+void access_sz_hist(const struct access_view *v, FILE *f,
+		    const struct record_meta *meta, const struct snapshot *s,
+		    bool temperature, bool df_passed);
+void access_heatmap(const struct access_view *v, FILE *f,
+		    const struct record_meta *meta, const struct snapshot *s,
+		    bool df_passed);
+/* The --json forms of the distributions. */
+void access_percentiles_json(const struct access_view *v, struct out *o,
+			     const char *key, const struct record_meta *meta,
+			     const struct snapshot *s, bool temperature,
+			     bool df_passed);
+void access_sz_hist_json(const struct access_view *v, struct out *o,
+			 const char *key, const struct record_meta *meta,
+			 const struct snapshot *s, bool temperature,
+			 bool df_passed);
+
+/*
+ * Option words (report_access_opts.c): each takes the option's argument
+ * @arg and, where the option takes several words, the next ones of
+ * @state's argv; bad values are argp_error()s.  access_parse_style()
+ * returns the style, or -1 for an unknown name.
+ */
+struct argp_state;
+int access_parse_style(const char *s);
+void access_parse_sort(struct argp_state *state, const char *arg,
+		       struct access_view *v);
+void access_parse_weights(struct argp_state *state, const char *arg,
+			  struct report_weights *w);
+void access_parse_percentiles(struct argp_state *state, const char *arg,
+			      struct access_view *v);
+void access_parse_hist_ranges(struct argp_state *state, const char *arg,
+			      struct access_view *v);
+void access_parse_format(struct argp_state *state, const char *arg,
+			 struct access_view *v);
+
+/* damo's aggregation time of @s in microseconds (§4.1). */
+uint64_t access_snapshot_aggr_us(const struct record_meta *meta,
+				 const struct snapshot *s);
+
+#endif /* DAMO_CMD_REPORT_ACCESS_H */
