@@ -4,9 +4,11 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/damon.h"
 #include "core/diag.h"
@@ -17,6 +19,7 @@
 #include "formats/record_write.h"
 
 #define PROGRESS_NS (500ULL * 1000 * 1000)
+#define RSS_EVERY_NS (1000ULL * 1000 * 1000)
 
 static volatile sig_atomic_t interrupted;
 
@@ -36,12 +39,52 @@ static uint64_t mono_ns(void)
 struct rec_run {
 	struct record_writer *w;
 	size_t *recs;			/* the writer's record of each target */
+	long *pids;			/* each target's process */
 	size_t nr_targets;
+	uint64_t rss_ns;		/* when RSS was last sampled */
 	struct damon_intervals intervals;
 	uint64_t start_ns, until_ns, shown_ns;
 	struct out *progress;
 	struct record_embedded_result *res;
 };
+
+/* VSZ and RSS of process @pid from /proc/PID/statm; -errno when gone. */
+static int statm(long pid, uint64_t *vsz, uint64_t *rss)
+{
+	unsigned long long size, res;
+	char path[64];
+	FILE *f;
+	int n;
+
+	snprintf(path, sizeof(path), "/proc/%ld/statm", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	n = fscanf(f, "%llu %llu", &size, &res);
+	fclose(f);
+	if (n != 2)
+		return -EINVAL;
+	*vsz = size * (uint64_t)sysconf(_SC_PAGESIZE);
+	*rss = res * (uint64_t)sysconf(_SC_PAGESIZE);
+	return 0;
+}
+
+/* Every second: each target's RSS and VSZ as side samples. */
+static int sample_rss(struct rec_run *r, uint64_t time_ns)
+{
+	uint64_t vsz = 0, rss = 0, now = mono_ns();
+	size_t ti;
+	int err = 0;
+
+	if (r->rss_ns && now - r->rss_ns < RSS_EVERY_NS)
+		return 0;
+	r->rss_ns = now;
+	for (ti = 0; ti < r->nr_targets && !err; ti++)
+		if (r->pids[ti] > 0 && !statm(r->pids[ti], &vsz, &rss))
+			err = record_writer_rss(r->w, r->recs[ti], time_ns,
+						rss, vsz);
+	return err;
+}
 
 static int on_snapshot(void *data, size_t ti, const struct snapshot *s)
 {
@@ -52,6 +95,8 @@ static int on_snapshot(void *data, size_t ti, const struct snapshot *s)
 	if (ti >= r->nr_targets)
 		return 0;	/* a target the status did not list */
 	err = record_writer_snapshot(r->w, r->recs[ti], s);
+	if (!err)
+		err = sample_rss(r, s->end_ns);
 	if (err)
 		return err;
 	r->res->nr_snapshots++;
@@ -69,10 +114,12 @@ static int on_snapshot(void *data, size_t ti, const struct snapshot *s)
 	return 0;
 }
 
+/* Polled while no snapshot comes: time to stop?  Keep the file current. */
 static bool should_stop(void *data)
 {
 	struct rec_run *r = data;
 
+	record_writer_flush(r->w);
 	return interrupted || (r->until_ns && mono_ns() >= r->until_ns);
 }
 
@@ -102,7 +149,10 @@ int record_embedded(const char *rundir, unsigned long id,
 	res->source = info.source ? xstrdup(info.source) : NULL;
 	r.nr_targets = k.ctxs[0].nr_targets;
 	r.recs = xcalloc(r.nr_targets ? r.nr_targets : 1, sizeof(*r.recs));
+	r.pids = xcalloc(r.nr_targets ? r.nr_targets : 1, sizeof(*r.pids));
 	for (ti = 0; ti < r.nr_targets; ti++) {
+		r.pids[ti] = k.ctxs[0].targets[ti].has_pid ?
+			     (long)k.ctxs[0].targets[ti].pid : -1;
 		record_meta_init(&m);
 		m.kdamond_idx = 0;
 		m.context_idx = 0;
@@ -124,6 +174,7 @@ int record_embedded(const char *rundir, unsigned long id,
 		out_progress_end(progress);
 	res->wall_ns = mono_ns() - r.start_ns;
 	free(r.recs);
+	free(r.pids);
 out:
 	kdamond_release(&k);
 	embedded_info_release(&info);

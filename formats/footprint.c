@@ -8,11 +8,15 @@
 #include "formats/footprint.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/snapshot.h"
 #include "core/xalloc.h"
 #include "formats/json_pull.h"
+#include "formats/record.h"
+#include "formats/record_native.h"
 #include "formats/record_internal.h"
 
 #define FP_PAGE_SIZE 4096	/* damo's assumption (its "todo") */
@@ -20,6 +24,9 @@
 enum fp_state { FP_START, FP_SAMPLES, FP_ENTRIES, FP_DONE };
 
 struct footprint_reader {
+	struct record_reader *native;	/* a native record's RSS samples */
+	bool native_started;
+	uint64_t native_time;
 	struct rsrc src;
 	struct jpull jp;
 	char *path;
@@ -31,11 +38,38 @@ struct footprint_reader {
 	int err;
 };
 
+/* Whether @path starts with the native record format's magic. */
+static bool is_native(const char *path)
+{
+	char buf[RN_MAGIC_LEN];
+	FILE *f = fopen(path, "re");
+	bool yes;
+
+	if (!f)
+		return false;
+	yes = fread(buf, 1, sizeof(buf), f) == sizeof(buf) &&
+	      !memcmp(buf, RN_MAGIC, RN_MAGIC_LEN);
+	fclose(f);
+	return yes;
+}
+
 int footprint_open(const char *path, struct footprint_reader **rdp,
 		   struct diag *diag)
 {
 	struct footprint_reader *rd = xcalloc(1, sizeof(*rd));
 	int err;
+
+	if (is_native(path)) {
+		/* the per-target RSS (and VSZ) samples of a native record */
+		err = record_open(path, &rd->native, diag);
+		if (err) {
+			free(rd);
+			return err;
+		}
+		rd->path = xstrdup(path);
+		*rdp = rd;
+		return 0;
+	}
 
 	err = rsrc_open(&rd->src, path);
 	if (err) {
@@ -52,6 +86,12 @@ void footprint_close(struct footprint_reader *rd)
 {
 	if (!rd)
 		return;
+	if (rd->native) {
+		record_close(rd->native);
+		free(rd->path);
+		free(rd);
+		return;
+	}
 	rsrc_close(&rd->src);
 	free(rd->path);
 	free(rd);
@@ -234,10 +274,33 @@ static int end_sample(struct footprint_reader *rd)
 	return 0;
 }
 
+/* A native record's samples: one sampling time per distinct time. */
+static int native_next(struct footprint_reader *rd, struct footprint_sample *s)
+{
+	struct record_rss rss;
+	int r = record_next_rss(rd->native, &rss);
+
+	if (r <= 0)
+		return r;
+	if (rd->native_started && rss.time_ns != rd->native_time)
+		rd->seq++;
+	rd->native_started = true;
+	rd->native_time = rss.time_ns;
+	memset(s, 0, sizeof(*s));
+	s->time_ns = rss.time_ns;
+	s->seq = rd->seq;
+	s->pid = rss.target_id == SNAP_NONE ? 0 : (int64_t)rss.target_id;
+	s->rss = rss.rss_bytes == SNAP_NONE ? 0 : rss.rss_bytes;
+	s->vsz = rss.vsz_bytes == SNAP_NONE ? 0 : rss.vsz_bytes;
+	return 1;
+}
+
 int footprint_next(struct footprint_reader *rd, struct footprint_sample *s)
 {
 	int r;
 
+	if (rd->native)
+		return native_next(rd, s);
 	if (rd->err)
 		return rd->err;
 	for (;;) {
