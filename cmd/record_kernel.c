@@ -614,6 +614,10 @@ int record_kernel(const struct record_kernel_opts *o)
 	}
 	sigaction(SIGINT, &old[0], NULL);
 	sigaction(SIGTERM, &old[1], NULL);
+	if (!err && !strcmp(r.end, "command exited") &&
+	    WIFEXITED(r.cmd_status) && WEXITSTATUS(r.cmd_status))
+		out_warn(r.out, "the command exited with status %d",
+			 WEXITSTATUS(r.cmd_status));
 	if (!err)
 		print_summary(&r);
 	kernel_report(&r.kr, false);
