@@ -79,6 +79,18 @@ static uint64_t elapsed_ns(const struct rk *r)
 	return now_ns(CLOCK_MONOTONIC) - r->t0;
 }
 
+/* Whether the kernel surely lacks feature @name (unknown ones may work). */
+static bool feature_absent(const struct features *f, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < f->nr; i++)
+		if (!strcmp(f->v[i].def->name, name))
+			return f->v[i].state == FEAT_NO ||
+			       f->v[i].state == FEAT_INFERRED_NO;
+	return false;
+}
+
 /*
  * Whether kernel DAMON can make this recording, and if not, what is
  * missing.  The one place that decides: the embedded monitor is to take
@@ -92,14 +104,14 @@ static int kernel_can_record(struct rk *r, int open_err)
 
 	if (open_err)
 		return open_err;
-	if (!o->has_idx && !features_has(&r->kr.feat, "vaddr")) {
+	if (!o->has_idx && feature_absent(&r->kr.feat, "vaddr")) {
 		diag_add(d, "", "this kernel's DAMON (%s) has no vaddr operations set, which recording a process needs",
 			 r->kr.feat.kernel);
 		diag_add(d, "hint", "it needs CONFIG_DAMON_VADDR");
 		return -EOPNOTSUPP;
 	}
 	if (o->snapshot_ns &&
-	    !features_has(&r->kr.feat, "update_schemes_tried_regions")) {
+	    feature_absent(&r->kr.feat, "update_schemes_tried_regions")) {
 		diag_add(d, "", "--snapshot: this kernel (%s) has no tried regions of schemes: update_schemes_tried_regions needs Linux 6.2",
 			 r->kr.feat.kernel);
 		return -EOPNOTSUPP;
@@ -398,7 +410,7 @@ static int install_scheme(struct rk *r)
 		diag_add(&r->kr.diag, "hint", "record it through its tracepoints: leave out --snapshot");
 		return -EPERM;
 	}
-	if (!features_has(&r->kr.feat, "commit")) {
+	if (feature_absent(&r->kr.feat, "commit")) {
 		diag_add(&r->kr.diag, "", "--snapshot: this kernel (%s) cannot add a scheme to a running kdamond: 'commit' needs Linux 5.19",
 			 r->kr.feat.kernel);
 		return -EOPNOTSUPP;

@@ -25,11 +25,11 @@ hot_share() {
 		if $all > 0 then ($in * 100 / $all | floor) else 0 end' /tmp/share.json
 }
 
-# hottest_in FILE: the region with the most accesses of the last snapshot
-# overlaps the hot range.
+# hottest_in N: the region with the most accesses in the last N snapshots
+# of the file hot_share read last overlaps the hot range.
 hottest_in() {
-	jq -e --argjson hs "$hot_start" --argjson he "$hot_end" '
-		.[0].snapshots[-1].regions | max_by(.nr_accesses.samples) |
+	jq -e --argjson n "$1" --argjson hs "$hot_start" --argjson he "$hot_end" '
+		[.[0].snapshots[-$n:][].regions[]] | max_by(.nr_accesses.samples) |
 		.start < $he and .end > $hs' /tmp/share.json > /dev/null
 }
 
@@ -53,16 +53,19 @@ for kv in $(grep '^pid=' /tmp/cmd.out); do
 	hot_end=*) hot_end=$((${kv#*=})) ;;
 	esac
 done
-tail -1 /tmp/cmd.out | diag
-check "record --: the summary says the command ended it" jq_true /tmp/cmd.out \
-	'select(.output) | .source == "tracepoint" and .end == "command exited" and .snapshots >= 20'
-check "record --: JSON progress lines while recording" jq_true /tmp/cmd.out \
-	'select(.progress) | .progress.snapshots >= 0'
+# the command's own output (its pid line) comes first, then damo's JSON
+grep '^{"output"' /tmp/cmd.out > /tmp/cmd.json
+grep '^{"progress"' /tmp/cmd.out > /tmp/cmd.prog
+diag < /tmp/cmd.json
+check "record --: the summary says the command ended it" jq_true /tmp/cmd.json \
+	'.source == "tracepoint" and .end == "command exited" and .snapshots >= 20'
+check "record --: JSON progress lines while recording" jq_true /tmp/cmd.prog \
+	'.progress | .elapsed_us > 0 and .snapshots >= 0 and .regions >= 0'
 share=$(hot_share /tmp/cmd.data 20)
 diag "accesses inside the hot range: $share%"
 check "record --: the accesses recorded are mostly in the hot range ($share%)" \
 	[ "${share:-0}" -ge 60 ]
-check "record --: the hottest region overlaps the hot range" hottest_in
+check "record --: the hottest region overlaps the hot range" hottest_in 20
 check "record --: the kdamond it started is stopped and gone" is "$(nr_kdamonds)" 0
 check "record --: tracefs is as it was" is "$(tracefs_state)" "$before"
 
@@ -83,6 +86,7 @@ check "record ID: tracefs is as it was" is "$(tracefs_state)" "$before"
 run_cmd st0 damo status --json
 run_cmd snap damo record 0 --json --snapshot 1s --duration 12s -o /tmp/snap.data
 check "record --snapshot: exits 0" quiet_run snap
+[ "$RC" = 0 ] || diag < /tmp/snap.out
 check "record --snapshot: the summary" jq_true /tmp/snap.out \
 	'select(.output) | .source == "snapshot" and .snapshots >= 5'
 damo convert --format json -o /tmp/snap.json /tmp/snap.data > /dev/null
