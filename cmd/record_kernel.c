@@ -226,6 +226,16 @@ static void show_progress(struct rk *r, bool force)
 		     units_fmt_nr(d, rate, false));
 }
 
+/*
+ * Whether the kdamond recorded is gone: its thread is not the one that ran
+ * at the start (stopped, or stopped and started again, which a trace
+ * filtered to the old thread would not see).
+ */
+static bool kdamond_gone(struct rk *r)
+{
+	return kdamond_pid(&r->kr.io, r->idx) != (long)r->k.pid;
+}
+
 /* Whether the recording should end now; sets r->end. */
 static bool should_end(struct rk *r, uint64_t *next_check)
 {
@@ -250,7 +260,7 @@ static bool should_end(struct rk *r, uint64_t *next_check)
 		r->end = "command exited";
 		return true;
 	}
-	if (!kdamond_is_on(&r->kr.io, r->idx)) {
+	if (kdamond_gone(r)) {
 		r->end = "kdamond stopped";
 		return true;
 	}
@@ -341,7 +351,7 @@ static int take_snapshot(struct rk *r)
 
 	err = kdamond_cmd(&r->kr.io, r->idx, "update_schemes_tried_regions");
 	if (err)
-		return kdamond_is_on(&r->kr.io, r->idx) ? err : 0;
+		return kdamond_gone(r) ? 0 : err;
 	kdamond_init(&k);
 	err = kdamond_read(&r->kr.io, r->idx, &k);
 	if (!err && (!k.nr_ctxs || k.ctxs[0].nr_schemes <= r->scheme)) {
@@ -433,7 +443,7 @@ static int uninstall_scheme(struct rk *r)
 	struct kdamond now;
 	int err;
 
-	if (!r->scheme_added || !kdamond_is_on(&r->kr.io, r->idx))
+	if (!r->scheme_added || kdamond_gone(r))
 		return 0;
 	if (o->ctxs[0].intervals.goal.aggrs &&
 	    features_has(&r->kr.feat, "update_tuned_intervals") &&

@@ -156,6 +156,7 @@ stop_writer() {
 	record_fifo --json -o out.data
 	sleep 0.3
 	echo off >"$DAMO_SYSFS_ROOT/$K/state"
+	echo -1 >"$DAMO_SYSFS_ROOT/$K/pid"
 	rc=0
 	wait $REC || rc=$?
 	stop_writer
@@ -248,4 +249,40 @@ hint: record it through its tracepoints: leave out --snapshot" ]
 	[[ $stderr == *"damo: warning: the command exited with status 127" ]]
 	json_check <(echo "$output") '.end == "command exited" and .snapshots == 0'
 	[ "$(cat "$DAMO_SYSFS_ROOT/$K/state")" = off ]
+}
+
+@test "--snapshot adds a stat scheme to damo's kdamond, records its tried regions, and takes it out again" {
+	echo 0 >"$DAMO_SYSFS_ROOT/kdamonds/nr_kdamonds"
+	echo off >"$DAMO_SYSFS_ROOT/$K/state"
+	run -0 --separate-stderr damo start --target-pid $$
+	S=$DAMO_SYSFS_ROOT/$K/contexts/0/schemes
+	[ "$(cat "$S/nr_schemes")" = 0 ]
+	# what the kernel would hold after update_schemes_tried_regions: two
+	# adjacent regions alike (merged, as damo does) and a third
+	T=$S/0/tried_regions
+	rm -rf "$T/0"
+	for r in "0 4096 8192 3 2" "1 8192 12288 3 2" "2 12288 20480 0 9"; do
+		set -- $r
+		mkdir "$T/$1"
+		echo "$2" >"$T/$1/start"
+		echo "$3" >"$T/$1/end"
+		echo "$4" >"$T/$1/nr_accesses"
+		echo "$5" >"$T/$1/age"
+	done
+	echo 16384 >"$T/total_bytes"
+	run --separate-stderr damo -vv record 0 --json --snapshot 200ms --duration 1s -o snap.data
+	[ "$status" = 0 ]
+	json_check <(echo "$output") '.source == "snapshot" and .records == 1 and .snapshots >= 3 and .snapshots <= 6 and .end == "duration"'
+	cmds=$(grep "^write $K/state " <<<"$stderr" | cut -d' ' -f3 | uniq)
+	# the scheme in, snapshots, the kdamond as it was
+	[ "$cmds" = "commit
+update_schemes_tried_regions
+commit" ]
+	[ "$(cat "$S/nr_schemes")" = 0 ]
+	grep -q "^write $K/contexts/0/schemes/0/action stat" <<<"$stderr"
+	f=$(json_of snap.data)
+	json_check "$f" 'length == 1 and .[0].kdamond_idx == 0 and .[0].scheme_idx == 0 and .[0].target_id == null'
+	json_check "$f" '.[0].snapshots | all(.total_bytes == "16384" and
+		([.regions[] | [.start, .end, .nr_accesses.samples, .age.aggr_intervals]] == [[4096, 12288, 3, "2"], [12288, 20480, 0, "9"]]))'
+	run -0 damo stop
 }
