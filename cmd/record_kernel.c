@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* damo record from kernel DAMON: tracepoints or tried-regions snapshots. */
 #include "cmd/record_kernel.h"
+#include "cmd/record_kernel_internal.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -35,38 +36,7 @@ static void on_signal(int sig)
 	rk_signal = sig;
 }
 
-/* One target's snapshot being put together from trace lines. */
-struct rk_target {
-	struct snapshot s;
-	uint64_t want;			/* its nr_regions; 0: none open */
-	uint64_t prev_end_ns;		/* SNAP_NONE before the first */
-	size_t rec;			/* the writer's record */
-};
-
-struct rk {
-	const struct record_kernel_opts *o;
-	struct out *out;
-	struct kernel_run kr;
-	struct record_writer *w;
-	struct kdamond k;		/* the kdamond as read at the start */
-	unsigned long idx;
-	size_t nr_started;		/* kdamonds damo started for this */
-	pid_t cmd_pid;			/* the command, -1 without or reaped */
-	int cmd_status;
-	struct rk_target *t;
-	size_t nr_t;
-	uint64_t aggr_ns;
-	uint64_t t0, shown;
-	uint64_t nr_snapshots, nr_regions, nr_dropped;
-	int werr;
-	const char *end;		/* why the recording ended */
-	/* --snapshot */
-	bool scheme_added;		/* to a running kdamond: put back */
-	struct damon_config orig;	/* that kdamond before */
-	size_t scheme;
-};
-
-static uint64_t now_ns(clockid_t id)
+uint64_t rk_now_ns(clockid_t id)
 {
 	struct timespec ts;
 
@@ -74,13 +44,13 @@ static uint64_t now_ns(clockid_t id)
 	return (uint64_t)ts.tv_sec * SEC_NS + (uint64_t)ts.tv_nsec;
 }
 
-static uint64_t elapsed_ns(const struct rk *r)
+uint64_t rk_elapsed_ns(const struct rk *r)
 {
-	return now_ns(CLOCK_MONOTONIC) - r->t0;
+	return rk_now_ns(CLOCK_MONOTONIC) - r->t0;
 }
 
 /* Whether the kernel surely lacks feature @name (unknown ones may work). */
-static bool feature_absent(const struct features *f, const char *name)
+bool rk_feature_absent(const struct features *f, const char *name)
 {
 	size_t i;
 
@@ -104,14 +74,14 @@ static int kernel_can_record(struct rk *r, int open_err)
 
 	if (open_err)
 		return open_err;
-	if (!o->has_idx && feature_absent(&r->kr.feat, "vaddr")) {
+	if (!o->has_idx && rk_feature_absent(&r->kr.feat, "vaddr")) {
 		diag_add(d, "", "this kernel's DAMON (%s) has no vaddr operations set, which recording a process needs",
 			 r->kr.feat.kernel);
 		diag_add(d, "hint", "it needs CONFIG_DAMON_VADDR");
 		return -EOPNOTSUPP;
 	}
 	if (o->snapshot_ns &&
-	    feature_absent(&r->kr.feat, "update_schemes_tried_regions")) {
+	    rk_feature_absent(&r->kr.feat, "update_schemes_tried_regions")) {
 		diag_add(d, "", "--snapshot: this kernel (%s) has no tried regions of schemes: update_schemes_tried_regions needs Linux 6.2",
 			 r->kr.feat.kernel);
 		return -EOPNOTSUPP;
@@ -148,7 +118,7 @@ static void add_record(struct rk *r, uint64_t target, uint64_t scheme)
 	r->nr_t++;
 }
 
-static int write_snapshot(struct rk *r, struct rk_target *t, uint64_t end_ns)
+int rk_write_snapshot(struct rk *r, struct rk_target *t, uint64_t end_ns)
 {
 	t->s.end_ns = end_ns;
 	if (t->prev_end_ns != SNAP_NONE && t->prev_end_ns <= end_ns)
@@ -194,12 +164,12 @@ static int on_event(void *arg, const struct trace_event *ev)
 	if (t->s.nr_regions < t->want)
 		return 0;
 	t->want = 0;
-	return write_snapshot(r, t, ev->ts_ns);
+	return rk_write_snapshot(r, t, ev->ts_ns);
 }
 
 static void show_progress(struct rk *r, bool force)
 {
-	uint64_t el = elapsed_ns(r), rate;
+	uint64_t el = rk_elapsed_ns(r), rate;
 	char a[UNITS_BUFSZ], b[UNITS_BUFSZ], c[UNITS_BUFSZ], d[UNITS_BUFSZ];
 
 	if (!force && el - r->shown < PROGRESS_NS)
@@ -231,15 +201,15 @@ static void show_progress(struct rk *r, bool force)
  * at the start (stopped, or stopped and started again, which a trace
  * filtered to the old thread would not see).
  */
-static bool kdamond_gone(struct rk *r)
+bool rk_kdamond_gone(struct rk *r)
 {
 	return kdamond_pid(&r->kr.io, r->idx) != (long)r->k.pid;
 }
 
 /* Whether the recording should end now; sets r->end. */
-static bool should_end(struct rk *r, uint64_t *next_check)
+bool rk_should_end(struct rk *r, uint64_t *next_check)
 {
-	uint64_t el = elapsed_ns(r);
+	uint64_t el = rk_elapsed_ns(r);
 	int st;
 
 	if (rk_signal) {
@@ -260,7 +230,7 @@ static bool should_end(struct rk *r, uint64_t *next_check)
 		r->end = "command exited";
 		return true;
 	}
-	if (kdamond_gone(r)) {
+	if (rk_kdamond_gone(r)) {
 		r->end = "kdamond stopped";
 		return true;
 	}
@@ -284,7 +254,7 @@ static int loop_trace(struct rk *r)
 	diag_init(&notes);
 	if (err)
 		goto out;
-	while (!should_end(r, &next_check)) {
+	while (!rk_should_end(r, &next_check)) {
 		n = trace_read(&ts, TRACE_POLL_MS, on_event, r);
 		if (n == -ENODATA) {
 			r->end = "end of trace";
@@ -318,153 +288,6 @@ out:
 	return err;
 }
 
-/* Tried regions to one snapshot, adjacent equal ones merged as damo. */
-static void tried_to_snapshot(const struct damos *s, struct snapshot *snap)
-{
-	struct snap_region *p = NULL, *sr;
-	size_t i;
-
-	for (i = 0; i < s->nr_tried; i++) {
-		const struct damos_tried_region *tr = &s->tried[i];
-
-		if (p && p->end == tr->start && !p->sz_filter_passed &&
-		    !tr->sz_filter_passed && p->nr_accesses == tr->nr_accesses &&
-		    p->age == tr->age) {
-			p->end = tr->end;
-			continue;
-		}
-		sr = snapshot_add_region(snap);
-		sr->start = tr->start;
-		sr->end = tr->end;
-		sr->nr_accesses = tr->nr_accesses;
-		sr->age = tr->age;
-		sr->sz_filter_passed = tr->sz_filter_passed;
-		p = sr;
-	}
-}
-
-static int take_snapshot(struct rk *r)
-{
-	struct rk_target *t = &r->t[0];
-	struct kdamond k;
-	int err;
-
-	err = kdamond_cmd(&r->kr.io, r->idx, "update_schemes_tried_regions");
-	if (err)
-		return kdamond_gone(r) ? 0 : err;
-	kdamond_init(&k);
-	err = kdamond_read(&r->kr.io, r->idx, &k);
-	if (!err && (!k.nr_ctxs || k.ctxs[0].nr_schemes <= r->scheme)) {
-		diag_add(&r->kr.diag, "", "kdamond %lu lost the stat scheme damo added (scheme %zu)",
-			 r->idx, r->scheme);
-		err = -ESRCH;
-	}
-	if (!err) {
-		tried_to_snapshot(&k.ctxs[0].schemes[r->scheme], &t->s);
-		err = write_snapshot(r, t, now_ns(CLOCK_REALTIME));
-	}
-	kdamond_release(&k);
-	return err;
-}
-
-static int loop_snapshot(struct rk *r)
-{
-	uint64_t next_check = 0, next = 0;
-	int err = 0;
-
-	while (!err && !should_end(r, &next_check)) {
-		if (elapsed_ns(r) < next) {
-			struct timespec ts = { 0, TRACE_POLL_MS * 1000000L };
-
-			nanosleep(&ts, NULL);
-			continue;
-		}
-		next += r->o->snapshot_ns;
-		err = take_snapshot(r);
-	}
-	return err;
-}
-
-/* A stat scheme over everything, as damo's snapshots use. */
-static void add_stat_scheme(struct rk *r, struct damon_ctx *c)
-{
-	struct damos *s = damon_ctx_add_scheme(c);
-
-	if (features_has(&r->kr.feat, "schemes_apply_interval"))
-		s->apply_interval_us = c->intervals.sample_us;
-}
-
-static int borrowed_commit(struct rk *r, struct kdamond *k)
-{
-	struct damon_config cfg = { .kdamonds = k, .nr_kdamonds = 1 };
-
-	return tune_commit(&r->kr, r->idx, &cfg);
-}
-
-/* --snapshot on a running kdamond: it must be damo's; add the scheme. */
-static int install_scheme(struct rk *r)
-{
-	struct damon_config wrap = { .kdamonds = &r->k, .nr_kdamonds = 1 };
-	struct damon_config cfg;
-	struct owner_reg reg;
-	bool owned;
-	int err;
-
-	if (owner_open(r->kr.rundir, &reg, &r->kr.diag))
-		return -EIO;
-	owned = owner_owns(&reg, r->kr.io.root, r->idx, (long)r->k.pid);
-	owner_close(&reg, false, &r->kr.diag);
-	if (!owned) {
-		diag_add(&r->kr.diag, "", "--snapshot: kdamond %lu was not started by damo; snapshots need a stat scheme added to it, which damo does only to its own kdamonds",
-			 r->idx);
-		diag_add(&r->kr.diag, "hint", "record it through its tracepoints: leave out --snapshot");
-		return -EPERM;
-	}
-	if (feature_absent(&r->kr.feat, "commit")) {
-		diag_add(&r->kr.diag, "", "--snapshot: this kernel (%s) cannot add a scheme to a running kdamond: 'commit' needs Linux 5.19",
-			 r->kr.feat.kernel);
-		return -EOPNOTSUPP;
-	}
-	damon_config_copy(&r->orig, &wrap);
-	damon_config_init(&cfg);
-	damon_config_copy(&cfg, &wrap);
-	r->scheme = cfg.kdamonds[0].ctxs[0].nr_schemes;
-	add_stat_scheme(r, &cfg.kdamonds[0].ctxs[0]);
-	err = tune_commit(&r->kr, r->idx, &cfg);
-	damon_config_release(&cfg);
-	r->scheme_added = !err;
-	return err;
-}
-
-/* Put a running kdamond back as it was, with its tuned intervals. */
-static int uninstall_scheme(struct rk *r)
-{
-	struct kdamond *o = &r->orig.kdamonds[0];
-	struct kdamond now;
-	int err;
-
-	if (!r->scheme_added || kdamond_gone(r))
-		return 0;
-	if (o->ctxs[0].intervals.goal.aggrs &&
-	    features_has(&r->kr.feat, "update_tuned_intervals") &&
-	    !kdamond_cmd(&r->kr.io, r->idx, "update_tuned_intervals")) {
-		kdamond_init(&now);
-		if (!kdamond_read(&r->kr.io, r->idx, &now) && now.nr_ctxs) {
-			o->ctxs[0].intervals.sample_us =
-				now.ctxs[0].intervals.sample_us;
-			o->ctxs[0].intervals.aggr_us =
-				now.ctxs[0].intervals.aggr_us;
-		}
-		kdamond_release(&now);
-	}
-	err = borrowed_commit(r, o);
-	if (err)
-		diag_add(&r->kr.diag, "", "the stat scheme damo added to kdamond %lu (scheme %zu) could not be removed",
-			 r->idx, r->scheme);
-	r->scheme_added = false;
-	return err;
-}
-
 /* Start a kdamond for the command or the options (with the scheme). */
 static int start_own(struct rk *r)
 {
@@ -487,7 +310,7 @@ static int start_own(struct rk *r)
 	}
 	if (!err && o->snapshot_ns) {
 		r->scheme = cf.cfg.kdamonds[0].ctxs[0].nr_schemes;
-		add_stat_scheme(r, &cf.cfg.kdamonds[0].ctxs[0]);
+		rk_add_stat_scheme(r, &cf.cfg.kdamonds[0].ctxs[0]);
 	}
 	if (!err)
 		err = kernel_start(&r->kr, &cf.cfg, o->command, false,
@@ -532,7 +355,7 @@ static void print_summary(struct rk *r)
 	const struct record_kernel_opts *o = r->o;
 	const char *fmt = o->compress ? "json_compressed" : "json";
 	char a[UNITS_BUFSZ], b[UNITS_BUFSZ], c[UNITS_BUFSZ];
-	uint64_t el = elapsed_ns(r);
+	uint64_t el = rk_elapsed_ns(r);
 
 	if (!out_is_json(r->out)) {
 		out_text(r->out, "recorded %s snapshots with %s regions of kdamond %lu in %s (%s) to '%s' (%s)\n",
@@ -592,15 +415,15 @@ static int record(struct rk *r)
 	if (err)
 		return err;
 	r->w = record_writer_new(o->output, o->compress, &r->kr.diag);
-	r->t0 = now_ns(CLOCK_MONOTONIC);
+	r->t0 = rk_now_ns(CLOCK_MONOTONIC);
 	if (o->snapshot_ns) {
 		if (o->has_idx)
-			err = install_scheme(r);
+			err = rk_install_scheme(r);
 		if (!err) {
 			add_record(r, SNAP_NONE, r->scheme);
-			err = loop_snapshot(r);
+			err = rk_loop_snapshot(r);
 		}
-		if (uninstall_scheme(r) && !err)
+		if (rk_uninstall_scheme(r) && !err)
 			err = -EIO;
 	} else {
 		for (size_t i = 0; i < r->k.ctxs[0].nr_targets; i++)

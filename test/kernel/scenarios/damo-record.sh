@@ -25,11 +25,13 @@ hot_share() {
 		if $all > 0 then ($in * 100 / $all | floor) else 0 end' /tmp/share.json
 }
 
-# hottest_in N: the region with the most accesses in the last N snapshots
-# of the file hot_share read last overlaps the hot range.
+# hottest_in N: the region with the most accesses (bytes x nr_accesses:
+# a few pages of stack or code can have more nr_accesses) in the last N
+# snapshots of the file hot_share read last overlaps the hot range.
 hottest_in() {
 	jq -e --argjson n "$1" --argjson hs "$hot_start" --argjson he "$hot_end" '
-		[.[0].snapshots[-$n:][].regions[]] | max_by(.nr_accesses.samples) |
+		[.[0].snapshots[-$n:][].regions[]] |
+		max_by(.nr_accesses.samples * (.end - .start)) |
 		.start < $he and .end > $hs' /tmp/share.json > /dev/null
 }
 
@@ -37,6 +39,16 @@ tracefs_state() {
 	ls $T/instances | grep '^damo\.' || true
 	cat $ev/enable $ev/filter $T/events/damon/enable $T/tracing_on
 }
+
+# Enabling the first trace event anywhere registers the sched_switch and
+# sched_wakeup probes that record task names, and disabling the last one
+# unregisters them: both patch those hot call sites (static calls).  Under
+# qemu's TCG with two CPUs, 6.12 was seen to crash in that patching
+# (ttwu_do_activate during tracepoint_probe_unregister) twice in three
+# runs.  An instance of the scenario's own keeps an event enabled from here
+# on, so that damo's instances do not patch those sites while the workload
+# runs; it is left in place (the guest powers off).
+mkdir $T/instances/keep && echo 1 > $T/instances/keep/events/sched/sched_process_exit/enable
 
 stat_off
 before=$(tracefs_state)
