@@ -58,7 +58,11 @@ static int take_snapshot(struct rk *r)
 		err = -ESRCH;
 	}
 	if (!err) {
-		tried_to_snapshot(&k.ctxs[0].schemes[r->scheme], &t->s);
+		const struct damos *sc = &k.ctxs[0].schemes[r->scheme];
+
+		tried_to_snapshot(sc, &t->s);
+		/* total_bytes (6.6) is the kernel's sum of the tried regions */
+		t->s.total_bytes = sc->tried_bytes ? sc->tried_bytes : SNAP_NONE;
 		err = rk_write_snapshot(r, t, rk_now_ns(CLOCK_REALTIME));
 	}
 	kdamond_release(&k);
@@ -71,8 +75,11 @@ int rk_loop_snapshot(struct rk *r)
 	int err = 0;
 
 	while (!err && !rk_should_end(r, &next_check)) {
-		if (rk_elapsed_ns(r) < next) {
-			struct timespec ts = { 0, SLEEP_NS };
+		uint64_t el = rk_elapsed_ns(r);
+
+		if (el < next) {
+			struct timespec ts = { 0, next - el < SLEEP_NS ?
+					       (long)(next - el) : SLEEP_NS };
 
 			nanosleep(&ts, NULL);
 			continue;
