@@ -103,7 +103,7 @@ rmdir $inst" ]
 # (damo's pid) and W (the writer's); the feed goes in first.
 record_fifo() {
 	mkfifo "$TP"
-	(feed; sleep 30) >"$TP" &
+	(feed; exec sleep 30) >"$TP" 3>&- &
 	W=$!
 	# not the damo() function: $! must be damo itself
 	"$DAMO" record 0 "$@" >out.txt 2>err.txt &
@@ -240,7 +240,7 @@ hint: record it through its tracepoints: leave out --snapshot" ]
 	echo 0 >"$DAMO_SYSFS_ROOT/kdamonds/nr_kdamonds"
 	echo off >"$DAMO_SYSFS_ROOT/$K/state"
 	mkfifo "$TP"
-	(sleep 30) >"$TP" &
+	sleep 30 >"$TP" 3>&- &
 	W=$!
 	run --separate-stderr damo record --json -o out.data -- /nonexistent/cmd
 	stop_writer
