@@ -271,12 +271,14 @@ int trace_open(struct trace_session *t, const char *root, long pid,
 		diag_add(diag, "hint", sysfs_exists(root, "events") ?
 			 "this kernel has no DAMON tracepoints; try --snapshot" :
 			 "is tracefs mounted (mount -t tracefs nodev /sys/kernel/tracing)? DAMO_TRACEFS_ROOT names another place");
-		return -ENOENT;
+		err = -ENOENT;
+		goto fail;
 	}
 	if (!sysfs_exists(root, "instances")) {
 		diag_add(diag, "", "no '%s/instances': this tracefs cannot make trace instances",
 			 root);
-		return -EOPNOTSUPP;
+		err = -EOPNOTSUPP;
+		goto fail;
 	}
 	t->tree = root_is_tree(root);
 	trace_leftovers(root, true, log, notes);
@@ -289,7 +291,7 @@ int trace_open(struct trace_session *t, const char *root, long pid,
 			 t->inst, strerror(errno));
 		if (err == -EEXIST)
 			diag_add(diag, "hint", "another program made it; damo does not share trace instances");
-		return err;
+		goto fail;
 	}
 	t->created = true;
 	if (t->tree) {
