@@ -55,7 +55,9 @@ static const struct argp_option record_options[] = {
 	{ "seed", OPT_SEED, "N", 0,
 	  "Seed of the monitor's and the model's randomness (default 0)", 0 },
 	{ "duration", OPT_DURATION, "TIME", 0,
-	  "How long to monitor (60s, 1m; bare numbers are seconds)", 0 },
+	  "How long to monitor (60s, 1m; bare numbers are seconds); kernel "
+	  "DAMON: until the kdamond stops, the command exits or Ctrl-C "
+	  "without it", 0 },
 	{ "timeout", OPT_DURATION, "TIME", OPTION_ALIAS | OPTION_HIDDEN,
 	  NULL, 0 },
 	{ "output", 'o', "FILE", 0, "Record file (default damon.data)", 0 },
@@ -67,7 +69,7 @@ static const struct argp_option record_options[] = {
 	{ "output-type", OPT_FORMAT, "FORMAT", OPTION_ALIAS | OPTION_HIDDEN,
 	  NULL, 0 },
 	{ "realtime", OPT_REALTIME, NULL, 0,
-	  "Monitor in real time instead of virtual time", 0 },
+	  "With --source: monitor in real time instead of virtual time", 0 },
 	{ 0 }
 };
 
