@@ -8,6 +8,8 @@
 #define DAMO_CMD_KERNEL_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
 
 #include "core/diag.h"
 #include "kdamond/features.h"
@@ -63,6 +65,24 @@ int kernel_load_config(const char *file, const struct damon_opts_args *opts,
 int tune_check_target(struct kernel_run *kr, unsigned long idx, bool force);
 int tune_commit(struct kernel_run *kr, unsigned long idx,
 		const struct damon_config *cfg);
+
+/*
+ * kernel_start() - start the kdamonds of @cfg (validated, checked against
+ * the kernel's features, into free or damo's own slots unless @force) and
+ * register them as damo's, as 'damo start' does; on failure nothing of it
+ * stays.  With @command (a NULL-terminated argv), the command is forked,
+ * made the vaddr target and let run once the kdamond runs; *@cmd_pid gets
+ * its pid (-1 without one).  In start.c.  Return 0 or -errno.
+ */
+int kernel_start(struct kernel_run *kr, struct damon_config *cfg,
+		 char **command, bool force, pid_t *cmd_pid);
+
+/*
+ * kernel_stop_started() - turn off kdamonds 0..@nr-1 that kernel_start()
+ * started, remove their directories and registry entries.  Return 0 or
+ * -errno.
+ */
+int kernel_stop_started(struct kernel_run *kr, size_t nr);
 
 /* Parse a kdamond index argument ("0", "3"). -EINVAL if it is not one. */
 int kernel_parse_idx(const char *s, unsigned long *idx);

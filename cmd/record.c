@@ -3,10 +3,13 @@
 #include "cmd.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmd/damon_opts.h"
+#include "cmd/kernel.h"
+#include "cmd/record_kernel.h"
 #include "cmd/record_synth.h"
 #include "core/damon.h"
 #include "core/diag.h"
@@ -27,6 +30,10 @@ struct record_args {
 	const char *source;
 	uint64_t seed;
 	uint64_t duration_ns;		/* 0: not given */
+	uint64_t snapshot_ns;		/* --snapshot; 0: tracepoints */
+	bool has_idx;			/* a kdamond id was given */
+	unsigned long idx;
+	char **command;			/* after "--", NULL-terminated */
 	const char *output;
 	enum record_format fmt;
 	bool realtime;
@@ -38,16 +45,22 @@ enum {
 	OPT_DURATION,
 	OPT_FORMAT,
 	OPT_REALTIME,
+	OPT_SNAPSHOT,
 };
 
 static const struct argp_option record_options[] = {
 	{ "source", OPT_SOURCE, "SOURCE", 0,
-	  "Where accesses come from: synthetic:MODEL (a workload model file)",
-	  0 },
+	  "Where accesses come from: synthetic:MODEL (a workload model file); "
+	  "without it, kernel DAMON", 0 },
+	{ "snapshot", OPT_SNAPSHOT, "INTERVAL", 0,
+	  "Record kernel DAMON through a stat scheme's tried regions every "
+	  "INTERVAL (1s, 500ms) instead of its tracepoints", 0 },
 	{ "seed", OPT_SEED, "N", 0,
 	  "Seed of the monitor's and the model's randomness (default 0)", 0 },
 	{ "duration", OPT_DURATION, "TIME", 0,
-	  "How long to monitor (60s, 1m; bare numbers are seconds)", 0 },
+	  "How long to monitor (60s, 1m; bare numbers are seconds); kernel "
+	  "DAMON: until the kdamond stops, the command exits or Ctrl-C "
+	  "without it", 0 },
 	{ "timeout", OPT_DURATION, "TIME", OPTION_ALIAS | OPTION_HIDDEN,
 	  NULL, 0 },
 	{ "output", 'o', "FILE", 0, "Record file (default damon.data)", 0 },
@@ -59,7 +72,7 @@ static const struct argp_option record_options[] = {
 	{ "output-type", OPT_FORMAT, "FORMAT", OPTION_ALIAS | OPTION_HIDDEN,
 	  NULL, 0 },
 	{ "realtime", OPT_REALTIME, NULL, 0,
-	  "Monitor in real time instead of virtual time", 0 },
+	  "With --source: monitor in real time instead of virtual time", 0 },
 	{ 0 }
 };
 
@@ -81,6 +94,34 @@ static int parse_duration(const char *s, uint64_t *ns)
 	err = units_parse_time(s, UNITS_NS, ns);
 	free(t);
 	return !err && *ns && *ns != UINT64_MAX ? 0 : -EINVAL;
+}
+
+/* Which options go together, once all are parsed. */
+static error_t record_check(struct record_args *a, struct argp_state *state)
+{
+	const char *topt = damon_opts_target_option(&a->damon);
+
+	if (a->source) {
+		if (a->has_idx || a->command || a->snapshot_ns)
+			argp_error(state, "--source records a workload model; a kdamond id, a command and --snapshot are for kernel DAMON");
+		if (!a->duration_ns)
+			argp_error(state, "--duration is required with --source (for example --duration 60s)");
+		if (topt)
+			argp_error(state, "--%s: the workload model gives the target and its operations set",
+				   topt);
+		return 0;
+	}
+	if (a->realtime)
+		argp_error(state, "--realtime is for --source; kernel DAMON always runs in real time");
+	if (a->has_idx && (a->command || damon_opts_given(&a->damon)))
+		argp_error(state, "a running kdamond is recorded as it is: give its id, or DAMON options and a command, not both");
+	if (a->command && topt && strcmp(topt, "ops") &&
+	    strcmp(topt, "regions"))
+		argp_error(state, "--%s: the command after '--' is the target",
+			   topt);
+	if (!a->has_idx && !a->command && !(topt && !strcmp(topt, "target-pid")))
+		argp_error(state, "what to record: a running kdamond's id, --target-pid PID, a command after '--', or --source synthetic:MODEL");
+	return 0;
 }
 
 static error_t record_parse(int key, char *arg, struct argp_state *state)
@@ -121,18 +162,22 @@ static error_t record_parse(int key, char *arg, struct argp_state *state)
 	case OPT_REALTIME:
 		a->realtime = true;
 		return 0;
+	case OPT_SNAPSHOT:
+		if (parse_duration(arg, &a->snapshot_ns))
+			argp_error(state, "--snapshot: '%s' is not a time above 0",
+				   arg);
+		return 0;
 	case ARGP_KEY_ARG:
-		argp_error(state, "recording a process, a command or kernel DAMON is not implemented yet; give --source synthetic:MODEL");
+		if (a->has_idx)
+			argp_error(state, "more than one kdamond id ('%lu', '%s'); a command goes after '--'",
+				   a->idx, arg);
+		if (kernel_parse_idx(arg, &a->idx))
+			argp_error(state, "'%s' is not a kdamond id (0, 1, ...); a command goes after '--'",
+				   arg);
+		a->has_idx = true;
 		return 0;
 	case ARGP_KEY_END:
-		if (!a->source)
-			argp_error(state, "--source is required: synthetic:MODEL (recording kernel DAMON is not implemented yet)");
-		if (!a->duration_ns)
-			argp_error(state, "--duration is required (for example --duration 60s)");
-		if (damon_opts_target_option(&a->damon))
-			argp_error(state, "--%s: the workload model gives the target and its operations set",
-				   damon_opts_target_option(&a->damon));
-		return 0;
+		return record_check(a, state);
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
@@ -141,8 +186,19 @@ static error_t record_parse(int key, char *arg, struct argp_state *state)
 static const struct argp record_argp = {
 	.options = record_options,
 	.parser = record_parse,
+	.args_doc = "[ID] [-- COMMAND [ARGS...]]",
 	.doc = "Record access patterns, as Python damo's record does.\v"
-	       "For now the accesses come from a workload model "
+	       "With ID, the running kdamond ID is recorded; with --target-pid "
+	       "PID or '-- COMMAND', a vaddr kdamond is started for that "
+	       "process and stopped again at the end.  Kernel DAMON is read "
+	       "through its damon_aggregated tracepoint, from a trace instance "
+	       "of damo's own (no perf or trace-cmd needed), or with "
+	       "--snapshot through the tried regions of a stat scheme, which "
+	       "damo adds to its own kdamond and removes again.  Recording "
+	       "ends after --duration, when the kdamond stops or the command "
+	       "exits, or on Ctrl-C; the file is finished in every case and "
+	       "tracefs left as it was.\n\n"
+	       "With --source synthetic:MODEL the accesses come from a workload model "
 	       "(--source synthetic:MODEL, a YAML file of mappings and "
 	       "phases; see examples/workloads/) that DAMON's algorithms "
 	       "run on inside damo, in virtual time unless --realtime: a "
@@ -160,6 +216,9 @@ static const struct argp record_argp = {
 	       "report commands read; 'damo convert' converts between them.  "
 	       "An existing FILE is renamed FILE.old.\n\n"
 	       "Examples:\n"
+	       "  damo record 0 --duration 30s -o kdamond0.data\n"
+	       "  damo record -- ./workload --size 1G\n"
+	       "  damo record --target-pid 4242 --snapshot 1s --duration 1m\n"
 	       "  damo record --source synthetic:examples/workloads/stairs.yaml \\\n"
 	       "      --duration 60s -o stairs.data\n"
 	       "  damo record --source synthetic:hot-cold.yaml --duration 30s \\\n"
@@ -278,17 +337,39 @@ int cmd_record(int argc, char **argv, struct damo_ctx *ctx)
 	struct record_args a = { .ctx = ctx, .output = "damon.data",
 				 .fmt = RECORD_FMT_NATIVE };
 	struct diag d;
-	int err;
+	int i, err, nargs = argc;
 
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--")) {
+			nargs = i;
+			a.command = &argv[i + 1];
+			if (i + 1 == argc) {
+				fprintf(stderr, "damo record: no command after '--'\n");
+				return -CMD_EUSAGE;
+			}
+			break;
+		}
 	damon_opts_args_init(&a.damon);
-	err = cmd_parse(&record_argp, argc, argv, &a);
+	err = cmd_parse(&record_argp, nargs, argv, &a);
 	if (err)
 		goto out_args;
+	if (!a.source) {
+		struct record_kernel_opts ko = {
+			.ctx = ctx, .has_idx = a.has_idx, .idx = a.idx,
+			.command = a.command, .damon = &a.damon,
+			.duration_ns = a.duration_ns,
+			.snapshot_ns = a.snapshot_ns, .output = a.output,
+			.compress = a.compress,
+		};
+
+		err = record_kernel(&ko);
+		goto out_args;
+	}
 	diag_init(&d);
 	if (strncmp(a.source, SYNTH_PREFIX, strlen(SYNTH_PREFIX)) ||
 	    !a.source[strlen(SYNTH_PREFIX)]) {
 		diag_add(&d, "--source",
-			 "'%s': only synthetic:MODEL can be recorded for now; recording kernel DAMON (and the other sources) is not implemented yet",
+			 "'%s': the only source is synthetic:MODEL (kernel DAMON is recorded without --source; the embedded monitor's sources are not implemented yet)",
 			 a.source);
 		err = -EOPNOTSUPP;
 	} else {

@@ -283,31 +283,32 @@ static void print_started(struct out *o, struct kernel_run *kr,
 	out_end_table(o);
 }
 
-static int do_start(struct start_args *a, struct kernel_run *kr,
-		    struct config_file *cf)
+int kernel_start(struct kernel_run *kr, struct damon_config *cfg,
+		 char **command, bool force, pid_t *cmd_pid)
 {
 	struct owner_reg reg;
 	pid_t pid = -1;
 	int gate = -1, err;
 
-	if (a->command) {
-		pid = spawn_held(a->command, &gate);
+	*cmd_pid = -1;
+	if (command) {
+		pid = spawn_held(command, &gate);
 		if (pid < 0) {
 			diag_add(&kr->diag, "", "cannot start '%s': %s",
-				 a->command[0], strerror(errno));
+				 command[0], strerror(errno));
 			return -errno;
 		}
-		target_command(&cf->cfg, pid);
+		target_command(cfg, pid);
 	}
-	err = damon_config_validate(&cf->cfg, 0, &kr->diag) ? -EINVAL : 0;
-	if (!err && kdamond_check_features(&kr->io, &cf->cfg))
+	err = damon_config_validate(cfg, 0, &kr->diag) ? -EINVAL : 0;
+	if (!err && kdamond_check_features(&kr->io, cfg))
 		err = -EOPNOTSUPP;
 	if (!err)
 		err = owner_open(kr->rundir, &reg, &kr->diag);
 	if (!err) {
-		err = check_slots(kr, &reg, a->force);
+		err = check_slots(kr, &reg, force);
 		if (!err)
-			err = start_kdamonds(kr, &cf->cfg, &reg);
+			err = start_kdamonds(kr, cfg, &reg);
 		if (owner_close(&reg, !err, &kr->diag) && !err)
 			err = -EIO;
 	}
@@ -320,6 +321,37 @@ static int do_start(struct start_args *a, struct kernel_run *kr,
 		}
 		close(gate);
 	}
+	if (!err)
+		*cmd_pid = pid;
+	return err;
+}
+
+int kernel_stop_started(struct kernel_run *kr, size_t nr)
+{
+	struct owner_reg reg;
+	size_t i;
+	int err = 0;
+
+	for (i = 0; i < nr; i++)
+		if (kdamond_is_on(&kr->io, i) &&
+		    kdamond_turn_off(&kr->io, i, ON_TIMEOUT_MS) && !err)
+			err = -EIO;
+	if (!err)
+		err = kdamond_set_nr(&kr->io, 0);
+	if (err || owner_open(kr->rundir, &reg, &kr->diag))
+		return err ? err : -EIO;
+	for (i = 0; i < nr; i++)
+		owner_remove(&reg, kr->io.root, i);
+	return owner_close(&reg, true, &kr->diag) ? -EIO : 0;
+}
+
+static int do_start(struct start_args *a, struct kernel_run *kr,
+		    struct config_file *cf)
+{
+	pid_t pid;
+	int err;
+
+	err = kernel_start(kr, &cf->cfg, a->command, a->force, &pid);
 	if (!err)
 		print_started(cmd_out(kr->ctx), kr, &cf->cfg, pid);
 	return err;

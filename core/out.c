@@ -137,11 +137,9 @@ static void json_prefix(struct out *o, const char *key)
 {
 	struct frame *fr = top(o);
 
-	if (!fr) {
-		if (o->top_written)
-			fputc('\n', o->f);
+	/* top-level values are JSON lines: json_after_value() ends each */
+	if (!fr)
 		return;
-	}
 	if (fr->count++)
 		fputc(',', o->f);
 	json_indent(o);

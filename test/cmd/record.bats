@@ -189,7 +189,7 @@ assert zlib.compress(t.encode()) == open("s.data", "rb").read()'
 	run -64 --separate-stderr damo record --source "synthetic:$MODELS/stairs.yaml"
 	[[ $stderr == *"--duration is required"* ]]
 	run -64 --separate-stderr damo record --duration 1s
-	[[ $stderr == *"--source is required"* ]]
+	[[ $stderr == *"what to record: a running kdamond's id, --target-pid PID, a command after '--', or --source synthetic:MODEL"* ]]
 	run -64 --separate-stderr damo record --source "synthetic:$MODELS/stairs.yaml" --duration 0
 	[[ $stderr == *"'0' is not a time above 0"* ]]
 	run -64 --separate-stderr damo record --source "synthetic:$MODELS/stairs.yaml" \
@@ -197,15 +197,26 @@ assert zlib.compress(t.encode()) == open("s.data", "rb").read()'
 	run -64 --separate-stderr damo record --source "synthetic:$MODELS/stairs.yaml" \
 		--duration 1s --target-pid 1
 	[[ $stderr == *"--target-pid: the workload model gives the target"* ]]
-	run -64 --separate-stderr damo record --duration 1s 1234
-	[[ $stderr == *"not implemented yet"* ]]
+	run -64 --separate-stderr damo record --duration 1s 12x
+	[[ $stderr == *"'12x' is not a kdamond id"* ]]
+	run -64 --separate-stderr damo record --source "synthetic:$MODELS/stairs.yaml" \
+		--duration 1s 0
+	[[ $stderr == *"--source records a workload model; a kdamond id"* ]]
+	run -64 --separate-stderr damo record 0 --realtime
+	[[ $stderr == *"--realtime is for --source"* ]]
+	run -64 --separate-stderr damo record 0 --target-pid 1
+	[[ $stderr == *"give its id, or DAMON options and a command, not both"* ]]
+	run -64 --separate-stderr damo record --target-pid 1 -- true
+	[[ $stderr == *"--target-pid: the command after '--' is the target"* ]]
+	run -64 --separate-stderr damo record --
+	[[ $stderr == *"no command after '--'"* ]]
 	[ -z "$(ls)" ]
 }
 
 @test "other sources are not implemented yet, and the output is untouched" {
 	echo keep >out.data
 	run -1 --separate-stderr damo record --source kernel --duration 1s -o out.data
-	[[ $stderr == "damo: error: --source: 'kernel': only synthetic:MODEL can be recorded for now; recording kernel DAMON"*"not implemented yet" ]]
+	[[ $stderr == "damo: error: --source: 'kernel': the only source is synthetic:MODEL (kernel DAMON is recorded without --source;"*"not implemented yet)" ]]
 	run -1 --separate-stderr damo record --source synthetic: --duration 1s -o out.data
 	run -1 --separate-stderr damo record --source "synthetic:$MODELS/stairs.yaml" \
 		--duration 1s --damos-action lru_prio -o out.data
