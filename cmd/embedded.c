@@ -929,8 +929,8 @@ static const struct mon_clock_ops serving_clock = {
 static void on_aggregated(void *data, const struct monitor *mon)
 {
 	struct emb_daemon *dm = data;
-	uint64_t base = (uint64_t)time(NULL) * 1000000000ULL -
-			mon_clock_now_ns(&dm->real);
+	/* CLOCK_MONOTONIC, like the kernel's trace timestamps */
+	uint64_t base = 0;
 	size_t ci, ti;
 	bool any = false;
 

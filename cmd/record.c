@@ -8,6 +8,9 @@
 #include <string.h>
 
 #include "cmd/damon_opts.h"
+#include "cmd/embedded.h"
+#include "cmd/kernel.h"
+#include "cmd/record_embedded.h"
 #include "cmd/kernel.h"
 #include "cmd/record_kernel.h"
 #include "cmd/record_synth.h"
@@ -33,6 +36,9 @@ struct record_args {
 	uint64_t snapshot_ns;		/* --snapshot; 0: tracepoints */
 	bool has_idx;			/* a kdamond id was given */
 	unsigned long idx;
+	bool has_eid;			/* ... an embedded monitor's, eN */
+	enum damo_backend backend;
+	const char *emb_source;		/* --source of the embedded monitor */
 	char **command;			/* after "--", NULL-terminated */
 	const char *output;
 	enum record_format fmt;
@@ -46,12 +52,17 @@ enum {
 	OPT_FORMAT,
 	OPT_REALTIME,
 	OPT_SNAPSHOT,
+	OPT_BACKEND,
 };
 
 static const struct argp_option record_options[] = {
 	{ "source", OPT_SOURCE, "SOURCE", 0,
-	  "Where accesses come from: synthetic:MODEL (a workload model file); "
-	  "without it, kernel DAMON", 0 },
+	  "Where accesses come from: synthetic:MODEL (a workload model file), "
+	  "or the embedded monitor's auto, uffd, softdirty or pageidle; "
+	  "without it, kernel DAMON where it can", 0 },
+	{ "backend", OPT_BACKEND, "auto|kernel|embedded", 0,
+	  "Record a process or command with kernel DAMON, damo's embedded "
+	  "monitor, or the kernel where it has vaddr (auto, default)", 0 },
 	{ "snapshot", OPT_SNAPSHOT, "INTERVAL", 0,
 	  "Record kernel DAMON through a stat scheme's tried regions every "
 	  "INTERVAL (1s, 500ms) instead of its tracepoints", 0 },
@@ -113,6 +124,13 @@ static error_t record_check(struct record_args *a, struct argp_state *state)
 	}
 	if (a->realtime)
 		argp_error(state, "--realtime is for --source; kernel DAMON always runs in real time");
+	if (a->emb_source && a->backend == BACKEND_KERNEL)
+		argp_error(state, "--source %s is the embedded monitor's, not --backend kernel",
+			   a->emb_source);
+	if (a->has_eid && (a->snapshot_ns || a->emb_source))
+		argp_error(state, "an embedded monitor is recorded as it runs: --snapshot and --source are not for it");
+	if ((a->emb_source || a->backend == BACKEND_EMBEDDED) && a->snapshot_ns)
+		argp_error(state, "--snapshot is for kernel DAMON");
 	if (a->has_idx && (a->command || damon_opts_given(&a->damon)))
 		argp_error(state, "a running kdamond is recorded as it is: give its id, or DAMON options and a command, not both");
 	if (a->command && topt && strcmp(topt, "ops") &&
@@ -134,7 +152,19 @@ static error_t record_parse(int key, char *arg, struct argp_state *state)
 		state->child_inputs[0] = &a->damon;
 		return 0;
 	case OPT_SOURCE:
-		a->source = arg;
+		if (!strncmp(arg, SYNTH_PREFIX, strlen(SYNTH_PREFIX)))
+			a->source = arg;
+		else if (!strcmp(arg, "auto") || !strcmp(arg, "uffd") ||
+			 !strcmp(arg, "softdirty") || !strcmp(arg, "pageidle"))
+			a->emb_source = arg;
+		else
+			argp_error(state, "--source: '%s' is not synthetic:MODEL, auto, uffd, softdirty or pageidle",
+				   arg);
+		return 0;
+	case OPT_BACKEND:
+		if (embedded_parse_backend(arg, &a->backend))
+			argp_error(state, "--backend: '%s' is not auto, kernel or embedded",
+				   arg);
 		return 0;
 	case OPT_SEED:
 		if (units_parse_nr(arg, &a->seed))
@@ -171,8 +201,10 @@ static error_t record_parse(int key, char *arg, struct argp_state *state)
 		if (a->has_idx)
 			argp_error(state, "more than one kdamond id ('%lu', '%s'); a command goes after '--'",
 				   a->idx, arg);
-		if (kernel_parse_idx(arg, &a->idx))
-			argp_error(state, "'%s' is not a kdamond id (0, 1, ...); a command goes after '--'",
+		if (embedded_parse_id(arg, &a->idx))
+			a->has_eid = true;
+		else if (kernel_parse_idx(arg, &a->idx))
+			argp_error(state, "'%s' is not a kdamond id (0, 1, ..., or eN for an embedded monitor); a command goes after '--'",
 				   arg);
 		a->has_idx = true;
 		return 0;
@@ -215,8 +247,15 @@ static const struct argp record_argp = {
 	       "JSON record format instead (at the end), which Python damo's "
 	       "report commands read; 'damo convert' converts between them.  "
 	       "An existing FILE is renamed FILE.old.\n\n"
+	       "Where the kernel has no DAMON or no vaddr (or with --backend "
+	       "embedded, or an embedded --source), a process or command is "
+	       "recorded through damo's embedded monitor, started for it and "
+	       "stopped at the end; 'damo record eN' records a running one.  "
+	       "Its recordings carry each target's RSS once a second "
+	       "('damo report footprint').\n\n"
 	       "Examples:\n"
 	       "  damo record 0 --duration 30s -o kdamond0.data\n"
+	       "  damo record e0 --duration 1m\n"
 	       "  damo record -- ./workload --size 1G\n"
 	       "  damo record --target-pid 4242 --snapshot 1s --duration 1m\n"
 	       "  damo record --source synthetic:examples/workloads/stairs.yaml \\\n"
@@ -332,6 +371,95 @@ static int record_synthetic(const struct record_args *a, const char *model,
 	return err;
 }
 
+/* Whether kernel DAMON can monitor a process here (read only). */
+static bool kernel_has_vaddr(struct damo_ctx *ctx)
+{
+	struct kernel_run kr;
+	bool yes;
+
+	yes = !kernel_open(ctx, &kr, false) && features_has(&kr.feat, "vaddr");
+	kernel_close(&kr);
+	return yes;
+}
+
+static void print_embedded_summary(struct out *o, const struct record_args *a,
+				   unsigned long id,
+				   const struct record_embedded_result *r)
+{
+	const char *fmt = record_format_name(a->fmt);
+	char sn[UNITS_BUFSZ], rn[UNITS_BUFSZ], wt[UNITS_BUFSZ];
+
+	if (!out_is_json(o)) {
+		out_text(o, "recorded %s snapshots with %s regions of e%lu (%s) in %s to '%s' (%s)\n",
+			 units_fmt_nr(sn, r->nr_snapshots, false),
+			 units_fmt_nr(rn, r->nr_regions, false), id,
+			 r->source ? r->source : "embedded",
+			 units_fmt_time(wt, r->wall_ns, UNITS_NS, false),
+			 a->output, fmt);
+		return;
+	}
+	out_begin_obj(o, NULL);
+	out_str(o, "output", a->output);
+	out_str(o, "format", fmt);
+	out_strf(o, "source", "embedded:%s", r->source ? r->source : "");
+	out_strf(o, "kdamond", "e%lu", id);
+	out_u64(o, "snapshots", r->nr_snapshots);
+	out_u64(o, "regions", r->nr_regions);
+	out_time(o, "wall_us", r->wall_ns / 1000, UNITS_US);
+	out_end_obj(o);
+}
+
+/* A running embedded monitor, or one started for the process or command. */
+static int record_with_embedded(struct record_args *a, const char *why)
+{
+	struct out *o = cmd_out(a->ctx);
+	struct record_embedded_result res = { 0 };
+	struct embedded_opts eo = {
+		.source = a->emb_source, .command = a->command,
+	};
+	char *rundir = owner_dir();
+	struct record_writer *w = NULL;
+	struct config_file cf;
+	struct diag d;
+	int err;
+
+	diag_init(&d);
+	if (a->has_eid) {
+		eo.id = a->idx;
+		w = record_writer_open(a->output, a->fmt, &d);
+		err = record_embedded(rundir, a->idx, w, a->duration_ns,
+				      out_is_json(o) ? NULL : o, &res, &d);
+	} else {
+		err = kernel_load_config(NULL, &a->damon, false, &cf, &d);
+		if (!err) {
+			struct damon_ctx *c = &cf.cfg.kdamonds[0].ctxs[0];
+
+			if (why)
+				fprintf(stderr, "damo: %s; recording with damo's embedded monitor\n",
+					why);
+			if (!damon_opts_intervals_given(&a->damon))
+				embedded_default_intervals(c);
+			w = record_writer_open(a->output, a->fmt, &d);
+			err = record_embedded_command(rundir, &cf.cfg, &eo, w,
+						      a->duration_ns,
+						      out_is_json(o) ? NULL : o,
+						      &res, &d);
+			config_file_release(&cf);
+		}
+	}
+	if (!err)
+		err = record_writer_finish(w);
+	if (!err)
+		print_embedded_summary(o, a, eo.id, &res);
+	else
+		cmd_report(o, &d);
+	record_writer_free(w);
+	record_embedded_result_release(&res);
+	diag_release(&d);
+	free(rundir);
+	return err;
+}
+
 int cmd_record(int argc, char **argv, struct damo_ctx *ctx)
 {
 	struct record_args a = { .ctx = ctx, .output = "damon.data",
@@ -353,13 +481,23 @@ int cmd_record(int argc, char **argv, struct damo_ctx *ctx)
 	err = cmd_parse(&record_argp, nargs, argv, &a);
 	if (err)
 		goto out_args;
+	if (!a.source && (a.has_eid || a.emb_source ||
+			  a.backend == BACKEND_EMBEDDED)) {
+		err = record_with_embedded(&a, NULL);
+		goto out_args;
+	}
+	if (!a.source && !a.has_idx && a.backend == BACKEND_AUTO &&
+	    !kernel_has_vaddr(ctx)) {
+		err = record_with_embedded(&a, "kernel DAMON cannot monitor a process here (no DAMON, or no vaddr)");
+		goto out_args;
+	}
 	if (!a.source) {
 		struct record_kernel_opts ko = {
 			.ctx = ctx, .has_idx = a.has_idx, .idx = a.idx,
 			.command = a.command, .damon = &a.damon,
 			.duration_ns = a.duration_ns,
 			.snapshot_ns = a.snapshot_ns, .output = a.output,
-			.compress = a.compress,
+			.fmt = a.fmt,
 		};
 
 		err = record_kernel(&ko);

@@ -182,7 +182,7 @@ out:
 }
 
 int record_embedded_command(const char *rundir, struct damon_config *cfg,
-			    const struct embedded_opts *eo,
+			    struct embedded_opts *eo,
 			    struct record_writer *w, uint64_t duration_ns,
 			    struct out *progress,
 			    struct record_embedded_result *res, struct diag *d)
@@ -196,6 +196,7 @@ int record_embedded_command(const char *rundir, struct damon_config *cfg,
 	err = embedded_start(rundir, cfg, &o, d);
 	if (err)
 		return err;
+	eo->id = o.id;
 	err = record_embedded(rundir, o.id, w, duration_ns, progress, res, d);
 	err2 = embedded_stop(rundir, o.id, d);
 	return err ? err : err2;

@@ -41,7 +41,7 @@ int record_embedded(const char *rundir, unsigned long id,
  * stop it.  Return: 0 or -errno with why in @d.
  */
 int record_embedded_command(const char *rundir, struct damon_config *cfg,
-			    const struct embedded_opts *eo,
+			    struct embedded_opts *eo,
 			    struct record_writer *w, uint64_t duration_ns,
 			    struct out *progress,
 			    struct record_embedded_result *res, struct diag *d);

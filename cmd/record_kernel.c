@@ -353,7 +353,7 @@ static int read_target(struct rk *r)
 static void print_summary(struct rk *r)
 {
 	const struct record_kernel_opts *o = r->o;
-	const char *fmt = o->compress ? "json_compressed" : "json";
+	const char *fmt = record_format_name(o->fmt);
 	char a[UNITS_BUFSZ], b[UNITS_BUFSZ], c[UNITS_BUFSZ];
 	uint64_t el = rk_elapsed_ns(r);
 
@@ -414,7 +414,7 @@ static int record(struct rk *r)
 	err = read_target(r);
 	if (err)
 		return err;
-	r->w = record_writer_new(o->output, o->compress, &r->kr.diag);
+	r->w = record_writer_open(o->output, o->fmt, &r->kr.diag);
 	r->t0 = rk_now_ns(CLOCK_MONOTONIC);
 	if (o->snapshot_ns) {
 		if (o->has_idx)

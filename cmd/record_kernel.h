@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "formats/record.h"
+
 struct damo_ctx;
 struct damon_opts_args;
 
@@ -22,7 +24,7 @@ struct record_kernel_opts {
 	uint64_t duration_ns;		/* 0: until the end of the target */
 	uint64_t snapshot_ns;		/* 0: tracepoints, else the period */
 	const char *output;
-	bool compress;
+	enum record_format fmt;
 };
 
 /*

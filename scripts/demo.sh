@@ -14,19 +14,19 @@ cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDAMO_TESTS=OFF >/dev/nul
 cmake --build build -j"$(nproc)" >/dev/null
 export DAMO_RUNTIME_DIR=${DAMO_RUNTIME_DIR:-$(mktemp -d)}
 out=$(mktemp)
-trap 'build/damo stop --all >/dev/null 2>&1 || true; rm -f "$out"' EXIT
+dir=$(mktemp -d)
+trap 'build/damo stop --all >/dev/null 2>&1 || true; rm -rf "$out" "$dir"' EXIT
 
 set -x
 build/damo version
 build/damo features supported
 build/damo config check examples/reclaim.yaml
-# A program writing 32 MiB of its 256 MiB over and over: where is it hot?
-build/damo start --monitoring-intervals 5ms 100ms 1s \
-	--damos-action stat --damos-access-rate 5% max -- \
-	build/test/workload/damo-workload --size 256M --hot 32M@64M --write \
-	--seconds 30 > "$out"
-sleep 10
-cat "$out"
-build/damo schemes stats
-build/damo schemes tried
-build/damo stop --all
+# A real program: it writes a 32 MiB window of its 256 MiB, moving to the
+# next window every 3 s.  Record it (kernel DAMON where the kernel has
+# vaddr, else damo's embedded monitor), then look at what was recorded.
+build/damo record --monitoring-intervals 10ms 200ms 1s --duration 15s \
+	-o "$dir/demo.data" -- build/test/workload/damo-workload --size 256M \
+	--hot 32M@0 --pattern stairs --step 3s --write --seconds 30 > "$out"
+build/damo report heatmap -i "$dir/demo.data" --resol 15 60
+build/damo report wss -i "$dir/demo.data" --range 0 101 25
+build/damo report footprint rss -i "$dir/demo.data" --range 0 101 50
