@@ -152,14 +152,12 @@ static error_t record_parse(int key, char *arg, struct argp_state *state)
 		state->child_inputs[0] = &a->damon;
 		return 0;
 	case OPT_SOURCE:
-		if (!strncmp(arg, SYNTH_PREFIX, strlen(SYNTH_PREFIX)))
-			a->source = arg;
-		else if (!strcmp(arg, "auto") || !strcmp(arg, "uffd") ||
-			 !strcmp(arg, "softdirty") || !strcmp(arg, "pageidle"))
+		/* anything else is refused with the run's errors */
+		if (!strcmp(arg, "auto") || !strcmp(arg, "uffd") ||
+		    !strcmp(arg, "softdirty") || !strcmp(arg, "pageidle"))
 			a->emb_source = arg;
 		else
-			argp_error(state, "--source: '%s' is not synthetic:MODEL, auto, uffd, softdirty or pageidle",
-				   arg);
+			a->source = arg;
 		return 0;
 	case OPT_BACKEND:
 		if (embedded_parse_backend(arg, &a->backend))
@@ -507,7 +505,7 @@ int cmd_record(int argc, char **argv, struct damo_ctx *ctx)
 	if (strncmp(a.source, SYNTH_PREFIX, strlen(SYNTH_PREFIX)) ||
 	    !a.source[strlen(SYNTH_PREFIX)]) {
 		diag_add(&d, "--source",
-			 "'%s': the only source is synthetic:MODEL (kernel DAMON is recorded without --source; the embedded monitor's sources are not implemented yet)",
+			 "'%s' is not a source: synthetic:MODEL, or the embedded monitor's auto, uffd, softdirty or pageidle (kernel DAMON is recorded without --source)",
 			 a.source);
 		err = -EOPNOTSUPP;
 	} else {

@@ -279,3 +279,47 @@ YAML
 	echo "$output" | jq -e '.kdamonds[0].state == "off"'
 	WL_PID=$(sed -n 's/^pid=\([0-9]*\) .*/\1/p' "$WL_OUT")
 }
+
+# In a recording's last snapshots, the regions accessed in at least a
+# quarter of the samples are mostly (by size) in the hot range.
+recorded_hot() {
+	damo convert "$1" -o "$BATS_TEST_TMPDIR/rec.json" --format json >/dev/null || return 1
+	jq -e --argjson hs "$HOT_START" --argjson he "$HOT_END" '
+		def ov: ([.end, $he] | min) - ([.start, $hs] | max) | if . < 0 then 0 else . end;
+		[.[0].snapshots[-3:][] | .regions[] | select(.nr_accesses.samples >= 5)]
+		| (map(.end - .start) | add) as $all | (map(ov) | add) as $in
+		| $all > 0 and $in >= 0.8 * $all' "$BATS_TEST_TMPDIR/rec.json"
+}
+
+@test "record -- COMMAND goes through the embedded monitor here and shows the hot range" {
+	run -0 --separate-stderr damo record --monitoring-intervals 10ms 200ms 1s \
+		--duration 6s -o "$BATS_TEST_TMPDIR/w.data" --json -- sh -c \
+		"exec $DAMO_WORKLOAD --size 64M --hot 8M@16M --write --seconds 30 > $WL_OUT"
+	[[ $stderr == *"recording with damo's embedded monitor"* ]]
+	echo "$output" | jq -e '.format == "native" and .kdamond == "e0"
+		and (.source | startswith("embedded:")) and .snapshots >= 20'
+	WL_PID=$(sed -n 's/^pid=\([0-9]*\) .*/\1/p' "$WL_OUT")
+	HOT_START=$(( $(sed -n 's/.* hot_start=\(0x[0-9a-f]*\).*/\1/p' "$WL_OUT") ))
+	HOT_END=$(( $(sed -n 's/.* hot_end=\(0x[0-9a-f]*\).*/\1/p' "$WL_OUT") ))
+	recorded_hot "$BATS_TEST_TMPDIR/w.data"
+	# the monitor started for it is gone, the workload stopped with it
+	run -0 damo status --json
+	echo "$output" | jq -e '.kdamonds == []'
+	# RSS side samples: the workload's 64 MiB
+	run -0 damo report footprint rss -i "$BATS_TEST_TMPDIR/w.data" --json
+	echo "$output" | jq -e '.. | numbers | select(. > 60000000)' >/dev/null
+}
+
+@test "record eN records a running embedded monitor until it is told to stop" {
+	start_wl --monitoring-intervals 10ms 200ms 1s --damos-action stat
+	run -0 damo record e0 --duration 4s -o "$BATS_TEST_TMPDIR/e.data" \
+		--format json_compressed
+	[[ $output == *"of e0"* ]]
+	recorded_hot "$BATS_TEST_TMPDIR/e.data"
+	# recording does not stop the monitor
+	run -0 damo status e0 --json
+	echo "$output" | jq -e '.kdamonds[0].state == "on"'
+	run -1 damo record e5 --duration 1s -o "$BATS_TEST_TMPDIR/x.data"
+	[[ $output == *"no embedded monitor 'e5'"* ]]
+	[ ! -e "$BATS_TEST_TMPDIR/x.data" ]
+}

@@ -216,7 +216,7 @@ assert zlib.compress(t.encode()) == open("s.data", "rb").read()'
 @test "other sources are not implemented yet, and the output is untouched" {
 	echo keep >out.data
 	run -1 --separate-stderr damo record --source kernel --duration 1s -o out.data
-	[[ $stderr == "damo: error: --source: 'kernel': the only source is synthetic:MODEL (kernel DAMON is recorded without --source;"*"not implemented yet)" ]]
+	[[ $stderr == "damo: error: --source: 'kernel' is not a source: synthetic:MODEL, or the embedded monitor's"* ]]
 	run -1 --separate-stderr damo record --source synthetic: --duration 1s -o out.data
 	run -1 --separate-stderr damo record --source "synthetic:$MODELS/stairs.yaml" \
 		--duration 1s --damos-action lru_prio -o out.data
