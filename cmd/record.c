@@ -425,8 +425,8 @@ static int record_with_embedded(struct record_args *a, const char *why)
 	if (a->has_eid) {
 		eo.id = a->idx;
 		w = record_writer_open(a->output, a->fmt, &d);
-		err = record_embedded(rundir, a->idx, w, a->duration_ns,
-				      out_is_json(o) ? NULL : o, &res, &d);
+		err = record_embedded(rundir, a->idx, w, a->duration_ns, o,
+				      &res, &d);
 	} else {
 		err = kernel_load_config(NULL, &a->damon, false, &cf, &d);
 		if (!err) {
@@ -439,9 +439,7 @@ static int record_with_embedded(struct record_args *a, const char *why)
 				embedded_default_intervals(c);
 			w = record_writer_open(a->output, a->fmt, &d);
 			err = record_embedded_command(rundir, &cf.cfg, &eo, w,
-						      a->duration_ns,
-						      out_is_json(o) ? NULL : o,
-						      &res, &d);
+						      a->duration_ns, o, &res, &d);
 			config_file_release(&cf);
 		}
 	}

@@ -18,7 +18,7 @@
 #include "core/xalloc.h"
 #include "formats/record_write.h"
 
-#define PROGRESS_NS (500ULL * 1000 * 1000)
+#define PROGRESS_NS (1000ULL * 1000 * 1000)
 #define RSS_EVERY_NS (1000ULL * 1000 * 1000)
 
 static volatile sig_atomic_t interrupted;
@@ -86,6 +86,34 @@ static int sample_rss(struct rec_run *r, uint64_t time_ns)
 	return err;
 }
 
+/* One line rewritten on a terminal; with --json a progress object a line. */
+static void show_progress(struct rec_run *r, uint64_t now)
+{
+	char a[UNITS_BUFSZ], b[UNITS_BUFSZ], c[UNITS_BUFSZ], d[UNITS_BUFSZ];
+	uint64_t el = now - r->start_ns;
+	uint64_t rate = el ? (uint64_t)((unsigned __int128)r->res->nr_regions *
+					1000000000ULL / el) : 0;
+
+	r->shown_ns = now;
+	if (out_is_json(r->progress)) {
+		out_begin_obj(r->progress, NULL);
+		out_begin_obj(r->progress, "progress");
+		out_time(r->progress, "elapsed_us", el / 1000, UNITS_US);
+		out_u64(r->progress, "snapshots", r->res->nr_snapshots);
+		out_u64(r->progress, "regions", r->res->nr_regions);
+		out_u64(r->progress, "regions_per_s", rate);
+		out_end_obj(r->progress);
+		out_end_obj(r->progress);
+		fflush(stdout);
+		return;
+	}
+	out_progress(r->progress, "recording: %s, %s snapshots, %s regions, %s regions/s",
+		     units_fmt_time(a, el, UNITS_NS, false),
+		     units_fmt_nr(b, r->res->nr_snapshots, false),
+		     units_fmt_nr(c, r->res->nr_regions, false),
+		     units_fmt_nr(d, rate, false));
+}
+
 static int on_snapshot(void *data, size_t ti, const struct snapshot *s)
 {
 	struct rec_run *r = data;
@@ -101,16 +129,8 @@ static int on_snapshot(void *data, size_t ti, const struct snapshot *s)
 		return err;
 	r->res->nr_snapshots++;
 	r->res->nr_regions += s->nr_regions;
-	if (r->progress && now - r->shown_ns >= PROGRESS_NS) {
-		char a[UNITS_BUFSZ], b[UNITS_BUFSZ], c[UNITS_BUFSZ];
-		uint64_t el = now - r->start_ns;
-
-		out_progress(r->progress, "recording: %s, %s snapshots, %s regions",
-			     units_fmt_time(a, el, UNITS_NS, false),
-			     units_fmt_nr(b, r->res->nr_snapshots, false),
-			     units_fmt_nr(c, r->res->nr_regions, false));
-		r->shown_ns = now;
-	}
+	if (r->progress && now - r->shown_ns >= PROGRESS_NS)
+		show_progress(r, now);
 	return 0;
 }
 
@@ -170,7 +190,7 @@ int record_embedded(const char *rundir, unsigned long id,
 	err = embedded_record(rundir, id, on_snapshot, should_stop, &r, d);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
-	if (progress)
+	if (progress && !out_is_json(progress))
 		out_progress_end(progress);
 	res->wall_ns = mono_ns() - r.start_ns;
 	free(r.recs);

@@ -296,7 +296,10 @@ recorded_hot() {
 		--duration 6s -o "$BATS_TEST_TMPDIR/w.data" --json -- sh -c \
 		"exec $DAMO_WORKLOAD --size 64M --hot 8M@16M --write --seconds 30 > $WL_OUT"
 	[[ $stderr == *"recording with damo's embedded monitor"* ]]
-	echo "$output" | jq -e '.format == "native" and .kdamond == "e0"
+	# JSON progress lines, then the summary
+	echo "$output" | head -n 1 | jq -e '.progress.snapshots >= 0
+		and .progress.elapsed_us > 0'
+	echo "$output" | tail -n 1 | jq -e '.format == "native" and .kdamond == "e0"
 		and (.source | startswith("embedded:")) and .snapshots >= 20'
 	WL_PID=$(sed -n 's/^pid=\([0-9]*\) .*/\1/p' "$WL_OUT")
 	HOT_START=$(( $(sed -n 's/.* hot_start=\(0x[0-9a-f]*\).*/\1/p' "$WL_OUT") ))
