@@ -91,6 +91,9 @@ static error_t start_parse(int key, char *arg, struct argp_state *state)
 			argp_error(state, "give a configuration file or DAMON options, not both (--scheme may go with either)");
 		if (a->command && a->file)
 			argp_error(state, "a command to monitor goes with DAMON options, not a configuration file");
+		if (a->command && damon_opts_target_option(&a->damon) &&
+		    !strcmp(damon_opts_target_option(&a->damon), "target-pid"))
+			argp_error(state, "--target-pid: the command after '--' is the target");
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;

@@ -227,6 +227,8 @@ PY
 	run -1 damo start --backend embedded --source nosuch -- true
 	[[ $output == *"'nosuch' is not a source"* ]]
 	run -64 damo start --backend kernel --source uffd -- true
+	run -64 damo start --target-pid 1 -- true
+	[[ $output == *"--target-pid: the command after '--' is the target"* ]]
 	run -1 damo start --backend embedded --target-pid 999999999
 	run -0 damo status --json
 	echo "$output" | jq -e '.kdamonds == []'
