@@ -60,7 +60,7 @@ json_of() {
 	before=$(tracefs_files)
 	run -0 --separate-stderr damo -vv record 0 -o out.data
 	[ "$output" = "recorded 3 snapshots with 6 regions of kdamond 0 in ${output#* of kdamond 0 in }" ]
-	[[ $output == *" (end of trace) to 'out.data' (json_compressed)" ]]
+	[[ $output == *" (end of trace) to 'out.data' (native)" ]]
 	# the instance: made, event filtered to the kdamond, enabled, disabled,
 	# removed, in that order; nothing else of tracefs written
 	inst=$DAMO_TRACEFS_ROOT/instances/damo.
