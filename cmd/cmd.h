@@ -8,6 +8,7 @@
 
 #include <argp.h>
 #include <stdbool.h>
+#include <sys/types.h>
 
 struct diag;
 struct out;
@@ -77,6 +78,15 @@ void cmd_child_inputs(struct argp_state *state,
  * "damo <command>" in usage and help.  Usage errors exit with 64 (argp).
  */
 int cmd_parse(const struct argp *argp, int argc, char **argv, void *input);
+
+/*
+ * cmd_spawn_held() - fork @argv, held before its exec until *@gate (the
+ * write end of a pipe, returned) is written, so that it can be monitored
+ * from its first instruction; closing *@gate unwritten ends it.  With
+ * @preload, the command runs with it in LD_PRELOAD (ASan's link order
+ * check off, for a sanitized command).  Return: its pid, or -1 (errno).
+ */
+pid_t cmd_spawn_held(char **argv, const char *preload, int *gate);
 
 /* The output handle for this run, created on first use from ctx->opts. */
 struct out *cmd_out(struct damo_ctx *ctx);

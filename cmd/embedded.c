@@ -6,6 +6,9 @@
  */
 #include "cmd/embedded.h"
 
+#include "cmd/cmd.h"
+#include "cmd/kernel.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -173,6 +176,20 @@ void embedded_default_intervals(struct damon_ctx *c)
 	c->intervals.goal.max_sample_us = EMB_GOAL_MAX_US;
 }
 
+void embedded_id_arg(struct argp_state *state, const char *arg, bool *has_idx,
+		     unsigned long *idx, bool *has_eid, unsigned long *eid)
+{
+	if (*has_idx || *has_eid)
+		argp_error(state, "one kdamond id at a time");
+	if (embedded_parse_id(arg, eid))
+		*has_eid = true;
+	else if (kernel_parse_idx(arg, idx))
+		argp_error(state, "'%s' is not a kdamond id (N, or eN for an embedded monitor)",
+			   arg);
+	else
+		*has_idx = true;
+}
+
 /* ---- the source and the actions ---- */
 
 static int parse_source(const char *name, int *kind)
@@ -307,45 +324,6 @@ static char *agent_path(void)
 		}
 	}
 	return xstrdup(DAMO_AGENT_PATH);
-}
-
-/* Fork @argv held before exec until *@gate is written (start.c's way). */
-static pid_t spawn_held(char **argv, const char *preload, int *gate)
-{
-	int fds[2];
-	pid_t pid;
-	char c;
-
-	if (pipe2(fds, O_CLOEXEC))
-		return -1;
-	pid = fork();
-	if (pid < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return -1;
-	}
-	if (!pid) {
-		close(fds[1]);
-		if (read(fds[0], &c, 1) != 1)
-			_exit(127);
-		if (preload) {
-			const char *old = getenv("ASAN_OPTIONS");
-			char *asan = xasprintf("%s%sverify_asan_link_order=0",
-					       old ? old : "",
-					       old && *old ? ":" : "");
-
-			setenv("LD_PRELOAD", preload, 1);
-			/* a sanitized workload: the agent comes first */
-			setenv("ASAN_OPTIONS", asan, 1);
-		}
-		execvp(argv[0], argv);
-		fprintf(stderr, "damo: error: cannot run '%s': %s\n", argv[0],
-			strerror(errno));
-		_exit(127);
-	}
-	close(fds[0]);
-	*gate = fds[1];
-	return pid;
 }
 
 static void sleep_ms(unsigned int ms)
@@ -1128,7 +1106,7 @@ static int setup_targets(struct emb_daemon *dm, const struct embedded_opts *o,
 				return -ENOENT;
 			}
 		}
-		dm->command_pid = spawn_held(o->command, agent, &gate);
+		dm->command_pid = cmd_spawn_held(o->command, agent, &gate);
 		free(agent);
 		if (dm->command_pid < 0) {
 			diag_add(d, "", "cannot start '%s': %s", o->command[0],
@@ -1490,17 +1468,7 @@ int embedded_start(const char *rundir, struct damon_config *cfg,
 	free(dir);
 	_exit(0);
 out_parent:
-	/* release the parent's copies without stopping anything */
-	if (dm->mon_ready) {
-		size_t n = dm->mon.damos.nr_schemes;
-
-		monitor_release(&dm->mon);
-		tried_free(dm, n);
-		sys_metrics_release(&dm->metrics);
-		madvise_actions_release(&dm->acts);
-		src_release(dm);
-		dm->mon_ready = false;
-	}
+	/* daemon_release() frees the parent's copies, stopping nothing */
 	dm->command_pid = -1;
 out:
 	if (reg_open)

@@ -90,6 +90,15 @@ struct embedded_opts {
 int embedded_start(const char *rundir, struct damon_config *cfg,
 		   struct embedded_opts *o, struct diag *d);
 
+/*
+ * embedded_id_arg() - an argp ID argument @arg: a kernel kdamond's index
+ * (*@has_idx, *@idx) or an embedded monitor's eN (*@has_eid, *@eid); a
+ * second ID or anything else is a usage error.
+ */
+struct argp_state;
+void embedded_id_arg(struct argp_state *state, const char *arg, bool *has_idx,
+		     unsigned long *idx, bool *has_eid, unsigned long *eid);
+
 /* Whether @s names an embedded monitor ("e0"), its number in *@id. */
 bool embedded_parse_id(const char *s, unsigned long *id);
 

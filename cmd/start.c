@@ -130,38 +130,6 @@ static const struct argp start_argp = {
 	.children = start_children,
 };
 
-/*
- * The command is forked first, held before exec until the kdamond runs,
- * so that its pid can be monitored from its first instruction.
- */
-static pid_t spawn_held(char **argv, int *gate)
-{
-	int fds[2];
-	pid_t pid;
-	char c;
-
-	if (pipe2(fds, O_CLOEXEC))
-		return -1;
-	pid = fork();
-	if (pid < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return -1;
-	}
-	if (!pid) {
-		close(fds[1]);
-		if (read(fds[0], &c, 1) != 1)
-			_exit(127);
-		execvp(argv[0], argv);
-		fprintf(stderr, "damo: error: cannot run '%s': %s\n", argv[0],
-			strerror(errno));
-		_exit(127);
-	}
-	close(fds[0]);
-	*gate = fds[1];
-	return pid;
-}
-
 static void target_command(struct damon_config *cfg, pid_t pid)
 {
 	struct damon_ctx *c = &cfg->kdamonds[0].ctxs[0];
@@ -295,7 +263,7 @@ int kernel_start(struct kernel_run *kr, struct damon_config *cfg,
 
 	*cmd_pid = -1;
 	if (command) {
-		pid = spawn_held(command, &gate);
+		pid = cmd_spawn_held(command, NULL, &gate);
 		if (pid < 0) {
 			diag_add(&kr->diag, "", "cannot start '%s': %s",
 				 command[0], strerror(errno));

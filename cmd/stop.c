@@ -55,15 +55,8 @@ static error_t stop_parse(int key, char *arg, struct argp_state *state)
 		a->force = true;
 		return 0;
 	case ARGP_KEY_ARG:
-		if (a->has_idx || a->has_eid)
-			argp_error(state, "one kdamond id at a time");
-		if (embedded_parse_id(arg, &a->eid))
-			a->has_eid = true;
-		else if (kernel_parse_idx(arg, &a->idx))
-			argp_error(state, "'%s' is not a kdamond id (N, or eN for an embedded monitor)",
-				   arg);
-		else
-			a->has_idx = true;
+		embedded_id_arg(state, arg, &a->has_idx, &a->idx, &a->has_eid,
+				&a->eid);
 		return 0;
 	case ARGP_KEY_END:
 		if (a->all && (a->has_idx || a->has_eid))
