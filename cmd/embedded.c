@@ -156,10 +156,10 @@ const char *embedded_kernel_lacks(const struct features *feat,
 		for (j = 0; j < cfg->kdamonds[i].nr_ctxs; j++) {
 			enum damon_ops ops = cfg->kdamonds[i].ctxs[j].ops;
 
-			if (ops == DAMON_OPS_VADDR && !features_has(feat, "vaddr"))
+			if (ops == DAMON_OPS_VADDR && features_absent(feat, "vaddr"))
 				return "kernel DAMON has no vaddr operations";
 			if (ops == DAMON_OPS_FVADDR &&
-			    !features_has(feat, "fvaddr"))
+			    features_absent(feat, "fvaddr"))
 				return "kernel DAMON has no fvaddr operations";
 		}
 	return NULL;

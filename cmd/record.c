@@ -369,13 +369,17 @@ static int record_synthetic(const struct record_args *a, const char *model,
 	return err;
 }
 
-/* Whether kernel DAMON can monitor a process here (read only). */
+/*
+ * Whether kernel DAMON can monitor a process here, as far as reading
+ * tells: it has a sysfs interface and vaddr is not known to be missing.
+ */
 static bool kernel_has_vaddr(struct damo_ctx *ctx)
 {
 	struct kernel_run kr;
 	bool yes;
 
-	yes = !kernel_open(ctx, &kr, false) && features_has(&kr.feat, "vaddr");
+	yes = !kernel_open(ctx, &kr, false) &&
+	      !features_absent(&kr.feat, "vaddr");
 	kernel_close(&kr);
 	return yes;
 }

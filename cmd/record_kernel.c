@@ -49,18 +49,6 @@ uint64_t rk_elapsed_ns(const struct rk *r)
 	return rk_now_ns(CLOCK_MONOTONIC) - r->t0;
 }
 
-/* Whether the kernel surely lacks feature @name (unknown ones may work). */
-bool rk_feature_absent(const struct features *f, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < f->nr; i++)
-		if (!strcmp(f->v[i].def->name, name))
-			return f->v[i].state == FEAT_NO ||
-			       f->v[i].state == FEAT_INFERRED_NO;
-	return false;
-}
-
 /*
  * Whether kernel DAMON can make this recording, and if not, what is
  * missing.  The one place that decides: the embedded monitor is to take
@@ -74,14 +62,14 @@ static int kernel_can_record(struct rk *r, int open_err)
 
 	if (open_err)
 		return open_err;
-	if (!o->has_idx && rk_feature_absent(&r->kr.feat, "vaddr")) {
+	if (!o->has_idx && features_absent(&r->kr.feat, "vaddr")) {
 		diag_add(d, "", "this kernel's DAMON (%s) has no vaddr operations set, which recording a process needs",
 			 r->kr.feat.kernel);
 		diag_add(d, "hint", "it needs CONFIG_DAMON_VADDR");
 		return -EOPNOTSUPP;
 	}
 	if (o->snapshot_ns &&
-	    rk_feature_absent(&r->kr.feat, "update_schemes_tried_regions")) {
+	    features_absent(&r->kr.feat, "update_schemes_tried_regions")) {
 		diag_add(d, "", "--snapshot: this kernel (%s) has no tried regions of schemes: update_schemes_tried_regions needs Linux 6.2",
 			 r->kr.feat.kernel);
 		return -EOPNOTSUPP;

@@ -58,9 +58,6 @@ uint64_t rk_now_ns(clockid_t id);
 /* Time since the recording started, in nanoseconds. */
 uint64_t rk_elapsed_ns(const struct rk *r);
 
-/* Whether the kernel surely lacks feature @name (unknown ones may work). */
-bool rk_feature_absent(const struct features *f, const char *name);
-
 /* Whether the kdamond recorded no longer runs as the thread it ran as. */
 bool rk_kdamond_gone(struct rk *r);
 

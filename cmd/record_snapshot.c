@@ -125,7 +125,7 @@ int rk_install_scheme(struct rk *r)
 		diag_add(&r->kr.diag, "hint", "record it through its tracepoints: leave out --snapshot");
 		return -EPERM;
 	}
-	if (rk_feature_absent(&r->kr.feat, "commit")) {
+	if (features_absent(&r->kr.feat, "commit")) {
 		diag_add(&r->kr.diag, "", "--snapshot: this kernel (%s) cannot add a scheme to a running kdamond: 'commit' needs Linux 5.19",
 			 r->kr.feat.kernel);
 		return -EOPNOTSUPP;

@@ -353,3 +353,14 @@ bool features_has(const struct features *fs, const char *name)
 			       fs->v[i].state == FEAT_INFERRED;
 	return false;
 }
+
+bool features_absent(const struct features *f, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < f->nr; i++)
+		if (!strcmp(f->v[i].def->name, name))
+			return f->v[i].state == FEAT_NO ||
+			       f->v[i].state == FEAT_INFERRED_NO;
+	return false;
+}

@@ -84,6 +84,12 @@ void features_release(struct features *f);
 
 /* Whether feature @name is known to be there (seen or inferred). */
 bool features_has(const struct features *f, const char *name);
+/*
+ * features_absent() - whether feature @name is known to be missing (seen
+ * or inferred absent); an undetermined feature is not.  For decisions
+ * that must not refuse what may well be there.
+ */
+bool features_absent(const struct features *f, const char *name);
 
 const char *feature_category_name(enum feature_category cat);
 const char *feature_state_name(enum feature_state state);
