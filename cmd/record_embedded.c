@@ -90,6 +90,7 @@ static int sample_rss(struct rec_run *r, uint64_t time_ns)
 static void show_progress(struct rec_run *r, uint64_t now)
 {
 	char a[UNITS_BUFSZ], b[UNITS_BUFSZ], c[UNITS_BUFSZ], d[UNITS_BUFSZ];
+	char e[UNITS_BUFSZ];
 	uint64_t el = now - r->start_ns;
 	uint64_t rate = el ? (uint64_t)((unsigned __int128)r->res->nr_regions *
 					1000000000ULL / el) : 0;
@@ -102,16 +103,18 @@ static void show_progress(struct rec_run *r, uint64_t now)
 		out_u64(r->progress, "snapshots", r->res->nr_snapshots);
 		out_u64(r->progress, "regions", r->res->nr_regions);
 		out_u64(r->progress, "regions_per_s", rate);
+		out_size(r->progress, "bytes", record_writer_bytes(r->w));
 		out_end_obj(r->progress);
 		out_end_obj(r->progress);
 		fflush(stdout);
 		return;
 	}
-	out_progress(r->progress, "recording: %s, %s snapshots, %s regions, %s regions/s",
+	out_progress(r->progress, "recording: %s, %s snapshots, %s regions, %s regions/s, %s written",
 		     units_fmt_time(a, el, UNITS_NS, false),
 		     units_fmt_nr(b, r->res->nr_snapshots, false),
 		     units_fmt_nr(c, r->res->nr_regions, false),
-		     units_fmt_nr(d, rate, false));
+		     units_fmt_nr(d, rate, false),
+		     units_fmt_sz(e, record_writer_bytes(r->w), false));
 }
 
 static int on_snapshot(void *data, size_t ti, const struct snapshot *s)

@@ -159,6 +159,7 @@ static void show_progress(struct rk *r, bool force)
 {
 	uint64_t el = rk_elapsed_ns(r), rate;
 	char a[UNITS_BUFSZ], b[UNITS_BUFSZ], c[UNITS_BUFSZ], d[UNITS_BUFSZ];
+	char e[UNITS_BUFSZ];
 
 	if (!force && el - r->shown < PROGRESS_NS)
 		return;
@@ -172,16 +173,18 @@ static void show_progress(struct rk *r, bool force)
 		out_u64(r->out, "snapshots", r->nr_snapshots);
 		out_u64(r->out, "regions", r->nr_regions);
 		out_u64(r->out, "regions_per_s", rate);
+		out_size(r->out, "bytes", record_writer_bytes(r->w));
 		out_end_obj(r->out);
 		out_end_obj(r->out);
 		fflush(stdout);
 		return;
 	}
-	out_progress(r->out, "recording kdamond %lu: %s, %s snapshots, %s regions, %s regions/s",
+	out_progress(r->out, "recording kdamond %lu: %s, %s snapshots, %s regions, %s regions/s, %s written",
 		     r->idx, units_fmt_time(a, el, UNITS_NS, false),
 		     units_fmt_nr(b, r->nr_snapshots, false),
 		     units_fmt_nr(c, r->nr_regions, false),
-		     units_fmt_nr(d, rate, false));
+		     units_fmt_nr(d, rate, false),
+		     units_fmt_sz(e, record_writer_bytes(r->w), false));
 }
 
 /*

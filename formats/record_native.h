@@ -184,6 +184,8 @@ int rn_writer_snapshot(struct rn_writer *w, size_t rec,
 int rn_writer_rss(struct rn_writer *w, size_t rec, uint64_t time_ns,
 		  uint64_t rss_bytes, uint64_t vsz_bytes);
 int rn_writer_flush(struct rn_writer *w);
+/* Bytes written to the file so far. */
+uint64_t rn_writer_bytes(const struct rn_writer *w);
 int rn_writer_finish(struct rn_writer *w);
 void rn_writer_free(struct rn_writer *w);
 

@@ -425,3 +425,8 @@ void rn_writer_free(struct rn_writer *w)
 		deflateEnd(&w->zs);
 	free(w);
 }
+
+uint64_t rn_writer_bytes(const struct rn_writer *w)
+{
+	return w->off;
+}

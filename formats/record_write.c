@@ -614,3 +614,8 @@ void record_writer_free(struct record_writer *w)
 	free(w->tmp_path);
 	free(w);
 }
+
+uint64_t record_writer_bytes(const struct record_writer *w)
+{
+	return w && w->native ? rn_writer_bytes(w->native) : 0;
+}

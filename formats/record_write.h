@@ -92,6 +92,13 @@ int record_writer_rss(struct record_writer *w, size_t rec, uint64_t time_ns,
 int record_writer_flush(struct record_writer *w);
 
 /*
+ * record_writer_bytes() - how much of the file is written so far: the
+ * native format's bytes on disk; 0 for the damo formats, which write the
+ * file at finish.
+ */
+uint64_t record_writer_bytes(const struct record_writer *w);
+
+/*
  * record_writer_add() - start a record about @meta (its indexes, intervals,
  * scheme filters and data source are copied; null ones are written null).
  * Records come out in the order they are added.
