@@ -88,12 +88,22 @@ int cmd_parse(const struct argp *argp, int argc, char **argv, void *input);
  */
 pid_t cmd_spawn_held(char **argv, const char *preload, int *gate);
 
+/*
+ * cmd_split_command() - split "damo CMD [OPTION...] -- COMMAND [ARG...]":
+ * *@command receives COMMAND's argv (NULL-terminated, inside @argv) or
+ * NULL without "--".  Return: how many words of @argv are damo's, or
+ * -CMD_EUSAGE (said on stderr) for a "--" with nothing after it.
+ */
+int cmd_split_command(int argc, char **argv, char ***command);
+
 /* The output handle for this run, created on first use from ctx->opts. */
 struct out *cmd_out(struct damo_ctx *ctx);
 
 /*
  * cmd_report() - every problem of @d as one error through out_error():
- * "damo: error: FILE:LINE:COL: PATH: WHAT", one problem a line.
+ * "damo: error: FILE:LINE:COL: PATH: WHAT", one problem a line; entries
+ * whose path is "hint" follow through out_hint() (under JSON, inside the
+ * error object).
  */
 void cmd_report(struct out *o, const struct diag *d);
 

@@ -109,19 +109,34 @@ struct out *cmd_out(struct damo_ctx *ctx)
 void cmd_report(struct out *o, const struct diag *d)
 {
 	size_t i, len = 0;
-	char *all = xstrdup(""), *s, *p;
+	char *all = NULL, *s, *p;
 
 	for (i = 0; i < d->nr; i++) {
+		if (!strcmp(d->v[i].path, "hint"))
+			continue;
 		s = diag_format(&d->v[i]);
 		/* diag_format() writes "error: " itself; out_error() too */
 		p = strstr(s, "error: ");
 		if (p)
 			memmove(p, p + 7, strlen(p + 7) + 1);
-		all = xreallocarray(all, len + strlen(s) + 3, 1);
-		len += (size_t)sprintf(all + len, "%s%s", i ? "\n" : "", s);
+		all = xreallocarray(all, len + strlen(s) + 2, 1);
+		len += (size_t)sprintf(all + len, "%s%s", len ? "\n" : "", s);
 		free(s);
 	}
-	out_error(o, "%s", all);
+	/* under --json the hints travel inside the one error object */
+	for (i = 0; all && out_is_json(o) && i < d->nr; i++) {
+		const char *h = d->v[i].msg;
+
+		if (strcmp(d->v[i].path, "hint"))
+			continue;
+		all = xreallocarray(all, len + strlen(h) + 8, 1);
+		len += (size_t)sprintf(all + len, "\nhint: %s", h);
+	}
+	if (all)
+		out_error(o, "%s", all);
+	for (i = 0; i < d->nr; i++)
+		if (!strcmp(d->v[i].path, "hint"))
+			out_hint(o, "%s", d->v[i].msg);
 	free(all);
 }
 
@@ -234,4 +249,22 @@ pid_t cmd_spawn_held(char **argv, const char *preload, int *gate)
 	close(fds[0]);
 	*gate = fds[1];
 	return pid;
+}
+
+int cmd_split_command(int argc, char **argv, char ***command)
+{
+	int i;
+
+	*command = NULL;
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--"))
+			continue;
+		if (i + 1 == argc) {
+			fprintf(stderr, "damo %s: no command after '--'\n", argv[0]);
+			return -CMD_EUSAGE;
+		}
+		*command = &argv[i + 1];
+		return i;
+	}
+	return argc;
 }

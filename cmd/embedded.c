@@ -35,6 +35,7 @@
 #include "core/sources/auto.h"
 #include "core/sources/metrics.h"
 #include "core/sources/pageidle.h"
+#include "core/sources/proc.h"
 #include "core/sources/softdirty.h"
 #include "core/sources/uffd.h"
 #include "core/xalloc.h"
@@ -231,7 +232,7 @@ static int pick_source(int want, const pid_t *pids, size_t nr,
 		diag_add(d, "", "no access source works for the embedded monitor here");
 		return err;
 	}
-	fprintf(stderr, "damo: %s\n", p.msg);
+	diag_warn_at(d, NULL, 0, 0, "", "%s", p.msg);
 	return kinds[p.kind];
 }
 
@@ -337,19 +338,13 @@ static void sleep_ms(unsigned int ms)
 /* Whether @pid (our child) still runs: not gone, not a zombie. */
 static bool process_runs(pid_t pid)
 {
-	char path[64], buf[256], *p;
-	FILE *f;
-	bool runs = false;
+	struct proc_target t;
+	bool runs;
 
-	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
-	f = fopen(path, "re");
-	if (!f)
+	if (proc_target_open(&t, pid, 0, NULL))
 		return false;
-	if (fgets(buf, sizeof(buf), f)) {
-		p = strrchr(buf, ')');
-		runs = p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
-	}
-	fclose(f);
+	runs = proc_target_is_alive(&t);
+	proc_target_close(&t);
 	return runs;
 }
 
@@ -1328,12 +1323,14 @@ static void redirect_stdio(const char *log)
 	}
 }
 
-static void print_id(struct out *o, struct emb_daemon *dm, pid_t pid)
+static void print_id(const struct embedded_opts *eo, struct emb_daemon *dm,
+		     pid_t pid)
 {
+	struct out *o = eo->out;
 	const struct damon_ctx *c = &dm->cfg.kdamonds[0].ctxs[0];
 	size_t j;
 
-	if (!o)
+	if (eo->no_id)
 		return;
 	if (!out_is_json(o)) {
 		out_text(o, "e%lu\n", dm->id);
@@ -1383,6 +1380,8 @@ int embedded_start(const char *rundir, struct damon_config *cfg,
 	if (err)
 		goto out;
 	err = choose_source(dm, want, o->command != NULL, d);
+	/* what auto picked is said now, not when the monitor ends */
+	cmd_warn_diag(o->out, d);
 	if (!err)
 		err = make_dir(rundir, d);
 	if (!err)
@@ -1424,13 +1423,13 @@ int embedded_start(const char *rundir, struct damon_config *cfg,
 		owner_add(&reg, EMB_REG_ROOT, dm->id, getpid());
 		reg_open = false;
 		err = owner_close(&reg, true, d);
-		print_id(o->out, dm, getpid());
+		print_id(o, dm, getpid());
 		fflush(stdout);
 		daemon_signals();
 		run_loop(dm);
 		if (dm->exit_reason)
-			fprintf(stderr, "damo: e%lu: %s\n", dm->id,
-				dm->exit_reason);
+			out_warn(o->out, "e%lu stopped: %s", dm->id,
+				 dm->exit_reason);
 		goto out;
 	}
 	pid = daemonize(dm, &status_pipe);
@@ -1444,7 +1443,7 @@ int embedded_start(const char *rundir, struct damon_config *cfg,
 		owner_add(&reg, EMB_REG_ROOT, dm->id, pid);
 		reg_open = false;
 		err = owner_close(&reg, true, d);
-		print_id(o->out, dm, pid);
+		print_id(o, dm, pid);
 		/* the daemon holds the pid lock from here */
 		goto out_parent;
 	}

@@ -76,7 +76,8 @@ struct embedded_opts {
 	const char *source;	/* auto, uffd, softdirty, pageidle */
 	bool foreground;
 	char **command;		/* NULL-terminated, or NULL */
-	struct out *out;	/* where the id goes; NULL: not printed */
+	struct out *out;	/* where the id and warnings go */
+	bool no_id;		/* do not print the id (a recording) */
 	unsigned long id;	/* out: the monitor's number */
 };
 

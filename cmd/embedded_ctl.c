@@ -240,14 +240,12 @@ int embedded_status(const char *rundir, unsigned long id, struct kdamond *k,
 		    struct embedded_info *info, struct diag *d)
 {
 	char *answer = NULL, *name;
-	struct diag quiet;
 	int err;
 
 	memset(info, 0, sizeof(*info));
 	info->id = id;
 	if (!registered(rundir, id))
 		return unknown(rundir, id, d);
-	diag_init(&quiet);
 	if (daemon_alive(rundir, id)) {
 		err = call(rundir, id, "{\"op\":\"status\"}", &answer, d);
 		if (err)
@@ -274,7 +272,6 @@ int embedded_status(const char *rundir, unsigned long id, struct kdamond *k,
 	}
 	free(name);
 out:
-	diag_release(&quiet);
 	free(answer);
 	return err;
 }

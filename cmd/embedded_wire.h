@@ -48,7 +48,7 @@ char *emb_wire_error_emit(const struct diag *d);
 /*
  * emb_wire_answer_check() - whether answer @text says ok; if not, its
  * errors are added to @d (entries with path "hint" stay hints).
- * Return: 0, or -EINVAL (-EPERM when the daemon refused the peer).
+ * Return: 0, or -EINVAL.
  */
 int emb_wire_answer_check(const char *text, struct diag *d);
 

@@ -54,41 +54,18 @@ void kernel_close(struct kernel_run *kr)
 void kernel_report(struct kernel_run *kr, bool warn_only)
 {
 	struct out *o = cmd_out(kr->ctx);
-	size_t i, len = 0;
-	char *all = NULL, *s;
+	size_t i;
 
-	for (i = 0; i < kr->diag.nr; i++) {
-		const struct diag_entry *e = &kr->diag.v[i];
-
-		if (!strcmp(e->path, "hint"))
-			continue;
-		if (warn_only) {
-			out_warn(o, "%s", e->msg);
-			continue;
-		}
-		s = diag_format(e);
-		/* diag_format() starts with "error: "; out_error() adds it */
-		if (!strncmp(s, "error: ", 7))
-			memmove(s, s + 7, strlen(s + 7) + 1);
-		all = xreallocarray(all, len + strlen(s) + 2, 1);
-		len += (size_t)sprintf(all + len, "%s%s", len ? "\n" : "", s);
-		free(s);
+	if (!warn_only) {
+		cmd_report(o, &kr->diag);
+	} else {
+		for (i = 0; i < kr->diag.nr; i++)
+			if (strcmp(kr->diag.v[i].path, "hint"))
+				out_warn(o, "%s", kr->diag.v[i].msg);
+		for (i = 0; i < kr->diag.nr; i++)
+			if (!strcmp(kr->diag.v[i].path, "hint"))
+				out_hint(o, "%s", kr->diag.v[i].msg);
 	}
-	/* under --json the hints travel inside the one error object */
-	for (i = 0; all && out_is_json(o) && i < kr->diag.nr; i++) {
-		const char *h = kr->diag.v[i].msg;
-
-		if (strcmp(kr->diag.v[i].path, "hint"))
-			continue;
-		all = xreallocarray(all, len + strlen(h) + 8, 1);
-		len += (size_t)sprintf(all + len, "\nhint: %s", h);
-	}
-	if (all)
-		out_error(o, "%s", all);
-	for (i = 0; i < kr->diag.nr; i++)
-		if (!strcmp(kr->diag.v[i].path, "hint"))
-			out_hint(o, "%s", kr->diag.v[i].msg);
-	free(all);
 	diag_release(&kr->diag);
 }
 

@@ -417,7 +417,7 @@ static int record_with_embedded(struct record_args *a, const char *why)
 	struct out *o = cmd_out(a->ctx);
 	struct record_embedded_result res = { 0 };
 	struct embedded_opts eo = {
-		.source = a->emb_source, .command = a->command,
+		.source = a->emb_source, .command = a->command, .out = o,
 	};
 	char *rundir = owner_dir();
 	struct record_writer *w = NULL;
@@ -437,8 +437,8 @@ static int record_with_embedded(struct record_args *a, const char *why)
 			struct damon_ctx *c = &cf.cfg.kdamonds[0].ctxs[0];
 
 			if (why)
-				fprintf(stderr, "damo: %s; recording with damo's embedded monitor\n",
-					why);
+				out_warn(o, "%s; recording with damo's embedded monitor",
+					 why);
 			if (!damon_opts_intervals_given(&a->damon))
 				embedded_default_intervals(c);
 			w = record_writer_open(a->output, a->fmt, &d);
@@ -449,6 +449,7 @@ static int record_with_embedded(struct record_args *a, const char *why)
 	}
 	if (!err)
 		err = record_writer_finish(w);
+	cmd_warn_diag(o, &d);
 	if (!err)
 		print_embedded_summary(o, a, eo.id, &res);
 	else
@@ -465,18 +466,11 @@ int cmd_record(int argc, char **argv, struct damo_ctx *ctx)
 	struct record_args a = { .ctx = ctx, .output = "damon.data",
 				 .fmt = RECORD_FMT_NATIVE };
 	struct diag d;
-	int i, err, nargs = argc;
+	int err, nargs;
 
-	for (i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--")) {
-			nargs = i;
-			a.command = &argv[i + 1];
-			if (i + 1 == argc) {
-				fprintf(stderr, "damo record: no command after '--'\n");
-				return -CMD_EUSAGE;
-			}
-			break;
-		}
+	nargs = cmd_split_command(argc, argv, &a.command);
+	if (nargs < 0)
+		return nargs;
 	damon_opts_args_init(&a.damon);
 	err = cmd_parse(&record_argp, nargs, argv, &a);
 	if (err)

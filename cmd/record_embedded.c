@@ -14,6 +14,7 @@
 #include "core/diag.h"
 #include "core/out.h"
 #include "core/snapshot.h"
+#include "core/sources/proc.h"
 #include "core/units.h"
 #include "core/xalloc.h"
 #include "formats/record_write.h"
@@ -48,27 +49,6 @@ struct rec_run {
 	struct record_embedded_result *res;
 };
 
-/* VSZ and RSS of process @pid from /proc/PID/statm; -errno when gone. */
-static int statm(long pid, uint64_t *vsz, uint64_t *rss)
-{
-	unsigned long long size, res;
-	char path[64];
-	FILE *f;
-	int n;
-
-	snprintf(path, sizeof(path), "/proc/%ld/statm", pid);
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	n = fscanf(f, "%llu %llu", &size, &res);
-	fclose(f);
-	if (n != 2)
-		return -EINVAL;
-	*vsz = size * (uint64_t)sysconf(_SC_PAGESIZE);
-	*rss = res * (uint64_t)sysconf(_SC_PAGESIZE);
-	return 0;
-}
-
 /* Every second: each target's RSS and VSZ as side samples. */
 static int sample_rss(struct rec_run *r, uint64_t time_ns)
 {
@@ -80,7 +60,7 @@ static int sample_rss(struct rec_run *r, uint64_t time_ns)
 		return 0;
 	r->rss_ns = now;
 	for (ti = 0; ti < r->nr_targets && !err; ti++)
-		if (r->pids[ti] > 0 && !statm(r->pids[ti], &vsz, &rss))
+		if (r->pids[ti] > 0 && !proc_statm((pid_t)r->pids[ti], &vsz, &rss))
 			err = record_writer_rss(r->w, r->recs[ti], time_ns,
 						rss, vsz);
 	return err;
@@ -214,7 +194,7 @@ int record_embedded_command(const char *rundir, struct damon_config *cfg,
 	int err, err2;
 
 	o.foreground = false;
-	o.out = NULL;		/* the id is not news to a recording */
+	o.no_id = true;		/* the id is in the recording's summary */
 	memset(res, 0, sizeof(*res));
 	err = embedded_start(rundir, cfg, &o, d);
 	if (err)

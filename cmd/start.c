@@ -94,6 +94,8 @@ static error_t start_parse(int key, char *arg, struct argp_state *state)
 		if (a->command && damon_opts_target_option(&a->damon) &&
 		    !strcmp(damon_opts_target_option(&a->damon), "target-pid"))
 			argp_error(state, "--target-pid: the command after '--' is the target");
+		if ((a->source || a->foreground) && a->backend == BACKEND_KERNEL)
+			argp_error(state, "--source and --foreground are for the embedded monitor, not --backend kernel");
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -328,13 +330,13 @@ static int do_start(struct start_args *a, struct kernel_run *kr,
 	return err;
 }
 
-/* Report @d's problems like kernel_report() does. */
+/* Report @d's problems: warnings as such, then errors and hints. */
 static void report_diag(struct damo_ctx *ctx, struct diag *d)
 {
-	struct kernel_run kr = { .ctx = ctx, .diag = *d };
-
-	kernel_report(&kr, false);
-	diag_init(d);
+	cmd_warn_diag(cmd_out(ctx), d);
+	if (d->nr)
+		cmd_report(cmd_out(ctx), d);
+	diag_release(d);
 }
 
 static int start_embedded(struct start_args *a, struct damon_config *cfg,
@@ -350,8 +352,8 @@ static int start_embedded(struct start_args *a, struct damon_config *cfg,
 
 	diag_init(&d);
 	if (why)
-		fprintf(stderr, "damo: %s; using damo's embedded monitor\n",
-			why);
+		out_warn(cmd_out(a->ctx), "%s; using damo's embedded monitor",
+			 why);
 	/* its own defaults, unless intervals were asked for */
 	if (!a->file && !damon_opts_intervals_given(&a->damon) &&
 	    cfg->nr_kdamonds && cfg->kdamonds[0].nr_ctxs)
@@ -386,27 +388,15 @@ int cmd_start(int argc, char **argv, struct damo_ctx *ctx)
 	struct config_file cf;
 	struct kernel_run kr;
 	const char *why;
-	int i, err, nargs = argc;
+	int err, nargs;
 
-	for (i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--")) {
-			nargs = i;
-			a.command = &argv[i + 1];
-			if (i + 1 == argc) {
-				fprintf(stderr, "damo start: no command after '--'\n");
-				return -CMD_EUSAGE;
-			}
-			break;
-		}
+	nargs = cmd_split_command(argc, argv, &a.command);
+	if (nargs < 0)
+		return nargs;
 	damon_opts_args_init(&a.damon);
 	err = cmd_parse(&start_argp, nargs, argv, &a);
 	if (err)
 		goto out_args;
-	if ((a.source || a.foreground) && a.backend == BACKEND_KERNEL) {
-		fprintf(stderr, "damo start: --source and --foreground are for the embedded monitor, not --backend kernel\n");
-		err = -CMD_EUSAGE;
-		goto out_args;
-	}
 	if (a.backend == BACKEND_EMBEDDED) {
 		err = start_embedded_only(&a, NULL);
 		goto out_args;

@@ -76,6 +76,11 @@ static error_t status_parse(int key, char *arg, struct argp_state *state)
 		embedded_id_arg(state, arg, &a->has_idx, &a->idx, &a->has_eid,
 				&a->eid);
 		return 0;
+	case ARGP_KEY_END:
+		if (a->has_idx && a->backend == BACKEND_EMBEDDED)
+			argp_error(state, "kdamond %lu is a kernel one; embedded monitors are eN",
+				   a->idx);
+		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
@@ -373,11 +378,6 @@ int cmd_status(int argc, char **argv, struct damo_ctx *ctx)
 	err = cmd_parse(&status_argp, argc, argv, &a);
 	if (err)
 		return err;
-	if (a.has_idx && a.backend == BACKEND_EMBEDDED) {
-		fprintf(stderr, "damo status: kdamond %lu is a kernel one; embedded monitors are eN\n",
-			a.idx);
-		return -CMD_EUSAGE;
-	}
 	err = kernel_open(ctx, &kr, false);
 	kernel = !err && a.backend != BACKEND_EMBEDDED;
 	if ((err == -ENOENT && a.backend != BACKEND_KERNEL && !a.has_idx) ||

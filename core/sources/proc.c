@@ -416,3 +416,23 @@ bool proc_source_target_valid(struct access_source *src, size_t ti)
 
 	return ti < ps->nr_targets && proc_target_is_alive(&ps->targets[ti]);
 }
+
+int proc_statm(pid_t pid, uint64_t *vsz, uint64_t *rss)
+{
+	unsigned long long size, res;
+	char path[64];
+	FILE *f;
+	int n;
+
+	snprintf(path, sizeof(path), "/proc/%ld/statm", (long)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	n = fscanf(f, "%llu %llu", &size, &res);
+	fclose(f);
+	if (n != 2)
+		return -EINVAL;
+	*vsz = size * (uint64_t)sysconf(_SC_PAGESIZE);
+	*rss = res * (uint64_t)sysconf(_SC_PAGESIZE);
+	return 0;
+}

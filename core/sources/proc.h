@@ -165,6 +165,12 @@ int proc_source_update_regions(struct access_source *src, size_t ti,
 			       struct mon_ranges *out);
 bool proc_source_target_valid(struct access_source *src, size_t ti);
 
+/*
+ * proc_statm() - the virtual and resident sizes of process @pid in bytes,
+ * from /proc/PID/statm.  Returns 0, or -errno (-ENOENT once it is gone).
+ */
+int proc_statm(pid_t pid, uint64_t *vsz, uint64_t *rss);
+
 /* The system page size (sysconf). */
 size_t proc_page_size(void);
 

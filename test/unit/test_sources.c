@@ -255,6 +255,22 @@ static void test_target_liveness(void **state)
 	diag_release(&d);
 }
 
+static void test_proc_statm(void **state)
+{
+	uint64_t vsz = 0, rss = 0;
+	char *p;
+
+	(void)state;
+	p = malloc(8 << 20);
+	assert_non_null(p);
+	memset(p, 1, 8 << 20);		/* resident now */
+	assert_int_equal(proc_statm(getpid(), &vsz, &rss), 0);
+	assert_true(rss >= 8 << 20);
+	assert_true(vsz >= rss);
+	free(p);
+	assert_int_equal(proc_statm(0x3fffffff, &vsz, &rss), -ENOENT);
+}
+
 /* The agent's constructor registers before main, its mmap hook at once. */
 static void wait_registered(pid_t pid)
 {
@@ -757,6 +773,7 @@ int main(void)
 		cmocka_unit_test(test_maps_parse),
 		cmocka_unit_test(test_pagemap_batched),
 		cmocka_unit_test(test_target_liveness),
+		cmocka_unit_test(test_proc_statm),
 		cmocka_unit_test(test_uffd_finds_written_pages),
 		cmocka_unit_test(test_uffd_without_agent),
 		cmocka_unit_test(test_softdirty),
