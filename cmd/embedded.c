@@ -1005,7 +1005,7 @@ static void on_call(void *data, struct monitor *mon)
 static int listen_socket(struct emb_daemon *dm, struct diag *d)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd;
+	int fd, err;
 
 	if (strlen(dm->sock_path) >= sizeof(sa.sun_path)) {
 		diag_add(d, "", "socket path '%s' is longer than %zu bytes",
@@ -1015,20 +1015,28 @@ static int listen_socket(struct emb_daemon *dm, struct diag *d)
 	}
 	strcpy(sa.sun_path, dm->sock_path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
+	if (fd < 0) {
+		err = -errno;
 		goto fail;
+	}
 	unlink(dm->sock_path);
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
-	    chmod(dm->sock_path, 0600) || listen(fd, 16)) {
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		err = -errno;
 		close(fd);
+		goto fail;
+	}
+	if (chmod(dm->sock_path, 0600) || listen(fd, 16)) {
+		err = -errno;
+		close(fd);
+		unlink(dm->sock_path);	/* bound: nothing half made stays */
 		goto fail;
 	}
 	dm->lfd = fd;
 	return 0;
 fail:
 	diag_add(d, "", "cannot serve '%s': %s", dm->sock_path,
-		 strerror(errno));
-	return -errno;
+		 strerror(-err));
+	return err;
 }
 
 /* Lock eN.pid for the daemon's life: the sign that it runs. */
@@ -1061,8 +1069,10 @@ static int make_dir(const char *path, struct diag *d)
 	struct stat st;
 
 	if (mkdir(path, 0700) && errno != EEXIST) {
-		diag_add(d, "", "cannot create '%s': %s", path, strerror(errno));
-		return -errno;
+		int err = -errno;
+
+		diag_add(d, "", "cannot create '%s': %s", path, strerror(-err));
+		return err;
 	}
 	if (stat(path, &st) || st.st_uid != geteuid() || (st.st_mode & 077)) {
 		diag_add(d, "", "'%s' must be a directory of this user with owner-only permissions",
@@ -1102,12 +1112,14 @@ static int setup_targets(struct emb_daemon *dm, const struct embedded_opts *o,
 			}
 		}
 		dm->command_pid = cmd_spawn_held(o->command, agent, &gate);
+		err = -errno;
 		free(agent);
 		if (dm->command_pid < 0) {
 			diag_add(d, "", "cannot start '%s': %s", o->command[0],
-				 strerror(errno));
-			return -errno;
+				 strerror(-err));
+			return err;
 		}
+		err = 0;
 		for (i = 0; i < c->nr_targets; i++)
 			damon_target_release(&c->targets[i]);
 		c->nr_targets = 0;
@@ -1434,9 +1446,11 @@ int embedded_start(const char *rundir, struct damon_config *cfg,
 	}
 	pid = daemonize(dm, &status_pipe);
 	if (pid < 0) {
-		diag_add(d, "", "cannot start the daemon: %s", strerror(errno));
 		err = -errno;
+		diag_add(d, "", "cannot start the daemon: %s", strerror(-err));
 		kill_command(dm);
+		unlink(dm->sock_path);
+		unlink(dm->pid_path);
 		goto out;
 	}
 	if (pid > 0) {		/* the caller */
