@@ -67,7 +67,6 @@ struct emb_client {
 	size_t out_len, out_off;
 	bool subscribed;		/* record stream */
 	bool close_after;		/* close once out is sent */
-	bool tune_pending;
 };
 
 struct emb_daemon {
@@ -612,6 +611,12 @@ static void client_queue(struct emb_client *c, const char *text, bool close)
 		c->close_after = true;
 }
 
+/* Whether client @i waits for its tune to be applied. */
+static bool tune_waits(const struct emb_daemon *dm, size_t i)
+{
+	return dm->tune && dm->tune_client == (int)i;
+}
+
 static void client_close(struct emb_daemon *dm, size_t i)
 {
 	struct emb_client *c = &dm->clients[i];
@@ -619,7 +624,7 @@ static void client_close(struct emb_daemon *dm, size_t i)
 	close(c->fd);
 	free(c->in);
 	free(c->out);
-	if (dm->tune && dm->tune_client == (int)i) {
+	if (tune_waits(dm, i)) {
 		damon_config_release(dm->tune);
 		free(dm->tune);
 		dm->tune = NULL;
@@ -715,7 +720,6 @@ static void request_tune(struct emb_daemon *dm, size_t ci,
 	damon_config_init(&cf.cfg);
 	config_file_release(&cf);
 	dm->tune_client = (int)ci;
-	c->tune_pending = true;
 	diag_release(&d);
 	return;
 refuse_cf:
@@ -739,7 +743,7 @@ static void request(struct emb_daemon *dm, size_t ci, const char *line)
 		if (req)
 			diag_add(&d, "", "a request is a JSON object with an \"op\"");
 		answer_error(c, &d);
-	} else if (!strcmp(op->text, "status") || !strcmp(op->text, "tried")) {
+	} else if (!strcmp(op->text, "status")) {
 		char *text = status_answer(dm);
 
 		client_queue(c, text, true);
@@ -804,7 +808,7 @@ static void client_read(struct emb_daemon *dm, size_t ci)
 	char buf[65536], *nl;
 	ssize_t n;
 
-	if (c->close_after || c->subscribed || c->tune_pending)
+	if (c->close_after || c->subscribed || tune_waits(dm, ci))
 		return;
 	n = recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
@@ -990,7 +994,6 @@ static void on_call(void *data, struct monitor *mon)
 			answer_error(c, &d);
 		else
 			answer_ok(c);
-		c->tune_pending = false;
 		damon_config_release(dm->tune);
 		free(dm->tune);
 		dm->tune = NULL;
@@ -1255,7 +1258,7 @@ static void run_loop(struct emb_daemon *dm)
 	/* record readers get what is queued, then the end of the stream */
 	for (i = 0; i < dm->nr_clients; i++) {
 		dm->clients[i].close_after = true;
-		if (dm->clients[i].tune_pending) {
+		if (tune_waits(dm, i)) {
 			struct diag d;
 
 			diag_init(&d);

@@ -13,7 +13,7 @@
  * eN.status (its last status, written when it stops).
  *
  * The protocol: one JSON object a line in each direction, one request a
- * connection: {"op": "status"|"stop"|"tune"|"tried"|"record", ...}; the
+ * connection: {"op": "status"|"stop"|"tune"|"record", ...}; the
  * answer is {"ok": true, ...} or {"ok": false, "errors": [...]}; "record"
  * answers with one "snapshot" object a line until the monitor stops.
  * Requests are at most EMB_REQ_MAX bytes; only the daemon's user and root
