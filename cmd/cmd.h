@@ -20,6 +20,15 @@ struct out;
 
 #define DAMO_DEFAULT_SYSFS_ROOT "/sys/kernel/mm/damon/admin"
 
+/*
+ * CMD_ALIAS() - another spelling of the option just above it in an argp
+ * option table, typically damo's underscore one ("exclude_samples" after
+ * "exclude-samples"): accepted, hidden from --help and --list-opts.  argp
+ * gives an alias the argument and flags of the option it follows.
+ */
+#define CMD_ALIAS(name, key) \
+	{ name, key, NULL, OPTION_ALIAS | OPTION_HIDDEN, NULL, 0 }
+
 struct damo_opts {
 	bool json;
 	bool pretty;
