@@ -11,8 +11,8 @@
 #include "cmd/embedded.h"
 #include "cmd/kernel.h"
 #include "cmd/record_embedded.h"
-#include "cmd/kernel.h"
 #include "cmd/record_kernel.h"
+#include "cmd/record_loop.h"
 #include "cmd/record_synth.h"
 #include "core/damon.h"
 #include "core/diag.h"
@@ -292,40 +292,9 @@ static int build_config(const struct record_args *a, const struct workload *wl,
 	return 0;
 }
 
-static void print_summary(struct out *o, const struct record_args *a,
-			  const struct record_synth_result *r)
-{
-	char sn[UNITS_BUFSZ], rn[UNITS_BUFSZ], vt[UNITS_BUFSZ], wt[UNITS_BUFSZ];
-	const char *fmt = record_format_name(a->fmt);
-
-	if (!out_is_json(o)) {
-		out_text(o, "recorded %s snapshots with %s regions in %s of %s time (%s of wall time) to '%s' (%s)\n",
-			 units_fmt_nr(sn, r->nr_snapshots, false),
-			 units_fmt_nr(rn, r->nr_regions, false),
-			 units_fmt_time(vt, r->virtual_ns, UNITS_NS, false),
-			 a->realtime ? "real" : "virtual",
-			 units_fmt_time(wt, r->wall_ns, UNITS_NS, false),
-			 a->output, fmt);
-		return;
-	}
-	out_begin_obj(o, NULL);
-	out_str(o, "output", a->output);
-	out_str(o, "format", fmt);
-	out_u64(o, "seed", a->seed);
-	out_u64(o, "records", r->nr_records);
-	out_u64(o, "snapshots", r->nr_snapshots);
-	out_u64(o, "regions", r->nr_regions);
-	out_u64(o, "scheme_snapshots", r->nr_scheme_snapshots);
-	out_time(o, "virtual_us", r->virtual_ns / 1000, UNITS_US);
-	out_time(o, "wall_us", r->wall_ns / 1000, UNITS_US);
-	out_end_obj(o);
-}
-
 static int record_synthetic(const struct record_args *a, const char *model,
-			    struct diag *d)
+			    struct record_loop *l, struct diag *d)
 {
-	struct record_synth_result res;
-	struct record_writer *w;
 	struct damon_config cfg;
 	struct workload wl;
 	int err;
@@ -339,31 +308,30 @@ static int record_synthetic(const struct record_args *a, const char *model,
 		struct record_synth_opts o = {
 			.ctx = &cfg.kdamonds[0].ctxs[0], .wl = &wl,
 			.seed = a->seed, .duration_ns = a->duration_ns,
-			.realtime = a->realtime, .out = cmd_out(a->ctx),
+			.realtime = a->realtime, .sink = &l->sink,
 		};
-
-		const struct damon_ctx *c = o.ctx;
 		struct record_info info = {
 			/* virtual time: the same bytes every run */
 			.start_ns = a->realtime ? 0 : SNAP_NONE,
-			.ops = damon_ops_name(c->ops),
+			.ops = damon_ops_name(o.ctx->ops),
 		};
 		char *cfg_text = config_emit(&cfg, DOC_FMT_YAML, false);
+		uint64_t monitored;
 
 		info.config = cfg_text;
-		w = record_writer_open(a->output, a->fmt, d);
-		record_writer_set_info(w, &info);
+		record_loop_set_info(l, &info);
 		free(cfg_text);
-		o.writer = w;
-		err = record_synth_run(&o, &res);
-		if (!err)
-			err = record_writer_finish(w);
-		record_writer_free(w);
+		l->what = "the model";
+		l->source = "synthetic";
+		l->seed = a->seed;
+		err = record_synth_run(&o, &monitored);
+		if (!a->realtime)
+			l->virtual_ns = monitored;
+		if (!l->end)
+			l->end = "duration";
 		if (err == -EINVAL && !d->nr)
 			diag_add(d, "", "the monitor refused the intervals or the numbers of regions");
 	}
-	if (!err)
-		print_summary(cmd_out(a->ctx), a, &res);
 	damon_config_release(&cfg);
 	workload_release(&wl);
 	return err;
@@ -384,80 +352,168 @@ static bool kernel_has_vaddr(struct damo_ctx *ctx)
 	return yes;
 }
 
-static void print_embedded_summary(struct out *o, const struct record_args *a,
-				   unsigned long id,
-				   const struct record_embedded_result *r)
+/* Start a kdamond for the command or the options; its index in *@idx. */
+static int start_kernel(const struct record_args *a, struct kernel_run *kr,
+			struct record_loop *l, unsigned long *idx)
 {
-	const char *fmt = record_format_name(a->fmt);
-	char sn[UNITS_BUFSZ], rn[UNITS_BUFSZ], wt[UNITS_BUFSZ];
+	struct config_file cf;
+	int err;
 
-	if (!out_is_json(o)) {
-		out_text(o, "recorded %s snapshots with %s regions of e%lu (%s) in %s to '%s' (%s)\n",
-			 units_fmt_nr(sn, r->nr_snapshots, false),
-			 units_fmt_nr(rn, r->nr_regions, false), id,
-			 r->source ? r->source : "embedded",
-			 units_fmt_time(wt, r->wall_ns, UNITS_NS, false),
-			 a->output, fmt);
-		return;
+	err = kernel_load_config(NULL, &a->damon, false, &cf, &kr->diag);
+	if (err)
+		return err;
+	if (cf.cfg.nr_kdamonds != 1 || cf.cfg.kdamonds[0].nr_ctxs != 1) {
+		diag_add(&kr->diag, "", "damo record monitors with one kdamond of one context");
+		err = -EINVAL;
 	}
-	out_begin_obj(o, NULL);
-	out_str(o, "output", a->output);
-	out_str(o, "format", fmt);
-	out_strf(o, "source", "embedded:%s", r->source ? r->source : "");
-	out_strf(o, "kdamond", "e%lu", id);
-	out_u64(o, "snapshots", r->nr_snapshots);
-	out_u64(o, "regions", r->nr_regions);
-	out_time(o, "wall_us", r->wall_ns / 1000, UNITS_US);
-	out_end_obj(o);
+	if (!err && !a->command &&
+	    cf.cfg.kdamonds[0].ctxs[0].ops != DAMON_OPS_VADDR &&
+	    cf.cfg.kdamonds[0].ctxs[0].ops != DAMON_OPS_FVADDR) {
+		diag_add(&kr->diag, "", "damo record starts DAMON for a process: give --target-pid or a command after '--' (or a running kdamond's id)");
+		err = -EINVAL;
+	}
+	/* a started command runs held until the kdamond does: no race */
+	if (!err)
+		err = kernel_start(kr, &cf.cfg, a->command, false, &l->command);
+	*idx = 0;
+	config_file_release(&cf);
+	return err;
+}
+
+/* Kernel DAMON: a running kdamond, or one started for the recording. */
+static int record_with_kernel(const struct record_args *a,
+			      struct record_loop *l, struct kernel_run *kr)
+{
+	struct record_kernel_stream st = { .idx = a->idx,
+					   .snapshot_ns = a->snapshot_ns };
+	char what[64], id[32];
+	bool started = false;
+	int err = 0, err2;
+
+	if (!a->has_idx) {
+		err = start_kernel(a, kr, l, &st.idx);
+		started = !err;
+	}
+	if (!err) {
+		snprintf(what, sizeof(what), "kdamond %lu", st.idx);
+		snprintf(id, sizeof(id), "%lu", st.idx);
+		l->what = what;
+		l->id = id;
+		err = record_kernel(kr, &st, &l->sink);
+		l->source = st.source;
+		l->nr_dropped = st.nr_dropped;
+		if (!l->end)
+			l->end = st.end;
+	}
+	record_loop_end_command(l);
+	if (started && (err2 = kernel_stop_started(kr, 1))) {
+		diag_add(&kr->diag, "", "cannot stop the kdamond damo started for the recording; stop it with 'damo stop'");
+		err = err ? err : err2;
+	}
+	/* l->what and l->id point here: the summary is printed now */
+	return record_loop_end(l, err);
 }
 
 /* A running embedded monitor, or one started for the process or command. */
-static int record_with_embedded(struct record_args *a, const char *why)
+static int record_with_embedded(const struct record_args *a,
+				struct record_loop *l, const char *why,
+				struct diag *d)
 {
 	struct out *o = cmd_out(a->ctx);
-	struct record_embedded_result res = { 0 };
 	struct embedded_opts eo = {
 		.source = a->emb_source, .command = a->command, .out = o,
+		.no_id = true,	/* the id is in the recording's summary */
+		.id = a->idx,
 	};
-	char *rundir = owner_dir();
-	struct record_writer *w = NULL;
+	char *rundir = owner_dir(), *source = NULL, what[64], src[64];
+	bool started = false;
 	struct config_file cf;
-	struct diag d;
-	int err;
+	int err = 0, err2;
 
-	diag_init(&d);
-	if (a->has_eid) {
-		eo.id = a->idx;
-		w = record_writer_open(a->output, a->fmt, &d);
-		err = record_embedded(rundir, a->idx, w, a->duration_ns, o,
-				      &res, &d);
-	} else {
-		err = kernel_load_config(NULL, &a->damon, false, &cf, &d);
+	if (!a->has_eid) {
+		err = kernel_load_config(NULL, &a->damon, false, &cf, d);
 		if (!err) {
-			struct damon_ctx *c = &cf.cfg.kdamonds[0].ctxs[0];
-
 			if (why)
 				out_warn(o, "%s; recording with damo's embedded monitor",
 					 why);
 			if (!damon_opts_intervals_given(&a->damon))
-				embedded_default_intervals(c);
-			w = record_writer_open(a->output, a->fmt, &d);
-			err = record_embedded_command(rundir, &cf.cfg, &eo, w,
-						      a->duration_ns, o, &res, &d);
+				embedded_default_intervals(&cf.cfg.kdamonds[0].ctxs[0]);
+			err = embedded_start(rundir, &cf.cfg, &eo, d);
+			started = !err;
 			config_file_release(&cf);
 		}
 	}
-	if (!err)
-		err = record_writer_finish(w);
-	cmd_warn_diag(o, &d);
-	if (!err)
-		print_embedded_summary(o, a, eo.id, &res);
-	else
-		cmd_report(o, &d);
-	record_writer_free(w);
-	record_embedded_result_release(&res);
-	diag_release(&d);
+	if (!err) {
+		snprintf(what, sizeof(what), "e%lu", eo.id);
+		l->what = l->id = what;
+		err = record_embedded(rundir, eo.id, &l->sink, &source, d);
+		snprintf(src, sizeof(src), "embedded:%s", source ? source : "");
+		l->source = src;
+		if (!l->end)
+			l->end = "monitor stopped";
+	}
+	if (started && (err2 = embedded_stop(rundir, eo.id, d)))
+		err = err ? err : err2;
+	err = record_loop_end(l, err);
+	free(source);
 	free(rundir);
+	return err;
+}
+
+/* Which producer, in one loop; problems reported here. */
+static int record_run(struct record_args *a)
+{
+	struct out *o = cmd_out(a->ctx);
+	const char *why = NULL;
+	struct kernel_run kr;
+	struct record_loop l;
+	struct diag d;
+	int err;
+
+	diag_init(&d);
+	if (a->source) {
+		if (strncmp(a->source, SYNTH_PREFIX, strlen(SYNTH_PREFIX)) ||
+		    !a->source[strlen(SYNTH_PREFIX)]) {
+			diag_add(&d, "--source",
+				 "'%s' is not a source: synthetic:MODEL, or the embedded monitor's auto, uffd, softdirty or pageidle (kernel DAMON is recorded without --source)",
+				 a->source);
+			err = -EOPNOTSUPP;
+			goto out;
+		}
+		/* the model's duration is monitored time, not wall time */
+		err = record_loop_begin(&l, o, a->output, a->fmt, 0, &d);
+		if (!err)
+			err = record_synthetic(a, a->source + strlen(SYNTH_PREFIX),
+					       &l, &d);
+		err = record_loop_end(&l, err);
+		goto out;
+	}
+	if (!a->has_eid && !a->emb_source && a->backend != BACKEND_EMBEDDED &&
+	    (a->has_idx || a->backend == BACKEND_KERNEL ||
+	     kernel_has_vaddr(a->ctx))) {
+		err = kernel_open(a->ctx, &kr, !a->has_idx);
+		if (!err)
+			err = record_kernel_can(&kr, !a->has_idx, a->snapshot_ns);
+		if (!err) {
+			err = record_loop_begin(&l, o, a->output, a->fmt,
+						a->duration_ns, &kr.diag);
+			err = err ? record_loop_end(&l, err) :
+				    record_with_kernel(a, &l, &kr);
+		}
+		kernel_report(&kr, false);
+		kernel_close(&kr);
+		goto out;
+	}
+	if (!a->has_eid && !a->emb_source && a->backend == BACKEND_AUTO)
+		why = "kernel DAMON cannot monitor a process here (no DAMON, or no vaddr)";
+	err = record_loop_begin(&l, o, a->output, a->fmt, a->duration_ns, &d);
+	err = err ? record_loop_end(&l, err) :
+		    record_with_embedded(a, &l, why, &d);
+out:
+	cmd_warn_diag(o, &d);
+	if (err)
+		cmd_report(o, &d);
+	diag_release(&d);
 	return err;
 }
 
@@ -465,7 +521,6 @@ int cmd_record(int argc, char **argv, struct damo_ctx *ctx)
 {
 	struct record_args a = { .ctx = ctx, .output = "damon.data",
 				 .fmt = RECORD_FMT_NATIVE };
-	struct diag d;
 	int err, nargs;
 
 	nargs = cmd_split_command(argc, argv, &a.command);
@@ -475,41 +530,7 @@ int cmd_record(int argc, char **argv, struct damo_ctx *ctx)
 	err = cmd_parse(&record_argp, nargs, argv, &a);
 	if (err)
 		goto out_args;
-	if (!a.source && (a.has_eid || a.emb_source ||
-			  a.backend == BACKEND_EMBEDDED)) {
-		err = record_with_embedded(&a, NULL);
-		goto out_args;
-	}
-	if (!a.source && !a.has_idx && a.backend == BACKEND_AUTO &&
-	    !kernel_has_vaddr(ctx)) {
-		err = record_with_embedded(&a, "kernel DAMON cannot monitor a process here (no DAMON, or no vaddr)");
-		goto out_args;
-	}
-	if (!a.source) {
-		struct record_kernel_opts ko = {
-			.ctx = ctx, .has_idx = a.has_idx, .idx = a.idx,
-			.command = a.command, .damon = &a.damon,
-			.duration_ns = a.duration_ns,
-			.snapshot_ns = a.snapshot_ns, .output = a.output,
-			.fmt = a.fmt,
-		};
-
-		err = record_kernel(&ko);
-		goto out_args;
-	}
-	diag_init(&d);
-	if (strncmp(a.source, SYNTH_PREFIX, strlen(SYNTH_PREFIX)) ||
-	    !a.source[strlen(SYNTH_PREFIX)]) {
-		diag_add(&d, "--source",
-			 "'%s' is not a source: synthetic:MODEL, or the embedded monitor's auto, uffd, softdirty or pageidle (kernel DAMON is recorded without --source)",
-			 a.source);
-		err = -EOPNOTSUPP;
-	} else {
-		err = record_synthetic(&a, a.source + strlen(SYNTH_PREFIX), &d);
-	}
-	if (err)
-		cmd_report(cmd_out(ctx), &d);
-	diag_release(&d);
+	err = record_run(&a);
 out_args:
 	damon_opts_args_release(&a.damon);
 	return err;

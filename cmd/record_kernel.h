@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * damo record from kernel DAMON: a running kdamond, or one started for a
- * process or a command, through DAMON's tracepoints (kdamond/trace.h) or
- * through periodic snapshots of a stat scheme's tried regions.
+ * Kernel DAMON as a producer of snapshots for damo record: a running
+ * kdamond's damon_aggregated tracepoint, read from a trace instance of
+ * damo's own, or with a snapshot interval the tried regions of a stat
+ * scheme that is added to the kdamond for the recording and removed again.
  */
 #ifndef DAMO_CMD_RECORD_KERNEL_H
 #define DAMO_CMD_RECORD_KERNEL_H
@@ -10,30 +11,32 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "formats/record.h"
+struct kernel_run;
+struct snap_sink;
 
-struct damo_ctx;
-struct damon_opts_args;
-
-struct record_kernel_opts {
-	struct damo_ctx *ctx;
-	bool has_idx;			/* record running kdamond @idx ... */
-	unsigned long idx;
-	char **command;			/* ... or start one for this command */
-	const struct damon_opts_args *damon;	/* ... or for these options */
-	uint64_t duration_ns;		/* 0: until the end of the target */
+/* How a kdamond is recorded, and what the stream says at its end. */
+struct record_kernel_stream {
+	unsigned long idx;		/* the kdamond */
 	uint64_t snapshot_ns;		/* 0: tracepoints, else the period */
-	const char *output;
-	enum record_format fmt;
+	const char *source;		/* out: "tracepoint" or "snapshot" */
+	const char *end;		/* out: why it ended by itself */
+	uint64_t nr_dropped;		/* out: snapshots lost on the way */
 };
 
 /*
- * record_kernel() - record as @o says, until the duration passes, the
- * kdamond stops, the command exits, or SIGINT/SIGTERM; the file is then
- * finished and tracefs and the kdamond left as they were found (a kdamond
- * damo started for it is stopped).  Prints progress, the summary and any
- * error itself.  Return: 0 or -errno.
+ * record_kernel_can() - whether kernel DAMON under @kr can make this
+ * recording (@process: of a process, which needs vaddr), and if not,
+ * what is missing, in kr->diag.  Return: 0 or -errno.
  */
-int record_kernel(const struct record_kernel_opts *o);
+int record_kernel_can(struct kernel_run *kr, bool process,
+		      uint64_t snapshot_ns);
+
+/*
+ * record_kernel() - stream kdamond @st->idx (running, one context) into
+ * @sink until the sink says stop, the kdamond stops or an error.  The
+ * records are added to the sink here.  Return: 0 or -errno (kr->diag).
+ */
+int record_kernel(struct kernel_run *kr, struct record_kernel_stream *st,
+		  struct snap_sink *sink);
 
 #endif /* DAMO_CMD_RECORD_KERNEL_H */

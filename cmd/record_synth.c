@@ -9,24 +9,21 @@
 #include "core/damon.h"
 #include "core/mon_clock.h"
 #include "core/monitor.h"
-#include "core/out.h"
+#include "core/snap_sink.h"
 #include "core/snapshot.h"
 #include "core/sources/synth_actions.h"
 #include "core/sources/synthetic.h"
-#include "core/units.h"
 #include "core/xalloc.h"
-#include "formats/record_write.h"
 #include "formats/workload.h"
 
-/* Progress: every this much monitored time, at most every 100 ms. */
-#define PROGRESS_STEP_NS (200ULL * 1000 * 1000)
-#define PROGRESS_WALL_NS (100ULL * 1000 * 1000)
+/* The sink is asked whether to stop every this much monitored time. */
+#define POLL_STEP_NS (100ULL * 1000 * 1000)
 /* The source's random stream must not be the monitor's. */
 #define SOURCE_SEED_SALT 0x9e3779b97f4a7c15ULL
 
 struct synth_run {
 	const struct record_synth_opts *o;
-	struct record_synth_result *res;
+	size_t *recs;			/* the sink's record of each */
 	struct monitor *mon;
 	uint64_t base_ns;		/* added to clock times in the file */
 	size_t scheme_rec0;		/* record of scheme 0 */
@@ -45,7 +42,7 @@ static uint64_t now_ns(const struct synth_run *run)
 static void write_snapshot(struct synth_run *run, size_t rec,
 			   const struct snapshot *s)
 {
-	int err = record_writer_snapshot(run->o->writer, rec, s);
+	int err = run->o->sink->snapshot(run->o->sink, run->recs[rec], s);
 
 	if (err && !run->err) {
 		run->err = err;
@@ -76,8 +73,6 @@ static void on_aggregated(void *data, const struct monitor *mon)
 			r->age = t->regions[i].age;
 		}
 		write_snapshot(run, ti, s);
-		run->res->nr_snapshots++;
-		run->res->nr_regions += t->nr_regions;
 	}
 }
 
@@ -122,7 +117,6 @@ static void on_walk_done(void *data, bool canceled)
 			s->stats = mon->damos.schemes[si].stats;
 			write_snapshot(run, run->scheme_rec0 + si, s);
 			run->tried_from_ns[si] = s->end_ns;
-			run->res->nr_scheme_snapshots++;
 		}
 		snapshot_clear(s);
 	}
@@ -149,10 +143,9 @@ static void add_records(struct synth_run *run)
 			m.scheme_filters = c->schemes[m.scheme_idx].filters;
 			m.nr_scheme_filters = c->schemes[m.scheme_idx].nr_filters;
 		}
-		record_writer_add(run->o->writer, &m);
+		run->recs[i] = run->o->sink->add(run->o->sink, &m);
 	}
 	run->scheme_rec0 = c->nr_targets;
-	run->res->nr_records = c->nr_targets + c->nr_schemes;
 }
 
 static uint64_t clock_ns(clockid_t id)
@@ -163,58 +156,34 @@ static uint64_t clock_ns(clockid_t id)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-static void show_progress(const struct synth_run *run, uint64_t done_ns,
-			  uint64_t wall_ns)
+/* Step the monitor to the end of the duration or until the sink stops it. */
+static uint64_t run_monitor(struct synth_run *run, struct monitor *mon)
 {
-	char a[UNITS_BUFSZ], b[UNITS_BUFSZ], c[UNITS_BUFSZ], d[UNITS_BUFSZ];
-	uint64_t rate = wall_ns ? (uint64_t)((unsigned __int128)
-				   run->res->nr_regions * 1000000000ULL /
-				   wall_ns) : 0;
-
-	out_progress(run->o->out, "recording: %s of %s, %s snapshots, %s regions/s",
-		     units_fmt_time(a, done_ns, UNITS_NS, false),
-		     units_fmt_time(b, run->o->duration_ns, UNITS_NS, false),
-		     units_fmt_nr(c, run->res->nr_snapshots, false),
-		     units_fmt_nr(d, rate, false));
-}
-
-/* Step the monitor to the end of the duration, showing progress. */
-static void run_monitor(struct synth_run *run, struct monitor *mon)
-{
+	struct snap_sink *sink = run->o->sink;
 	uint64_t start = mon_clock_now_ns(mon->clock), now = start;
 	uint64_t until = start + run->o->duration_ns;
-	uint64_t wall0 = clock_ns(CLOCK_MONOTONIC), shown = 0, wall;
 	unsigned int flags = 0;
 
 	if (until < start)
 		until = UINT64_MAX;
-	while (now < until && !(flags & MONITOR_STOPPED)) {
-		uint64_t next = until - now > PROGRESS_STEP_NS ?
-				now + PROGRESS_STEP_NS : until;
+	while (now < until && !(flags & MONITOR_STOPPED) && !run->err &&
+	       !sink->should_stop(sink)) {
+		uint64_t next = until - now > POLL_STEP_NS ?
+				now + POLL_STEP_NS : until;
 
 		flags = monitor_run(mon, 0, next);
 		now = mon_clock_now_ns(mon->clock);
-		wall = clock_ns(CLOCK_MONOTONIC);
-		if (run->o->out && wall - shown >= PROGRESS_WALL_NS) {
-			show_progress(run, now - start, wall - wall0);
-			shown = wall;
-		}
 	}
-	if (run->o->out)
-		out_progress_end(run->o->out);
-	run->res->virtual_ns = now - start;
-	run->res->wall_ns = clock_ns(CLOCK_MONOTONIC) - wall0;
+	return now - start;
 }
 
-static void run_init(struct synth_run *run, const struct record_synth_opts *o,
-		     struct record_synth_result *res)
+static void run_init(struct synth_run *run, const struct record_synth_opts *o)
 {
 	size_t i, n = o->ctx->nr_schemes;
 
 	memset(run, 0, sizeof(*run));
-	memset(res, 0, sizeof(*res));
 	run->o = o;
-	run->res = res;
+	run->recs = xcalloc(o->ctx->nr_targets + n + 1, sizeof(*run->recs));
 	snapshot_init(&run->snap);
 	run->tried = xcalloc(n ? n : 1, sizeof(*run->tried));
 	run->tried_from_ns = xcalloc(n ? n : 1, sizeof(*run->tried_from_ns));
@@ -233,11 +202,12 @@ static void run_release(struct synth_run *run)
 		snapshot_release(&run->tried[i]);
 	free(run->tried);
 	free(run->tried_from_ns);
+	free(run->recs);
 	snapshot_release(&run->snap);
 }
 
 int record_synth_run(const struct record_synth_opts *o,
-		     struct record_synth_result *res)
+		     uint64_t *monitored_ns)
 {
 	struct synth_actions acts;
 	struct synth_source src;
@@ -249,7 +219,8 @@ int record_synth_run(const struct record_synth_opts *o,
 	size_t i;
 	int err;
 
-	run_init(&run, o, res);
+	*monitored_ns = 0;
+	run_init(&run, o);
 	if (o->realtime) {
 		mon_clock_init_real(&clk);
 		run.base_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
@@ -271,7 +242,7 @@ int record_synth_run(const struct record_synth_opts *o,
 		add_records(&run);
 		for (i = 0; i < o->ctx->nr_schemes; i++)
 			run.tried_from_ns[i] = now_ns(&run);
-		run_monitor(&run, &mon);
+		*monitored_ns = run_monitor(&run, &mon);
 		/* a walk still open covers a part of an interval: canceled */
 		monitor_release(&mon);
 		err = run.err;

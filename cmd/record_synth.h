@@ -12,41 +12,26 @@
 #include <stdint.h>
 
 struct damon_ctx;
-struct out;
-struct record_writer;
+struct snap_sink;
 struct workload;
 
 struct record_synth_opts {
 	const struct damon_ctx *ctx;	/* intervals, regions, schemes */
 	const struct workload *wl;	/* the one target's workload */
 	uint64_t seed;
-	uint64_t duration_ns;
+	uint64_t duration_ns;		/* of monitored time */
 	bool realtime;			/* CLOCK_MONOTONIC, not virtual */
-	struct record_writer *writer;
-	struct out *out;		/* the progress line; NULL: none */
-};
-
-struct record_synth_result {
-	size_t nr_records;
-	uint64_t nr_snapshots;		/* of the targets' records */
-	uint64_t nr_regions;		/* in those */
-	uint64_t nr_scheme_snapshots;	/* of the schemes' records */
-	uint64_t virtual_ns;		/* monitored time */
-	uint64_t wall_ns;
+	struct snap_sink *sink;		/* where the snapshots go */
 };
 
 /*
- * record_synth_run() - monitor @o->wl for @o->duration_ns with @o->ctx
- * (its targets: one, with the workload's mappings as regions for fvaddr)
- * and add to @o->writer one record per target (target_id: its index) with
- * a snapshot per aggregation interval, then one per scheme (target_id
- * null) with a snapshot of the regions it tried per apply interval and its
- * stats.  Times are the monitor's clock: virtual nanoseconds from 0, or
- * with @o->realtime the real time (CLOCK_REALTIME-based, as damo's).
- * Return: 0, or -errno after a write error (in the writer's diag) or
- * -EINVAL for intervals the monitor refuses.
+ * record_synth_run() - run DAMON's algorithms on the workload model for
+ * @o->duration_ns of monitored time (or until the sink says stop), one
+ * record per target then one per scheme, as damo lists them.
+ * *@monitored_ns receives the time monitored.  Return: 0 or -errno (the
+ * sink's, or -EINVAL when the monitor refuses the context).
  */
 int record_synth_run(const struct record_synth_opts *o,
-		     struct record_synth_result *res);
+		     uint64_t *monitored_ns);
 
 #endif /* DAMO_CMD_RECORD_SYNTH_H */

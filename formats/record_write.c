@@ -164,15 +164,25 @@ static void fail(struct record_writer *w, int err, const char *what,
 		    strerror(-err));
 }
 
+static int tmp_open(const char *path, FILE **fp);
+
 struct record_writer *record_writer_new(const char *path, bool compress,
 					struct diag *diag)
 {
 	struct record_writer *w = xcalloc(1, sizeof(*w));
+	FILE *probe;
+	int err;
 
 	w->path = xstrdup(path);
 	w->tmp_path = xasprintf("%s.tmp", path);
 	w->compress = compress;
 	w->diag = diag;
+	/* a place that cannot be written fails now, not at the first snapshot */
+	err = tmp_open(path, &probe);
+	if (err)
+		fail(w, err, "create a temporary file next to it", path);
+	else
+		fclose(probe);
 	return w;
 }
 

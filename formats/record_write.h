@@ -35,7 +35,8 @@ struct snapshot;
  * record_writer_new() - a writer of the record file @path (copied).
  * @compress: json_compressed instead of json
  * @diag: where I/O problems go, naming the file (borrowed; it must
- *	outlive the writer)
+ *	outlive the writer); a directory where no temporary file can be
+ *	made is reported here at once, and the writer then fails
  * Return: the writer, owned by the caller (record_writer_free()).
  */
 struct record_writer *record_writer_new(const char *path, bool compress,

@@ -28,7 +28,7 @@ magic() {
 		run -0 --separate-stderr damo record --format json_compressed \
 			--source "synthetic:$MODELS/$m.yaml" --duration 3s -o "$m.data"
 		[ -z "$stderr" ]
-		[[ $output == "recorded 30 snapshots with "*" regions in 3 s of virtual time ("*" of wall time) to '$m.data' (json_compressed)" ]]
+		[[ $output == "recorded 30 snapshots with "*" regions of the model in 3 s of virtual time (duration, "*" of wall time) to '$m.data' (json_compressed)" ]]
 		[ "$(magic "$m.data")" = 789c ]
 		inflate "$m.data" >"$m.json"
 		json_check "$m.json" 'length == 1'

@@ -94,7 +94,7 @@ rmdir $inst" ]
 	run -0 --separate-stderr damo record 0 --json --format json -o out.json
 	[ -z "$stderr" ]
 	json_check <(echo "$output") '.output == "out.json" and .format == "json" and .source == "tracepoint"
-		and .kdamond == 0 and .records == 2 and .snapshots == 3 and .regions == 6
+		and .kdamond == "0" and .records == 2 and .snapshots == 3 and .regions == 6
 		and .dropped_snapshots == 1 and .end == "end of trace" and .wall_us >= 0'
 	json_check out.json 'length == 2'
 }
@@ -221,7 +221,7 @@ hint: record it through its tracepoints: leave out --snapshot" ]
 	echo off >"$DAMO_SYSFS_ROOT/$K/state"
 	run -0 --separate-stderr damo record --json -o out.data -- sleep 30
 	[ -z "$stderr" ]
-	json_check <(echo "$output") '.kdamond == 0 and .snapshots == 3 and .end == "end of trace"'
+	json_check <(echo "$output") '.kdamond == "0" and .snapshots == 3 and .end == "end of trace"'
 	C=$DAMO_SYSFS_ROOT/$K/contexts/0
 	[ "$(cat "$C/operations")" = vaddr ]
 	pid=$(cat "$C/targets/0/pid_target")
@@ -234,6 +234,19 @@ hint: record it through its tracepoints: leave out --snapshot" ]
 	run -0 --separate-stderr damo status --json
 	json_check <(echo "$output") '[.kdamonds[]? | select(.owner == "damo")] == []'
 	json_check "$(json_of out.data)" 'length == 2 and .[0].target_id == 0'
+}
+
+@test "an output that cannot be written is refused before a kdamond or the command starts" {
+	echo 0 >"$DAMO_SYSFS_ROOT/kdamonds/nr_kdamonds"
+	echo off >"$DAMO_SYSFS_ROOT/$K/state"
+	for fmt in native json; do
+		run -1 --separate-stderr damo record --format $fmt \
+			-o "$BATS_TEST_TMPDIR/no/such/dir/out.data" -- touch ran
+		[[ $stderr == "damo: error: $BATS_TEST_TMPDIR/no/such/dir/out.data: cannot create"* ]]
+		[ ! -e ran ]
+		[ "$(cat "$DAMO_SYSFS_ROOT/$K/state")" = off ]
+		[ "$(cat "$DAMO_SYSFS_ROOT/kdamonds/nr_kdamonds")" = 0 ]
+	done
 }
 
 @test "a command that cannot run fails the recording and stops the kdamond" {

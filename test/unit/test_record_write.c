@@ -15,6 +15,7 @@
 #include "cmd/record_synth.h"
 #include "core/damon.h"
 #include "core/diag.h"
+#include "core/snap_sink.h"
 #include "core/snapshot.h"
 #include "core/xalloc.h"
 #include "formats/doc.h"
@@ -243,9 +244,41 @@ static const char tiny_model[] =
 	"    ranges:\n"
 	"      - {mapping: a, offset: 0, size: 256 KiB, access_bp: 100 %}\n";
 
+/* What a run put into its sink, which writes a record file. */
+struct tiny_result {
+	struct snap_sink sink;
+	struct record_writer *w;
+	size_t nr_records;
+	uint64_t nr_snapshots;
+	uint64_t virtual_ns;
+};
+
+static size_t tiny_add(struct snap_sink *sink, const struct record_meta *m)
+{
+	struct tiny_result *r = (struct tiny_result *)sink;
+
+	r->nr_records++;
+	return record_writer_add(r->w, m);
+}
+
+static int tiny_snapshot(struct snap_sink *sink, size_t rec,
+			 const struct snapshot *s)
+{
+	struct tiny_result *r = (struct tiny_result *)sink;
+
+	r->nr_snapshots++;
+	return record_writer_snapshot(r->w, rec, s);
+}
+
+static bool tiny_should_stop(struct snap_sink *sink)
+{
+	(void)sink;
+	return false;
+}
+
 /* Run the monitor on a tiny model for @dur_ns into @path. */
 static void tiny_run(const char *path, bool compress, uint64_t seed,
-		     uint64_t dur_ns, struct record_synth_result *res)
+		     uint64_t dur_ns, struct tiny_result *res)
 {
 	struct record_synth_opts o = { .seed = seed, .duration_ns = dur_ns };
 	struct damon_target *t;
@@ -262,10 +295,15 @@ static void tiny_run(const char *path, bool compress, uint64_t seed,
 	*damon_target_add_region(t) = wl.model.mappings[0];
 	o.ctx = &c;
 	o.wl = &wl;
-	o.writer = record_writer_new(path, compress, &d);
-	assert_int_equal(record_synth_run(&o, res), 0);
-	assert_int_equal(record_writer_finish(o.writer), 0);
-	record_writer_free(o.writer);
+	*res = (struct tiny_result){
+		.sink = { .add = tiny_add, .snapshot = tiny_snapshot,
+			  .should_stop = tiny_should_stop },
+		.w = record_writer_new(path, compress, &d),
+	};
+	o.sink = &res->sink;
+	assert_int_equal(record_synth_run(&o, &res->virtual_ns), 0);
+	assert_int_equal(record_writer_finish(res->w), 0);
+	record_writer_free(res->w);
 	assert_int_equal(d.nr, 0);
 	damon_ctx_release(&c);
 	workload_release(&wl);
@@ -279,7 +317,7 @@ static uint64_t num(const struct doc_node *n, const char *key)
 
 static void test_a_monitor_run_reads_back(void **state)
 {
-	struct record_synth_result res;
+	struct tiny_result res;
 	struct doc_node *root, *snaps;
 	uint64_t prev_end = 0, i, j, sum;
 	struct tdir t;
@@ -290,7 +328,7 @@ static void test_a_monitor_run_reads_back(void **state)
 	out = xasprintf("%s/run.json", t.path);
 	/* 1 s at the default 100 ms aggregation interval */
 	tiny_run(out, false, 1, 1000000000ULL, &res);
-	assert_int_equal(res.nr_records, 1);
+	assert_int_equal(res.nr_records, (size_t)1);
 	assert_int_equal(res.nr_snapshots, 10);
 	assert_int_equal(res.virtual_ns, 1000000000ULL);
 	root = parse_file(out);
@@ -328,7 +366,7 @@ static void test_a_monitor_run_reads_back(void **state)
 /* Same seed, same bytes; an old file moves aside; zlib's header. */
 static void test_files_are_reproducible_and_replace_atomically(void **state)
 {
-	struct record_synth_result res;
+	struct tiny_result res;
 	char *a, *b, *old, *ta, *tb, *names;
 	size_t la, lb;
 	struct tdir t;
