@@ -89,7 +89,7 @@ sleep 5
 run_cmd id damo record 0 --json --duration 15s -o /tmp/id.data
 check "record ID: exits 0 after --duration" quiet_run id
 check "record ID: the summary" jq_true /tmp/id.out \
-	'select(.output) | .kdamond == 0 and .end == "duration" and .snapshots >= 20 and .dropped_snapshots <= 1'
+	'select(.output) | .kdamond == "0" and .end == "duration" and .snapshots >= 20 and .dropped_snapshots <= 1'
 share=$(hot_share /tmp/id.data 20)
 check "record ID: the accesses recorded are mostly in the hot range ($share%)" \
 	[ "${share:-0}" -ge 60 ]
