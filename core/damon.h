@@ -192,7 +192,7 @@ struct damos_dest {
 	uint64_t weight;
 };
 
-/* What a scheme did (kernel-damon.md §5.9): runtime, never configured. */
+/* What a scheme did (docs/kernel-damon.md §5.9): runtime, never configured. */
 struct damos_stats {
 	uint64_t nr_tried;
 	uint64_t sz_tried;
@@ -286,12 +286,12 @@ bool damos_filter_is_core(enum damos_filter_type type);
 bool damos_qgoal_is_bp(enum damos_quota_goal_metric metric);
 bool damos_qgoal_needs_nid(enum damos_quota_goal_metric metric);
 bool damos_qgoal_needs_path(enum damos_quota_goal_metric metric);
-/* Whether @action can be applied by @ops (kernel-damon.md §3.1). */
+/* Whether @action can be applied by @ops (docs/kernel-damon.md §3.1). */
 bool damos_action_supported(enum damos_action action, enum damon_ops ops);
 
 /*
  * *_init() fill a struct with the defaults damo uses when a key is absent
- * (damo-compat.md §2.2); *_release() free what it owns and leave it empty.
+ * (docs/damo-compat.md §2.2); *_release() free what it owns and leave it empty.
  * Both accept already-released structs.
  */
 void damon_target_init(struct damon_target *t);
@@ -349,7 +349,7 @@ size_t damon_config_validate(const struct damon_config *cfg,
 
 /*
  * Conversions the kernel needs: nr_accesses bounds in samples and age bounds
- * in aggregation intervals, as damo computes them (damo-compat.md §5.1).
+ * in aggregation intervals, as damo computes them (docs/damo-compat.md §5.1).
  */
 uint64_t damos_nr_accesses_to_samples(const struct damos_access_pattern *p,
 				      uint64_t value,

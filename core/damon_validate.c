@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Model validation with the kernel's rules (kernel-damon.md §1.3, §1.4), so
+ * Model validation with the kernel's rules (docs/kernel-damon.md §1.3, §1.4), so
  * that a configuration is refused before anything is written anywhere.
  */
 #include "damon.h"

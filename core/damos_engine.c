@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The DAMOS engine's per-iteration application (kernel-damon.md §5.2,
+ * The DAMOS engine's per-iteration application (docs/kernel-damon.md §5.2,
  * §5.3): due schemes, resume points, pattern and score checks, quota
  * splits, stats, tried-regions walks.
  */

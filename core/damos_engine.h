@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The DAMOS engine of the embedded monitor (kernel-damon.md §5): pattern
+ * The DAMOS engine of the embedded monitor (docs/kernel-damon.md §5): pattern
  * matching, quotas with goals and prioritisation, resume after exhaustion,
  * core and ops filters, watermarks, stats and tried regions.  Actions and
  * system metrics come through the two interfaces below.

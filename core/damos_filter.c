@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * DAMOS filters (kernel-damon.md §5.6): the core list (addr, target) on
+ * DAMOS filters (docs/kernel-damon.md §5.6): the core list (addr, target) on
  * whole regions, the ops list through the action interface's per-address
  * query, with the first-match-decides and default rules.
  */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * DAMOS quotas (kernel-damon.md §5.4): charge windows, the goal feedback
+ * DAMOS quotas (docs/kernel-damon.md §5.4): charge windows, the goal feedback
  * loop, effective quota, score histogram; plus scores, watermarks (§5.7)
  * and the fake metrics provider.
  */

@@ -17,7 +17,7 @@ void mon_rand_init(struct mon_rand *rnd, uint64_t seed);
 uint64_t mon_rand_next(struct mon_rand *rnd);
 /*
  * mon_rand_range() - l + a uniform integer in [0, r - l), the kernel's
- * damon_rand() at full 64-bit width (kernel-damon.md §4.1).  Returns @l
+ * damon_rand() at full 64-bit width (docs/kernel-damon.md §4.1).  Returns @l
  * when r <= l.
  */
 uint64_t mon_rand_range(struct mon_rand *rnd, uint64_t l, uint64_t r);

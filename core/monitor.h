@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The embedded monitor: DAMON's monitoring loop in user space
- * (kernel-damon.md §4 and §6) over an access source, with the DAMOS engine
+ * (docs/kernel-damon.md §4 and §6) over an access source, with the DAMOS engine
  * (§5), in virtual or real time.  Deterministic for a seed.
  */
 #ifndef DAMO_CORE_MONITOR_H

@@ -2,7 +2,7 @@
 /*
  * Monitoring regions of one target in flat arrays, and the adaptive-regions
  * algorithms on them: merge with aging, random split, set-ranges and the
- * vaddr even split (kernel-damon.md §4.5, §4.6).
+ * vaddr even split (docs/kernel-damon.md §4.5, §4.6).
  */
 #ifndef DAMO_CORE_MONITOR_REGIONS_H
 #define DAMO_CORE_MONITOR_REGIONS_H

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Parse and format sizes, times, counts and ratios the way damo does
- * (damo-compat.md §2.1 and §4.0), with integer arithmetic only: no value
+ * (docs/damo-compat.md §2.1 and §4.0), with integer arithmetic only: no value
  * passes through a double.
  */
 #ifndef DAMO_CORE_UNITS_H
@@ -98,7 +98,7 @@ const char *units_fmt_time(char *buf, uint64_t value, uint64_t unit_ns,
  * A time that reads back to the same number, largest units first with zero
  * parts left out: "5 ms", "1 m 30 s", "90 ms 61 us", "max" (for UINT64_MAX
  * only).  Raw mode prints @value in its own unit (not in ns as damo's --raw
- * does; damo-compat.md §2.3 calls that a bug).
+ * does; docs/damo-compat.md §2.3 calls that a bug).
  */
 const char *units_fmt_time_exact(char *buf, uint64_t value, uint64_t unit_ns,
 				 bool raw);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * DAMON configuration files: damo's kdamonds document and scheme lists, in
- * YAML or JSON (damo-compat.md §2), to and from the core model.
+ * YAML or JSON (docs/damo-compat.md §2), to and from the core model.
  */
 #ifndef DAMO_FORMATS_CONFIG_H
 #define DAMO_FORMATS_CONFIG_H
@@ -59,7 +59,7 @@ int config_read_filters(const struct doc_node *n, const char *file,
 /*
  * config_emit() - @cfg as a damo kdamonds document, in human units (strings
  * like "5 ms", "4 KiB", "50 %") or, with @raw, plain numbers in each key's
- * unit.  Key order follows damo (damo-compat.md §2.3).
+ * unit.  Key order follows damo (docs/damo-compat.md §2.3).
  * Return: the text, owned by the caller.
  */
 char *config_emit(const struct damon_config *cfg, enum doc_format fmt,

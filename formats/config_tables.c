@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The kdamonds document of damo-compat.md §2.2, object by object, in damo's
+ * The kdamonds document of docs/damo-compat.md §2.2, object by object, in damo's
  * key order (§2.3): one table per object serves both reading and writing.
  */
 #include <errno.h>

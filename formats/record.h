@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Streaming readers of damo's access record files (damo-compat.md §3): an
+ * Streaming readers of damo's access record files (docs/damo-compat.md §3): an
  * iterator of records, each an iterator of snapshots, in memory bounded by
  * one snapshot plus the parser's state whatever the file size.
  */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * damo's JSON records (damo-compat.md §3.2), plain or zlib-compressed, read
+ * damo's JSON records (docs/damo-compat.md §3.2), plain or zlib-compressed, read
  * as a stream: one snapshot in memory at a time.  A record's keys after its
  * snapshots (data_source, in damo's order) are read ahead from a saved
  * position, so a record's meta is whole before its first snapshot.

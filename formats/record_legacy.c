@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The legacy "damon_recfmt_ver" binary of DAMON's early recorder and damo
- * <= 2.0 (damo-compat.md §3.3), byte-exact: little-endian, packed.  Like
+ * <= 2.0 (docs/damo-compat.md §3.3), byte-exact: little-endian, packed.  Like
  * the trace reader, one pass finds the records and their times, then each
  * record is read by a pass that seeks over the other targets' regions.
  */

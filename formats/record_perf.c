@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * perf script / trace-cmd report text with DAMON tracepoints
- * (damo-compat.md §3.4), read line by line.  A first pass finds the records
+ * (docs/damo-compat.md §3.4), read line by line.  A first pass finds the records
  * and what damo's start times need; each record is then read by its own
  * pass over the file, so memory stays one snapshot whatever the targets.
  */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Writing access records from the record model of core/snapshot.h, one
- * snapshot at a time: damo's JSON (damo-compat.md §3.2), as json or as
+ * snapshot at a time: damo's JSON (docs/damo-compat.md §3.2), as json or as
  * json_compressed (the same text as one zlib stream), or the native
  * format (docs/record-format.md, see record_writer_open()).
  *

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The kernel test tier: real Debian DAMON kernels booted under qemu with a
-# static damo inside (shared/spec/test-kernels.md).
+# static damo inside (docs/test-kernels.md).
 #
 #   scripts/test-kernels.sh fetch [--refresh]   cache both kernels, say which
 #   scripts/test-kernels.sh build               the static damo, workload, probe

@@ -4,7 +4,7 @@
 
 Usage: sysfs_tree.py SPEC OUTDIR
 
-SPEC is one of shared/spec/sysfs-observed-*.txt: "./path = value|" lines
+SPEC is one of test/fixtures/sysfs/*.txt: "./path = value|" lines
 (relative to admin/kdamonds/0, '|' marking a newline), optionally followed
 by "=== TRACE ===" (event names) and "=== MODULES ===" sections.  Writes
 OUTDIR/sysfs/kdamonds/{nr_kdamonds,0/...}, OUTDIR/tracing/events/damon/<ev>/

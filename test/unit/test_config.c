@@ -21,7 +21,7 @@
 #define MIB (1024ULL * KIB)
 #define GIB (1024ULL * MIB)
 
-/* damo-compat.md §2.4, as damo validated it. */
+/* docs/damo-compat.md §2.4, as damo validated it. */
 static const char example_2_4[] =
 	"{\"kdamonds\": [{\n"
 	"  \"refresh_ms\": \"1 s\",\n"

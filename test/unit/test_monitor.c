@@ -187,7 +187,7 @@ static void test_initial_vaddr_regions_are_split_evenly(void **state)
 	damon_ctx_release(&c);
 }
 
-/* Merge one pass with hand-worked numbers (kernel-damon.md §4.5). */
+/* Merge one pass with hand-worked numbers (docs/kernel-damon.md §4.5). */
 static void test_merge_averages_by_size_and_ages_by_the_rules(void **state)
 {
 	struct mon_target t;

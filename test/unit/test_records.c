@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Unit tests for the record readers against files Python damo wrote
- * (test/fixtures/records): the counts damo-compat.md states, equal streams
+ * (test/fixtures/records): the counts docs/damo-compat.md states, equal streams
  * from equal content, and located errors for every cut or damaged copy.
  */
 #include <stdarg.h>

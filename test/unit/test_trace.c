@@ -15,7 +15,7 @@
 #include "core/diag.h"
 #include "kdamond/trace.h"
 
-/* kernel-damon.md §3.5's example line, as trace_pipe prints it. */
+/* docs/kernel-damon.md §3.5's example line, as trace_pipe prints it. */
 static void test_parses_the_kernel_format(void **state)
 {
 	struct trace_event ev;

@@ -16,7 +16,7 @@ check "refusals: ... naming what is wrong" grep -q 'longer than the aggregation'
 check "refusals: ... and changes nothing" is "$(nr_kdamonds)" 0
 
 # A memcg filter on a cgroup that does not exist: the kernel refuses the
-# scheme at "on" (ENOMEM on 6.18-era kernels, per kernel-damon.md §1.4).
+# scheme at "on" (ENOMEM on 6.18-era kernels, per docs/kernel-damon.md §1.4).
 run_cmd memcg damo start --ops paddr --damos-action pageout \
 	--damos-filter reject memcg /no/such/cgroup
 diag < /tmp/memcg.err

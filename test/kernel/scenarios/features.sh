@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=dash  # busybox ash: POSIX sh plus local
 # damo features matches the kernel: what Debian's 6.12 and newest kernels
-# have (shared/spec/test-kernels.md, sysfs-observed-*.txt) is reported as
+# have (docs/test-kernels.md, test/fixtures/sysfs/) is reported as
 # seen, what they lack as absent; the temporary kdamond damo makes to look
 # at an idle DAMON is gone again, --read-only makes none, DAMON_STAT does
 # not change the answer, and the keywords damo infers are the kernel's.
