@@ -193,19 +193,17 @@ int main(int argc, char **argv)
 {
 	struct damo_ctx ctx = { 0 };
 	struct global_args ga = { .ctx = &ctx, .cmd_idx = -1 };
-	const struct cmd_sub *cmd = NULL;
+	const struct cmd_sub *cmd;
 	int ret, status;
 
 	argp_err_exit_status = DAMO_EXIT_USAGE;
 	argp_parse(&global_argp, argc, argv, ARGP_IN_ORDER, NULL, &ga);
-	if (ga.cmd_idx >= 0)
-		cmd = cmd_find(&command_table, argv[ga.cmd_idx]);
-	if (!cmd)
+	if (ga.cmd_idx < 0)
+		ret = cmd_word_error(&command_table, NULL, argc, argv, &ctx);
+	else if (!(cmd = cmd_find(&command_table, argv[ga.cmd_idx])))
 		/* the words after the command may hold -j: they count */
-		ret = cmd_word_error(&command_table,
-				     ga.cmd_idx >= 0 ? argv[ga.cmd_idx] : NULL,
-				     ga.cmd_idx >= 0 ? argc - ga.cmd_idx : 0,
-				     argv + ga.cmd_idx, &ctx);
+		ret = cmd_word_error(&command_table, argv[ga.cmd_idx],
+				     argc - ga.cmd_idx, argv + ga.cmd_idx, &ctx);
 	else
 		ret = cmd->fn(argc - ga.cmd_idx, argv + ga.cmd_idx, &ctx);
 	if (ret == -CMD_EUSAGE)
