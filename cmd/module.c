@@ -13,13 +13,14 @@
 #include "core/xalloc.h"
 #include "kdamond/module.h"
 
-/* The first word: a module, or an action on every module (or none). */
+/* The first word: a module (or an action, on every module, or none). */
 static const struct cmd_sub modules[] = {
 	{ "reclaim", NULL, NULL, "DAMON_RECLAIM", "module reclaim", NULL },
 	{ "lru_sort", NULL, NULL, "DAMON_LRU_SORT", "module lru_sort", NULL },
 	{ "stat", NULL, NULL, "DAMON_STAT", "module stat", NULL },
 };
 
+/* What to do with the module: the word after it, or the first word. */
 static const char *const actions[] = { "show", "enable", "disable", "set",
 				       NULL };
 
@@ -46,6 +47,16 @@ static const struct argp_child module_children[] = {
 	{ 0 }
 };
 
+static bool is_action(const char *s)
+{
+	const char *const *a;
+
+	for (a = actions; *a; a++)
+		if (!strcmp(s, *a))
+			return true;
+	return false;
+}
+
 static error_t module_parse(int key, char *arg, struct argp_state *state)
 {
 	struct module_args *a = state->input;
@@ -57,10 +68,7 @@ static error_t module_parse(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_ARG:
 		if (!a->name && !a->action && cmd_find(&module_table, arg)) {
 			a->name = arg;
-		} else if (!a->action && (!strcmp(arg, "show") ||
-					   !strcmp(arg, "enable") ||
-					   !strcmp(arg, "disable") ||
-					   !strcmp(arg, "set"))) {
+		} else if (!a->action && is_action(arg)) {
 			a->action = arg;
 		} else if (a->action && !strcmp(a->action, "set") &&
 			   strchr(arg, '=')) {
