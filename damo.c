@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "cmd/dispatch.h"
 #include "core/out.h"
 #include "core/xalloc.h"
 
@@ -17,21 +18,43 @@ const char *argp_program_bug_address = "the damo (C) issue tracker";
 static int cmd_help(int argc, char **argv, struct damo_ctx *ctx);
 
 /* Sorted; a command is listed here once it works. */
-static const struct damo_cmd commands[] = {
-	{ "adjust", cmd_adjust, "Re-aggregate a record file to a longer interval" },
-	{ "config", cmd_config, "Check, convert and print DAMON configurations" },
-	{ "convert", cmd_convert, "Convert record files to damo's JSON formats" },
-	{ "features", cmd_features, "Show which DAMON features this kernel has" },
-	{ "help", cmd_help, "Show the manual of a command" },
-	{ "module", cmd_module, "Show and change DAMON's kernel modules" },
-	{ "record", cmd_record, "Record access patterns of DAMON, a process or a workload model" },
-	{ "report", cmd_report_main, "Summarize access record files" },
-	{ "schemes", cmd_schemes, "Show what DAMOS schemes did; replace them" },
-	{ "start", cmd_start, "Start DAMON (kernel or embedded) with a configuration" },
-	{ "status", cmd_status, "Show kdamonds, their parameters and scheme stats" },
-	{ "stop", cmd_stop, "Stop kdamonds damo started" },
-	{ "tune", cmd_tune, "Change a running kdamond online" },
-	{ "version", cmd_version, "Print the version of damo" },
+static const struct cmd_sub commands[] = {
+	{ .name = "adjust", .fn = cmd_adjust,
+	  .summary = "Re-aggregate a record file to a longer interval" },
+	{ .name = "config", .fn = cmd_config,
+	  .summary = "Check, convert and print DAMON configurations" },
+	{ .name = "convert", .fn = cmd_convert,
+	  .summary = "Convert record files to damo's JSON formats" },
+	{ .name = "features", .fn = cmd_features,
+	  .summary = "Show which DAMON features this kernel has" },
+	{ .name = "help", .fn = cmd_help,
+	  .summary = "Show the manual of a command" },
+	{ .name = "module", .fn = cmd_module,
+	  .summary = "Show and change DAMON's kernel modules" },
+	{ .name = "record", .fn = cmd_record,
+	  .summary = "Record access patterns of DAMON, a process or a workload model" },
+	{ .name = "report", .fn = cmd_report_main,
+	  .summary = "Summarize access record files" },
+	{ .name = "schemes", .fn = cmd_schemes,
+	  .summary = "Show what DAMOS schemes did; replace them" },
+	{ .name = "start", .fn = cmd_start,
+	  .summary = "Start DAMON (kernel or embedded) with a configuration" },
+	{ .name = "status", .fn = cmd_status,
+	  .summary = "Show kdamonds, their parameters and scheme stats" },
+	{ .name = "stop", .fn = cmd_stop,
+	  .summary = "Stop kdamonds damo started" },
+	{ .name = "tune", .fn = cmd_tune,
+	  .summary = "Change a running kdamond online" },
+	{ .name = "version", .fn = cmd_version,
+	  .summary = "Print the version of damo" },
+};
+
+/* Its usage is argp's (global_argp), with the list of commands in it. */
+static const struct cmd_table command_table = {
+	.prog = "damo",
+	.what = "command",
+	.subs = commands,
+	.nr_subs = ARRAY_SIZE(commands),
 };
 
 enum {
@@ -59,7 +82,6 @@ struct global_args {
 static error_t global_parse(int key, char *arg, struct argp_state *state)
 {
 	struct global_args *ga = state->input;
-	size_t i;
 
 	(void)arg;
 	switch (key) {
@@ -67,8 +89,7 @@ static error_t global_parse(int key, char *arg, struct argp_state *state)
 		state->child_inputs[0] = ga->ctx;
 		break;
 	case OPT_LIST_CMDS:
-		for (i = 0; i < ARRAY_SIZE(commands); i++)
-			printf("%s\n", commands[i].name);
+		cmd_print_names(&command_table);
 		exit(0);
 	case OPT_LIST_OPTS:
 		cmd_list_opts(&cmd_common_argp);
@@ -78,9 +99,6 @@ static error_t global_parse(int key, char *arg, struct argp_state *state)
 		ga->cmd_idx = state->next - 1;
 		state->next = state->argc;
 		break;
-	case ARGP_KEY_NO_ARGS:
-		argp_error(state, "no command given");
-		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
@@ -89,20 +107,23 @@ static error_t global_parse(int key, char *arg, struct argp_state *state)
 
 static char *global_help_filter(int key, const char *text, void *input)
 {
-	size_t i, len = 0;
-	char *s, *p;
+	char *s = NULL;
+	size_t len = 0;
+	FILE *f;
 
 	(void)input;
 	if (key != ARGP_KEY_HELP_POST_DOC)
 		return (char *)text;
-	for (i = 0; i < ARRAY_SIZE(commands); i++)
-		len += strlen(commands[i].name) + strlen(commands[i].summary) + 32;
-	s = p = xmalloc(len + strlen(text) + 256);
-	p += sprintf(p, "Commands:\n");
-	for (i = 0; i < ARRAY_SIZE(commands); i++)
-		p += sprintf(p, "  %-12s %s\n", commands[i].name,
-			     commands[i].summary);
-	sprintf(p, "\n%s", text);
+	f = open_memstream(&s, &len);
+	if (!f)
+		return (char *)text;
+	fprintf(f, "Commands:\n");
+	cmd_print_list(&command_table, f);
+	fprintf(f, "\n%s", text);
+	if (fclose(f)) {
+		free(s);
+		return (char *)text;
+	}
 	return s;
 }
 
@@ -123,21 +144,11 @@ static const struct argp global_argp = {
 	.help_filter = global_help_filter,
 };
 
-static const struct damo_cmd *find_cmd(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(commands); i++)
-		if (!strcmp(commands[i].name, name))
-			return &commands[i];
-	return NULL;
-}
-
 static int cmd_help(int argc, char **argv, struct damo_ctx *ctx)
 {
+	const struct cmd_sub *cmd;
 	char page[64];
 
-	(void)ctx;
 	/* Completion asks every command; help has no options of its own. */
 	if (argc == 2 && !strcmp(argv[1], "--list-opts"))
 		return 0;
@@ -145,9 +156,12 @@ static int cmd_help(int argc, char **argv, struct damo_ctx *ctx)
 		argp_help(&global_argp, stdout, ARGP_HELP_STD_HELP, "damo");
 		return 0;
 	}
-	if (argc > 2 || !find_cmd(argv[1])) {
-		fprintf(stderr, "damo: unknown command '%s'; see 'damo --help'\n",
-			argv[1]);
+	cmd = cmd_find(&command_table, argv[1]);
+	if (!cmd)
+		return cmd_word_error(&command_table, argv[1], argc, argv, ctx);
+	if (argc > 2) {
+		out_error(cmd_out(ctx), "help takes one command, not '%s' too",
+			  argv[2]);
 		return -CMD_EUSAGE;
 	}
 	snprintf(page, sizeof(page), "damo-%s", argv[1]);
@@ -155,8 +169,7 @@ static int cmd_help(int argc, char **argv, struct damo_ctx *ctx)
 	execlp("man", "man", page, (char *)NULL);
 	fprintf(stderr, "damo: warning: cannot run man (%s); showing --help\n",
 		strerror(errno));
-	return find_cmd(argv[1])->fn(2, (char *[]){ argv[1], "--help", NULL },
-				     ctx);
+	return cmd->fn(2, (char *[]){ argv[1], "--help", NULL }, ctx);
 }
 
 /* git/perf: a full disk or closed stdout is a failure, EPIPE is not. */
@@ -180,18 +193,19 @@ int main(int argc, char **argv)
 {
 	struct damo_ctx ctx = { 0 };
 	struct global_args ga = { .ctx = &ctx, .cmd_idx = -1 };
-	const struct damo_cmd *cmd;
+	const struct cmd_sub *cmd;
 	int ret, status;
 
 	argp_err_exit_status = DAMO_EXIT_USAGE;
 	argp_parse(&global_argp, argc, argv, ARGP_IN_ORDER, NULL, &ga);
-	cmd = find_cmd(argv[ga.cmd_idx]);
-	if (!cmd) {
-		fprintf(stderr, "damo: unknown command '%s'; see 'damo --help'\n",
-			argv[ga.cmd_idx]);
-		return DAMO_EXIT_USAGE;
-	}
-	ret = cmd->fn(argc - ga.cmd_idx, argv + ga.cmd_idx, &ctx);
+	if (ga.cmd_idx < 0)
+		ret = cmd_word_error(&command_table, NULL, argc, argv, &ctx);
+	else if (!(cmd = cmd_find(&command_table, argv[ga.cmd_idx])))
+		/* the words after the command may hold -j: they count */
+		ret = cmd_word_error(&command_table, argv[ga.cmd_idx],
+				     argc - ga.cmd_idx, argv + ga.cmd_idx, &ctx);
+	else
+		ret = cmd->fn(argc - ga.cmd_idx, argv + ga.cmd_idx, &ctx);
 	if (ret == -CMD_EUSAGE)
 		status = DAMO_EXIT_USAGE;
 	else

@@ -43,15 +43,10 @@ struct damo_ctx {
 };
 
 /*
- * A command: @fn gets argv with argv[0] the command name ("config") and
- * returns 0 or a negative errno (-CMD_EUSAGE for usage errors).
+ * The commands: each gets argv with argv[0] the command name ("config")
+ * and returns 0 or a negative errno (-CMD_EUSAGE for usage errors).  The
+ * table of them is in damo.c (struct cmd_table, cmd/dispatch.h).
  */
-struct damo_cmd {
-	const char *name;
-	int (*fn)(int argc, char **argv, struct damo_ctx *ctx);
-	const char *summary;
-};
-
 int cmd_adjust(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_config(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_convert(int argc, char **argv, struct damo_ctx *ctx);

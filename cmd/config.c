@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cmd/damon_opts.h"
+#include "cmd/dispatch.h"
 #include "core/damon.h"
 #include "core/diag.h"
 #include "core/out.h"
@@ -239,43 +240,23 @@ out_args:
 	return err;
 }
 
-static const struct {
-	const char *name;
-	int (*fn)(int argc, char **argv, struct damo_ctx *ctx);
-} subcmds[] = {
-	{ "check", config_check },
-	{ "show", config_show },
+static const struct cmd_sub subcmds[] = {
+	{ "check", NULL, config_check, NULL, "config check", "FILE..." },
+	{ "show", NULL, config_show, NULL, "config show",
+	  "[FILE] [DAMON OPTIONS]" },
+};
+
+static const struct cmd_table config_table = {
+	.prog = "damo config",
+	.what = "subcommand",
+	.subs = subcmds,
+	.nr_subs = ARRAY_SIZE(subcmds),
+	.doc = "Check, convert and print DAMON configurations.",
+	.footer = "Run 'damo config check --help' or 'damo config show --help' "
+		  "for the options of each.\n",
 };
 
 int cmd_config(int argc, char **argv, struct damo_ctx *ctx)
 {
-	size_t i;
-
-	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
-			  !strcmp(argv[1], "--usage"))) {
-		printf("Usage: damo config check FILE...\n"
-		       "   or: damo config show [FILE] [DAMON OPTIONS]\n\n"
-		       "Check, convert and print DAMON configurations.\n\n"
-		       "Run 'damo config check --help' or 'damo config show "
-		       "--help' for the options of each.\n");
-		return 0;
-	}
-	if (argc >= 2 && !strcmp(argv[1], "--list-opts")) {
-		for (i = 0; i < ARRAY_SIZE(subcmds); i++)
-			printf("%s\n", subcmds[i].name);
-		return 0;
-	}
-	for (i = 0; argc >= 2 && i < ARRAY_SIZE(subcmds); i++) {
-		if (strcmp(argv[1], subcmds[i].name))
-			continue;
-		/* shown by argp as "damo config check" */
-		argv[1] = (char *)(i ? "config show" : "config check");
-		return subcmds[i].fn(argc - 1, argv + 1, ctx);
-	}
-	if (argc < 2)
-		fprintf(stderr, "damo config: no subcommand given; expected 'check' or 'show'\n");
-	else
-		fprintf(stderr, "damo config: unknown subcommand '%s'; expected 'check' or 'show'\n",
-			argv[1]);
-	return -CMD_EUSAGE;
+	return cmd_dispatch(&config_table, argc, argv, ctx);
 }

@@ -7,12 +7,32 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd/dispatch.h"
 #include "core/diag.h"
 #include "core/out.h"
 #include "core/xalloc.h"
 #include "kdamond/module.h"
 
-static const char *const modules[] = { "reclaim", "lru_sort", "stat" };
+/* The first word: a module (or an action, on every module, or none). */
+static const struct cmd_sub modules[] = {
+	{ "reclaim", NULL, NULL, "DAMON_RECLAIM", "module reclaim", NULL },
+	{ "lru_sort", NULL, NULL, "DAMON_LRU_SORT", "module lru_sort", NULL },
+	{ "stat", NULL, NULL, "DAMON_STAT", "module stat", NULL },
+};
+
+/* What to do with the module: the word after it, or the first word. */
+static const char *const actions[] = { "show", "enable", "disable", "set",
+				       NULL };
+
+/* No usage of its own: module_argp's --help lists the words. */
+static const struct cmd_table module_table = {
+	.prog = "damo module",
+	.what = "module",
+	.subs = modules,
+	.nr_subs = ARRAY_SIZE(modules),
+	.optional = true,
+	.also = actions,
+};
 
 struct module_args {
 	struct damo_ctx *ctx;
@@ -27,12 +47,12 @@ static const struct argp_child module_children[] = {
 	{ 0 }
 };
 
-static bool is_module(const char *s)
+static bool is_action(const char *s)
 {
-	size_t i;
+	const char *const *a;
 
-	for (i = 0; i < ARRAY_SIZE(modules); i++)
-		if (!strcmp(s, modules[i]))
+	for (a = actions; *a; a++)
+		if (!strcmp(s, *a))
 			return true;
 	return false;
 }
@@ -46,12 +66,9 @@ static error_t module_parse(int key, char *arg, struct argp_state *state)
 		cmd_child_inputs(state, module_children, a->ctx);
 		return 0;
 	case ARGP_KEY_ARG:
-		if (!a->name && !a->action && is_module(arg)) {
+		if (!a->name && !a->action && cmd_find(&module_table, arg)) {
 			a->name = arg;
-		} else if (!a->action && (!strcmp(arg, "show") ||
-					   !strcmp(arg, "enable") ||
-					   !strcmp(arg, "disable") ||
-					   !strcmp(arg, "set"))) {
+		} else if (!a->action && is_action(arg)) {
 			a->action = arg;
 		} else if (a->action && !strcmp(a->action, "set") &&
 			   strchr(arg, '=')) {
@@ -129,8 +146,8 @@ static int show(struct module_args *a, const char *root)
 	}
 	out_begin_list(o, "modules");
 	for (i = 0; i < ARRAY_SIZE(modules); i++)
-		if (!a->name || !strcmp(a->name, modules[i]))
-			show_one(o, root, modules[i]);
+		if (!a->name || !strcmp(a->name, modules[i].name))
+			show_one(o, root, modules[i].name);
 	out_end_list(o);
 	return 0;
 }
@@ -169,9 +186,19 @@ static int change(struct module_args *a, const char *root)
 int cmd_module(int argc, char **argv, struct damo_ctx *ctx)
 {
 	struct module_args a = { .ctx = ctx };
+	const struct cmd_sub *row;
+	struct argp margp = module_argp;
 	int err;
 
-	err = cmd_parse(&module_argp, argc, argv, &a);
+	err = cmd_select(&module_table, &argc, &argv, ctx, &row);
+	if (err)
+		return err > 0 ? 0 : err;
+	if (row) {
+		/* "damo module reclaim [show|enable|...]" */
+		a.name = row->name;
+		margp.args_doc = "[show|enable|disable|set KEY=VALUE...]";
+	}
+	err = cmd_parse(&margp, argc, argv, &a);
 	if (err)
 		return err;
 	if (!strcmp(a.action, "show"))

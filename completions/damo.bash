@@ -3,7 +3,8 @@
 #   damo --list-cmds            the commands
 #   damo --list-opts            the common options
 #   damo CMD [SUB] --list-opts  a command's long options; lines without a
-#                               leading "--" are its subcommands (config)
+#                               leading "--" are its subcommands (config,
+#                               module, report, schemes)
 #   damo CMD [SUB] --help       the first line, "Usage: ... [OPTION...] ARGS",
 #                               with the lines it wraps onto, names the
 #                               positional arguments: "a|b|c"
@@ -95,8 +96,12 @@ _damo_candidates()
 				_damo_ask --list-cmds
 			fi
 		elif ((${#subs[@]})) && [[ -z $sub ]]; then
-			# Nothing but the subcommand may come next.
-			[[ $cur == -* ]] || printf '%s\n' "${subs[@]}"
+			# The subcommand, or a common option before it.
+			if [[ $cur == -* ]]; then
+				_damo_ask --list-opts
+			else
+				printf '%s\n' "${subs[@]}"
+			fi
 		else
 			path=("$cmd")
 			[[ $sub ]] && path+=("$sub")

@@ -202,6 +202,8 @@ has_all() {
 	for c in $cmds; do
 		if [ -n "$(subcmds "$c")" ]; then
 			[ "$(answer "$r" "damo $c|")" = "$(subcmds "$c")" ]
+			# common options may come before the subcommand
+			[ "$(answer "$r" "damo $c|--")" = "$common" ]
 			for s in $(subcmds "$c"); do
 				has_all "$(answer "$r" "damo $c $s|--")" "$(long_opts "$c" "$s")"
 				has_all "$(answer "$r" "damo $c $s|--")" "$common"
