@@ -13,6 +13,7 @@
 #include "core/out.h"
 #include "core/xalloc.h"
 #include "formats/config.h"
+#include "kdamond/embedded/embedded.h"
 #include "kdamond/system.h"
 
 int kernel_open(struct damo_ctx *ctx, struct kernel_run *kr,
@@ -141,4 +142,18 @@ int kernel_parse_idx(const char *s, unsigned long *idx)
 	errno = 0;
 	*idx = strtoul(s, &end, 10);
 	return errno || *end || *idx > 65535 ? -EINVAL : 0;
+}
+
+void embedded_id_arg(struct argp_state *state, const char *arg, bool *has_idx,
+		     unsigned long *idx, bool *has_eid, unsigned long *eid)
+{
+	if (*has_idx || *has_eid)
+		argp_error(state, "one kdamond id at a time");
+	if (embedded_parse_id(arg, eid))
+		*has_eid = true;
+	else if (kernel_parse_idx(arg, idx))
+		argp_error(state, "'%s' is not a kdamond id (N, or eN for an embedded monitor)",
+			   arg);
+	else
+		*has_idx = true;
 }

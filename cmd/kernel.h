@@ -87,4 +87,13 @@ int kernel_stop_started(struct kernel_run *kr, size_t nr);
 /* Parse a kdamond index argument ("0", "3"). -EINVAL if it is not one. */
 int kernel_parse_idx(const char *s, unsigned long *idx);
 
+/*
+ * embedded_id_arg() - an argp ID argument @arg: a kernel kdamond's index
+ * (*@has_idx, *@idx) or an embedded monitor's eN (*@has_eid, *@eid); a
+ * second ID or anything else is a usage error.
+ */
+struct argp_state;
+void embedded_id_arg(struct argp_state *state, const char *arg, bool *has_idx,
+		     unsigned long *idx, bool *has_eid, unsigned long *eid);
+
 #endif /* DAMO_CMD_KERNEL_H */

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "cmd/damon_opts.h"
-#include "cmd/embedded.h"
+#include "kdamond/embedded/embedded.h"
 #include "cmd/kernel.h"
 #include "cmd/record_embedded.h"
 #include "cmd/kernel.h"
@@ -418,6 +418,7 @@ static int record_with_embedded(struct record_args *a, const char *why)
 	struct record_embedded_result res = { 0 };
 	struct embedded_opts eo = {
 		.source = a->emb_source, .command = a->command, .out = o,
+		.warn = cmd_warn_diag,
 	};
 	char *rundir = owner_dir();
 	struct record_writer *w = NULL;

@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "cmd/embedded.h"
+#include "kdamond/embedded/embedded.h"
 
 struct diag;
 struct out;

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "cmd/damon_opts.h"
-#include "cmd/embedded.h"
+#include "kdamond/embedded/embedded.h"
 #include "cmd/kernel.h"
 #include "core/damon.h"
 #include "core/out.h"
@@ -345,6 +345,7 @@ static int start_embedded(struct start_args *a, struct damon_config *cfg,
 	struct embedded_opts eo = {
 		.source = a->source, .foreground = a->foreground,
 		.command = a->command, .out = cmd_out(a->ctx),
+		.warn = cmd_warn_diag,
 	};
 	char *rundir = owner_dir();
 	struct diag d;

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd/embedded.h"
+#include "kdamond/embedded/embedded.h"
 #include "cmd/kernel.h"
 #include "core/out.h"
 

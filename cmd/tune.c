@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "cmd/damon_opts.h"
-#include "cmd/embedded.h"
+#include "kdamond/embedded/embedded.h"
 #include "cmd/kernel.h"
 #include "core/damon.h"
 #include "core/out.h"

@@ -221,6 +221,39 @@ PY
 	echo "$output" | jq -e '.kdamonds[0].state == "on"'
 }
 
+@test "the wire nests the configuration as a JSON object, in tunes and statuses" {
+	start_wl --monitoring-intervals 10ms 200ms 2s --damos-action stat
+	sock=$DAMO_RUNTIME_DIR/embedded/e0.sock
+	run -0 python3 - "$sock" <<'PY'
+import json, socket, sys
+def ask(req):
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(sys.argv[1])
+    s.sendall(json.dumps(req).encode() + b"\n")
+    ans = b""
+    while not ans.endswith(b"\n"):
+        c = s.recv(65536)
+        if not c:
+            break
+        ans += c
+    return json.loads(ans)
+st = ask({"op": "status"})
+cfg = st["config"]
+assert isinstance(cfg, dict) and len(cfg["kdamonds"]) == 1, st
+ctx = cfg["kdamonds"][0]["contexts"][0]
+# a configuration as a string inside JSON is refused
+a = ask({"op": "tune", "config": json.dumps(cfg)})
+assert a["ok"] is False and "not a JSON object" in a["errors"][0]["message"], a
+ctx["intervals"].pop("intervals_goal", None)
+ctx["intervals"]["sample_us"] = 20000
+ctx["intervals"]["aggr_us"] = 400000
+a = ask({"op": "tune", "config": cfg})
+assert a["ok"] is True, a
+print(ask({"op": "status"})["runtime"]["sample_us"])
+PY
+	[ "$output" = 20000 ]
+}
+
 @test "refusals: actions that cannot be applied from outside, unknown sources" {
 	run -1 damo start --backend embedded --damos-action lru_prio -- true
 	[[ $output == *"'lru_prio' cannot be applied by the embedded monitor"* ]]

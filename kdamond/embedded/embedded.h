@@ -13,14 +13,15 @@
  * eN.status (its last status, written when it stops).
  *
  * The protocol: one JSON object a line in each direction, one request a
- * connection: {"op": "status"|"stop"|"tune"|"record", ...}; the
- * answer is {"ok": true, ...} or {"ok": false, "errors": [...]}; "record"
+ * connection: {"op": "status"|"stop"|"record"} or {"op": "tune",
+ * "config": {a kdamonds document}}, the configuration nested as a JSON
+ * object (kdamond/embedded/wire.h); the answer is {"ok": true, ...} or {"ok": false, "errors": [...]}; "record"
  * answers with one "snapshot" object a line until the monitor stops.
  * Requests are at most EMB_REQ_MAX bytes; only the daemon's user and root
  * may connect.
  */
-#ifndef DAMO_CMD_EMBEDDED_H
-#define DAMO_CMD_EMBEDDED_H
+#ifndef DAMO_KDAMOND_EMBEDDED_EMBEDDED_H
+#define DAMO_KDAMOND_EMBEDDED_EMBEDDED_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -77,6 +78,8 @@ struct embedded_opts {
 	bool foreground;
 	char **command;		/* NULL-terminated, or NULL */
 	struct out *out;	/* where the id and warnings go */
+	/* if set: says the warnings of a diag (what auto picked) at once */
+	void (*warn)(struct out *o, struct diag *d);
 	bool no_id;		/* do not print the id (a recording) */
 	unsigned long id;	/* out: the monitor's number */
 };
@@ -90,15 +93,6 @@ struct embedded_opts {
  */
 int embedded_start(const char *rundir, struct damon_config *cfg,
 		   struct embedded_opts *o, struct diag *d);
-
-/*
- * embedded_id_arg() - an argp ID argument @arg: a kernel kdamond's index
- * (*@has_idx, *@idx) or an embedded monitor's eN (*@has_eid, *@eid); a
- * second ID or anything else is a usage error.
- */
-struct argp_state;
-void embedded_id_arg(struct argp_state *state, const char *arg, bool *has_idx,
-		     unsigned long *idx, bool *has_eid, unsigned long *eid);
 
 /* Whether @s names an embedded monitor ("e0"), its number in *@id. */
 bool embedded_parse_id(const char *s, unsigned long *id);
@@ -156,8 +150,8 @@ int embedded_record(const char *rundir, unsigned long id,
 		    int (*fn)(void *data, size_t ti, const struct snapshot *s),
 		    bool (*stop)(void *data), void *data, struct diag *d);
 
-/* Internal, shared by embedded.c and embedded_ctl.c. */
+/* The files of monitor @id in RUNDIR/embedded/, and that directory. */
 char *emb_path(const char *rundir, unsigned long id, const char *ext);
 char *emb_dir(const char *rundir);
 
-#endif /* DAMO_CMD_EMBEDDED_H */
+#endif /* DAMO_KDAMOND_EMBEDDED_EMBEDDED_H */
