@@ -8,10 +8,10 @@
 #include <string.h>
 
 #include "cmd/damon_opts.h"
+#include "cmd/backend_args.h"
 #include "kdamond/embedded/embedded.h"
 #include "cmd/kernel.h"
 #include "cmd/record_embedded.h"
-#include "cmd/kernel.h"
 #include "cmd/record_kernel.h"
 #include "cmd/record_synth.h"
 #include "core/damon.h"
@@ -24,6 +24,7 @@
 #include "formats/doc.h"
 #include "formats/record_write.h"
 #include "formats/workload.h"
+#include "kdamond/owner.h"
 
 #define SYNTH_PREFIX "synthetic:"
 
@@ -37,7 +38,7 @@ struct record_args {
 	bool has_idx;			/* a kdamond id was given */
 	unsigned long idx;
 	bool has_eid;			/* ... an embedded monitor's, eN */
-	enum damo_backend backend;
+	enum backend_kind backend;
 	const char *emb_source;		/* --source of the embedded monitor */
 	char **command;			/* after "--", NULL-terminated */
 	const char *output;
@@ -160,7 +161,7 @@ static error_t record_parse(int key, char *arg, struct argp_state *state)
 			a->source = arg;
 		return 0;
 	case OPT_BACKEND:
-		if (embedded_parse_backend(arg, &a->backend))
+		if (backend_parse_kind(arg, &a->backend))
 			argp_error(state, "--backend: '%s' is not auto, kernel or embedded",
 				   arg);
 		return 0;
@@ -375,12 +376,16 @@ static int record_synthetic(const struct record_args *a, const char *model,
  */
 static bool kernel_has_vaddr(struct damo_ctx *ctx)
 {
-	struct kernel_run kr;
+	struct backend b;
+	const char *why;
+	struct diag d;
 	bool yes;
 
-	yes = !kernel_open(ctx, &kr, false) &&
-	      !features_absent(&kr.feat, "vaddr");
-	kernel_close(&kr);
+	diag_init(&d);
+	yes = !backend_select(cmd_backend_env(ctx), BACKEND_AUTO, NULL, false,
+			      &b, &why, &d) && !why;
+	backend_close(&b);
+	diag_release(&d);
 	return yes;
 }
 
@@ -433,7 +438,7 @@ static int record_with_embedded(struct record_args *a, const char *why)
 		err = record_embedded(rundir, a->idx, w, a->duration_ns, o,
 				      &res, &d);
 	} else {
-		err = kernel_load_config(NULL, &a->damon, false, &cf, &d);
+		err = cmd_load_config(NULL, &a->damon, &cf, &d);
 		if (!err) {
 			struct damon_ctx *c = &cf.cfg.kdamonds[0].ctxs[0];
 

@@ -194,7 +194,6 @@ int record_embedded_command(const char *rundir, struct damon_config *cfg,
 	int err, err2;
 
 	o.foreground = false;
-	o.no_id = true;		/* the id is in the recording's summary */
 	memset(res, 0, sizeof(*res));
 	err = embedded_start(rundir, cfg, &o, d);
 	if (err)

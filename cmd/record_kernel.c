@@ -13,6 +13,7 @@
 
 #include "cmd/cmd.h"
 #include "cmd/damon_opts.h"
+#include "cmd/backend_args.h"
 #include "cmd/kernel.h"
 #include "core/damon.h"
 #include "core/out.h"
@@ -286,7 +287,7 @@ static int start_own(struct rk *r)
 	struct config_file cf;
 	int err;
 
-	err = kernel_load_config(NULL, o->damon, false, &cf, &r->kr.diag);
+	err = cmd_load_config(NULL, o->damon, &cf, &r->kr.diag);
 	if (err)
 		return err;
 	if (cf.cfg.nr_kdamonds != 1 || cf.cfg.kdamonds[0].nr_ctxs != 1) {
@@ -439,7 +440,7 @@ int record_kernel(const struct record_kernel_opts *o)
 	damon_config_init(&r.orig);
 	/* a started command runs held until the kdamond does: no race */
 	signals(old);
-	err = kernel_open(o->ctx, &r.kr, !o->has_idx);
+	err = kernel_run_open(&r.kr, cmd_backend_env(o->ctx), !o->has_idx);
 	err = kernel_can_record(&r, err);
 	if (!err)
 		err = record(&r);
@@ -456,7 +457,7 @@ int record_kernel(const struct record_kernel_opts *o)
 			 WEXITSTATUS(r.cmd_status));
 	if (!err)
 		print_summary(&r);
-	kernel_report(&r.kr, false);
+	cmd_diag_report(r.out, &r.kr.diag, false);
 	record_writer_free(r.w);
 	for (i = 0; i < r.nr_t; i++)
 		snapshot_release(&r.t[i].s);

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "cmd/kernel.h"
+#include "kdamond/sysfs/run.h"
 #include "core/damon.h"
 #include "core/snapshot.h"
 

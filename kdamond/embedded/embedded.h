@@ -30,31 +30,14 @@
 
 #include "core/damon.h"
 
+struct backend_started;
 struct diag;
 struct doc_node;
-struct features;
 struct out;
 struct snapshot;
 
 #define EMB_REG_ROOT "embedded"
 #define EMB_REQ_MAX (1024 * 1024)
-
-enum damo_backend {
-	BACKEND_AUTO,		/* kernel where it can, else embedded */
-	BACKEND_KERNEL,
-	BACKEND_EMBEDDED,
-};
-
-/* "auto", "kernel" or "embedded"; -EINVAL for anything else. */
-int embedded_parse_backend(const char *s, enum damo_backend *b);
-
-/*
- * embedded_kernel_lacks() - why kernel DAMON under @feat cannot run @cfg
- * (a sentence), or NULL when it can: the ops of every context must be
- * there.  For --backend auto.
- */
-const char *embedded_kernel_lacks(const struct features *feat,
-				  const struct damon_config *cfg);
 
 /*
  * The embedded monitor's intervals when none are given: sampling a page
@@ -77,10 +60,13 @@ struct embedded_opts {
 	const char *source;	/* auto, uffd, softdirty, pageidle */
 	bool foreground;
 	char **command;		/* NULL-terminated, or NULL */
-	struct out *out;	/* where the id and warnings go */
+	struct out *out;	/* where warnings go */
 	/* if set: says the warnings of a diag (what auto picked) at once */
 	void (*warn)(struct out *o, struct diag *d);
-	bool no_id;		/* do not print the id (a recording) */
+	/* if set: told what started, before a foreground monitor runs */
+	void (*started)(void *data, const struct backend_started *s,
+			size_t nr);
+	void *data;
 	unsigned long id;	/* out: the monitor's number */
 };
 
@@ -88,7 +74,7 @@ struct embedded_opts {
  * embedded_start() - start an embedded monitor of @cfg (one kdamond, one
  * context, pid targets or a command) as a daemon, or in the foreground.
  * Everything that can fail is checked before the daemon forks: the
- * source, the actions, the socket.  Prints the id ("e0").
+ * source, the actions, the socket.  o->started is told of it.
  * Return: 0 or -errno with what went wrong in @d.
  */
 int embedded_start(const char *rundir, struct damon_config *cfg,

@@ -21,7 +21,7 @@
 #include "core/diag.h"
 #include "core/out.h"
 #include "core/xalloc.h"
-#include "kdamond/features.h"
+#include "kdamond/backend.h"
 #include "kdamond/owner.h"
 
 char *emb_dir(const char *rundir)
@@ -43,37 +43,6 @@ bool embedded_parse_id(const char *s, unsigned long *id)
 	errno = 0;
 	*id = strtoul(s + 1, &end, 10);
 	return !errno && !*end && *id < 1000000;
-}
-
-int embedded_parse_backend(const char *s, enum damo_backend *b)
-{
-	static const char *const names[] = { "auto", "kernel", "embedded" };
-	size_t i;
-
-	for (i = 0; i < 3; i++)
-		if (!strcmp(s, names[i])) {
-			*b = (enum damo_backend)i;
-			return 0;
-		}
-	return -EINVAL;
-}
-
-const char *embedded_kernel_lacks(const struct features *feat,
-				  const struct damon_config *cfg)
-{
-	size_t i, j;
-
-	for (i = 0; i < cfg->nr_kdamonds; i++)
-		for (j = 0; j < cfg->kdamonds[i].nr_ctxs; j++) {
-			enum damon_ops ops = cfg->kdamonds[i].ctxs[j].ops;
-
-			if (ops == DAMON_OPS_VADDR && features_absent(feat, "vaddr"))
-				return "kernel DAMON has no vaddr operations";
-			if (ops == DAMON_OPS_FVADDR &&
-			    features_absent(feat, "fvaddr"))
-				return "kernel DAMON has no fvaddr operations";
-		}
-	return NULL;
 }
 
 void embedded_default_intervals(struct damon_ctx *c)
@@ -304,35 +273,26 @@ static void redirect_stdio(const char *log)
 	}
 }
 
-static void print_id(const struct embedded_opts *eo, struct emb_daemon *dm,
-		     pid_t pid)
+static void tell_started(const struct embedded_opts *eo,
+			 struct emb_daemon *dm, pid_t pid)
 {
-	struct out *o = eo->out;
 	const struct damon_ctx *c = &dm->cfg.kdamonds[0].ctxs[0];
+	int64_t *pids = xcalloc(c->nr_targets ? c->nr_targets : 1,
+				sizeof(*pids));
+	struct backend_started s = {
+		.id = { BACKEND_EMBEDDED, dm->id }, .pid = pid, .ops = c->ops,
+		.source = emb_src_names[dm->kind],
+		.sees = emb_src_sees[dm->kind],
+		.command_pid = dm->command_pid > 0 ? dm->command_pid : -1,
+		.target_pids = pids,
+	};
 	size_t j;
 
-	if (eo->no_id)
-		return;
-	if (!out_is_json(o)) {
-		out_text(o, "e%lu\n", dm->id);
-		return;
-	}
-	out_begin_list(o, NULL);
-	out_begin_obj(o, NULL);
-	out_strf(o, "id", "e%lu", dm->id);
-	out_str(o, "backend", "embedded");
-	out_i64(o, "pid", pid);
-	out_str(o, "ops", damon_ops_name(c->ops));
-	out_str(o, "source", emb_src_names[dm->kind]);
-	out_str(o, "sees", emb_src_sees[dm->kind]);
-	if (dm->command_pid > 0)
-		out_i64(o, "command_pid", dm->command_pid);
-	out_begin_list(o, "target_pids");
 	for (j = 0; j < c->nr_targets; j++)
-		out_i64(o, NULL, c->targets[j].pid);
-	out_end_list(o);
-	out_end_obj(o);
-	out_end_list(o);
+		pids[s.nr_target_pids++] = c->targets[j].pid;
+	if (eo->started)
+		eo->started(eo->data, &s, 1);
+	free(pids);
 }
 
 int embedded_start(const char *rundir, struct damon_config *cfg,
@@ -400,7 +360,7 @@ int embedded_start(const char *rundir, struct damon_config *cfg,
 		owner_add(&reg, EMB_REG_ROOT, dm->id, getpid());
 		reg_open = false;
 		err = owner_close(&reg, true, d);
-		print_id(o, dm, getpid());
+		tell_started(o, dm, getpid());
 		fflush(stdout);
 		emb_daemon_signals();
 		emb_run_loop(dm);
@@ -422,7 +382,7 @@ int embedded_start(const char *rundir, struct damon_config *cfg,
 		owner_add(&reg, EMB_REG_ROOT, dm->id, pid);
 		reg_open = false;
 		err = owner_close(&reg, true, d);
-		print_id(o, dm, pid);
+		tell_started(o, dm, pid);
 		/* the daemon holds the pid lock from here */
 		goto out_parent;
 	}

@@ -361,3 +361,39 @@ recorded_hot() {
 	[[ $output == *"no embedded monitor 'e5'"* ]]
 	[ ! -e "$BATS_TEST_TMPDIR/x.data" ]
 }
+
+@test "ids are strings of one form for kernel kdamonds and embedded monitors" {
+	# a kernel kdamond on a 7.2 tree with none configured, as in kernel.bats
+	make_sysfs 7.2
+	echo 0 > "$DAMO_SYSFS_ROOT/kdamonds/nr_kdamonds"
+	echo off > "$DAMO_SYSFS_ROOT/kdamonds/0/state"
+	echo 4242 > "$DAMO_SYSFS_ROOT/kdamonds/0/pid"
+	run -0 --separate-stderr damo start --json --backend kernel --ops paddr \
+		--damos-action stat
+	echo "$output" | jq -e '.[0] | .id == "0" and .backend == "kernel"'
+	start_wl --backend embedded --damos-action stat
+	[ "$ID" = e0 ]
+	# the text is what the command line takes, and JSON has it as a string
+	run -0 damo status --json
+	echo "$output" | jq -e '[.kdamonds[] | .id] == ["0", "e0"]
+		and ([.kdamonds[].backend] == ["kernel", "embedded"])'
+	run -0 damo schemes stats --json
+	echo "$output" | jq -e '[.[].kdamond] == ["0", "e0"]'
+	for id in 0 e0; do
+		# a tree keeps the last state command written: running again
+		echo on > "$DAMO_SYSFS_ROOT/kdamonds/0/state"
+		run -0 damo status "$id" --json
+		echo "$output" | jq -e --arg id "$id" '[.kdamonds[].id] == [$id]'
+		run -0 damo schemes stats "$id" --json
+		echo "$output" | jq -e --arg id "$id" '[.[].kdamond] == [$id]'
+		echo on > "$DAMO_SYSFS_ROOT/kdamonds/0/state"
+		run -0 damo tune "$id" --json --ops paddr --damos-action stat
+		echo "$output" | jq -e --arg id "$id" '.id == $id and (.pid | type) == "number"'
+	done
+	# an id of the other backend than --backend names is a usage error
+	run -64 damo status e0 --backend kernel
+	echo on > "$DAMO_SYSFS_ROOT/kdamonds/0/state"
+	run -0 damo stop --all --json
+	echo "$output" | jq -e '. == ["0", "e0"]'
+	[ "$(cat "$DAMO_SYSFS_ROOT/kdamonds/0/state")" = off ]
+}
