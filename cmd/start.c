@@ -14,6 +14,7 @@
 #include "cmd/backend_args.h"
 #include "cmd/damon_opts.h"
 #include "cmd/kernel.h"
+#include "core/access_source.h"
 #include "core/damon.h"
 #include "core/diag.h"
 #include "core/out.h"
@@ -37,10 +38,12 @@ enum {
 	OPT_FOREGROUND,
 };
 
-static const struct argp_option start_options[] = {
+/* not const: --source's values come from the registry of sources */
+#define START_OPT_SOURCE 1
+static struct argp_option start_options[] = {
 	{ "force", OPT_FORCE, NULL, 0,
 	  "Replace kdamond directories damo did not create (when none runs)", 0 },
-	{ "source", OPT_SOURCE, "auto|uffd|softdirty|pageidle", 0,
+	{ "source", OPT_SOURCE, "SOURCE", 0,
 	  "Embedded monitor: where accesses are seen (default auto)", 0 },
 	{ "foreground", OPT_FOREGROUND, NULL, 0,
 	  "Embedded monitor: stay attached instead of running as a daemon", 0 },
@@ -180,6 +183,7 @@ int cmd_start(int argc, char **argv, struct damo_ctx *ctx)
 	struct diag d;
 	int err, nargs;
 
+	start_options[START_OPT_SOURCE].arg = access_source_names("|");
 	nargs = cmd_split_command(argc, argv, &a.command);
 	if (nargs < 0)
 		return nargs;

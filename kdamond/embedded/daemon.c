@@ -138,7 +138,7 @@ int emb_setup_targets(struct emb_daemon *dm, const struct embedded_opts *o,
 	size_t i;
 
 	if (o->command) {
-		if (dm->kind == SRC_UFFD) {
+		if (dm->type->preload_agent) {
 			agent = emb_agent_path();
 			if (access(agent, R_OK)) {
 				diag_add(d, "", "damo's agent '%s' is missing: %s",
@@ -167,7 +167,7 @@ int emb_setup_targets(struct emb_daemon *dm, const struct embedded_opts *o,
 		if (write(gate, "g", 1) != 1)
 			err = -errno;
 		close(gate);
-		if (!err && dm->kind == SRC_UFFD)
+		if (!err && dm->type->preload_agent)
 			err = emb_wait_agent(dm->command_pid, d);
 	}
 	dm->nr_pids = c->nr_targets;
@@ -190,7 +190,7 @@ int emb_setup_monitor(struct emb_daemon *dm, struct diag *d)
 {
 	const struct damon_ctx *c = &dm->cfg.kdamonds[0].ctxs[0];
 	struct monitor_setup setup = {
-		.ctx = c, .clock = &dm->clk, .source = emb_src_base(dm),
+		.ctx = c, .clock = &dm->clk, .source = dm->src,
 		.actions = &dm->acts.base, .seed = (uint64_t)getpid(),
 	};
 	int err;

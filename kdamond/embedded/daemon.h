@@ -23,10 +23,8 @@
 #include "core/damos_engine.h"
 #include "core/mon_clock.h"
 #include "core/monitor.h"
+#include "core/access_source.h"
 #include "core/sources/metrics.h"
-#include "core/sources/pageidle.h"
-#include "core/sources/softdirty.h"
-#include "core/sources/uffd.h"
 #include "kdamond/embedded/embedded.h"
 
 struct diag;
@@ -35,11 +33,6 @@ struct doc_node;
 #define EMB_MAX_CLIENTS 32
 /* a record reader this far behind is dropped */
 #define EMB_CLIENT_OUT_MAX (16u << 20)
-
-enum emb_src_kind { SRC_UFFD, SRC_SOFTDIRTY, SRC_PAGEIDLE };
-
-extern const char *const emb_src_names[];
-extern const char *const emb_src_sees[];
 
 struct emb_client {
 	int fd;
@@ -60,12 +53,8 @@ struct emb_daemon {
 	int lfd;
 	int pid_fd;
 	struct damon_config cfg;	/* what runs: one kdamond, one ctx */
-	enum emb_src_kind kind;
-	union {
-		struct uffd_source uffd;
-		struct softdirty_source sd;
-		struct pageidle_source pi;
-	} src;
+	const struct access_source_type *type;
+	struct access_source *src;	/* of type, once set up */
 	struct madvise_actions acts;
 	struct sys_metrics metrics;
 	struct monitor mon;
@@ -94,11 +83,11 @@ extern volatile sig_atomic_t emb_stop_signal;
 /* source.c */
 /*
  * emb_choose_source() - the source named @name (NULL or "auto": the most
- * capable that works, said as a warning in @d) into dm->kind.  Return 0 or -errno.
+ * capable that works, said as a warning in @d) into dm->type.
+ * Return 0 or -errno.
  */
 int emb_choose_source(struct emb_daemon *dm, const char *name, bool command,
 		      struct diag *d);
-struct access_source *emb_src_base(struct emb_daemon *dm);
 int emb_src_init(struct emb_daemon *dm, struct diag *d);
 void emb_src_release(struct emb_daemon *dm);
 /* The agent: $DAMO_AGENT, next to the binary (a build tree), installed. */

@@ -144,8 +144,8 @@ char *emb_status_answer(struct emb_daemon *dm)
 	struct emb_wire_status ws = {
 		.id = dm->id,
 		.pid = getpid(),
-		.source = emb_src_names[dm->kind],
-		.sees = emb_src_sees[dm->kind],
+		.source = dm->type->name,
+		.sees = dm->type->sees,
 		.exit_reason = dm->exit_reason,
 		.started = dm->started,
 		.command_pid = dm->command_pid,

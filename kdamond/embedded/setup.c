@@ -281,8 +281,8 @@ static void tell_started(const struct embedded_opts *eo,
 				sizeof(*pids));
 	struct backend_started s = {
 		.id = { BACKEND_EMBEDDED, dm->id }, .pid = pid, .ops = c->ops,
-		.source = emb_src_names[dm->kind],
-		.sees = emb_src_sees[dm->kind],
+		.source = dm->type->name,
+		.sees = dm->type->sees,
 		.command_pid = dm->command_pid > 0 ? dm->command_pid : -1,
 		.target_pids = pids,
 	};

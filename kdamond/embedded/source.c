@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The embedded monitor's access source, and damo's agent for uffd. */
+/*
+ * The embedded monitor's access source, one of the registry
+ * (core/access_source.h), and damo's agent for uffd.
+ */
 #include "kdamond/embedded/daemon.h"
 
 #include <errno.h>
@@ -9,9 +12,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/access_source.h"
 #include "core/diag.h"
 #include "core/sources/auto.h"
 #include "core/sources/proc.h"
+#include "core/sources/uffd.h"
 #include "core/xalloc.h"
 
 #ifndef DAMO_AGENT_PATH
@@ -20,114 +25,62 @@
 
 #define AGENT_WAIT_MS 3000
 
-const char *const emb_src_names[] = { "uffd", "softdirty", "pageidle" };
-const char *const emb_src_sees[] = { "writes", "writes", "reads and writes" };
-
-static int parse_source(const char *name, int *kind)
-{
-	size_t i;
-
-	if (!name || !strcmp(name, "auto")) {
-		*kind = -1;
-		return 0;
-	}
-	for (i = 0; i < 3; i++)
-		if (!strcmp(name, emb_src_names[i])) {
-			*kind = (int)i;
-			return 0;
-		}
-	return -EINVAL;
-}
-
 /*
- * Auto: the most capable source that works (core/sources/auto.c), said on
- * standard error with what it cannot see.  @pids are the targets, none for
- * a command damo launches (then uffd means preloading the agent).
+ * Auto: the most capable source that works (core/sources/auto.c), said as
+ * a warning with what it cannot see.  @pids are the targets, none for a
+ * command damo launches (then uffd means preloading the agent).
  */
-static int pick_source(int want, const pid_t *pids, size_t nr,
-		       const char *agent, struct diag *d)
+static const struct access_source_type *pick_source(const pid_t *pids,
+						    size_t nr,
+						    const char *agent,
+						    struct diag *d)
 {
-	static const int kinds[] = {
-		[SOURCE_PAGEIDLE] = SRC_PAGEIDLE,
-		[SOURCE_SOFTDIRTY] = SRC_SOFTDIRTY,
-		[SOURCE_UFFD] = SRC_UFFD,
-	};
 	struct source_pick p;
-	int err;
 
-	if (want >= 0)
-		return want;
-	err = source_auto_pick(pids, nr, agent, &p, d);
-	if (err) {
+	if (source_auto_pick(pids, nr, agent, &p, d)) {
 		diag_add(d, "", "no access source works for the embedded monitor here");
-		return err;
+		return NULL;
 	}
 	diag_warn_at(d, NULL, 0, 0, "", "%s", p.msg);
-	return kinds[p.kind];
-}
-
-struct access_source *emb_src_base(struct emb_daemon *dm)
-{
-	switch (dm->kind) {
-	case SRC_UFFD:
-		return &dm->src.uffd.ps.base;
-	case SRC_SOFTDIRTY:
-		return &dm->src.sd.ps.base;
-	default:
-		return &dm->src.pi.ps.base;
-	}
+	return p.type;
 }
 
 int emb_src_init(struct emb_daemon *dm, struct diag *d)
 {
-	switch (dm->kind) {
-	case SRC_UFFD:
-		return uffd_source_init(&dm->src.uffd, dm->pids, dm->nr_pids, d);
-	case SRC_SOFTDIRTY:
-		return softdirty_source_init(&dm->src.sd, dm->pids, dm->nr_pids,
-					     d);
-	default:
-		return pageidle_source_init(&dm->src.pi, dm->pids, dm->nr_pids,
-					    NULL, d);
-	}
+	return dm->type->create(dm->pids, dm->nr_pids, &dm->src, d);
 }
 
 void emb_src_release(struct emb_daemon *dm)
 {
-	access_source_destroy(emb_src_base(dm));
+	access_source_free(dm->src);
+	dm->src = NULL;
 }
 
 int emb_choose_source(struct emb_daemon *dm, const char *name, bool command,
 		      struct diag *d)
 {
 	const struct damon_ctx *c = &dm->cfg.kdamonds[0].ctxs[0];
-	pid_t *pids = NULL;
-	char *agent = NULL;
+	pid_t *pids;
+	char *agent;
 	size_t i, nr = 0;
-	int want, kind;
 
-	if (parse_source(name, &want)) {
-		diag_add(d, "", "--source: '%s' is not a source (auto, uffd, softdirty, pageidle)",
-			 name);
-		return -EINVAL;
-	}
-	if (want < 0) {
-		if (command) {
-			agent = emb_agent_path();
-		} else {
-			pids = xcalloc(c->nr_targets ? c->nr_targets : 1,
-				       sizeof(*pids));
-			for (i = 0; i < c->nr_targets; i++)
-				pids[nr++] = (pid_t)c->targets[i].pid;
+	if (name && strcmp(name, "auto")) {
+		dm->type = access_source_find(name);
+		if (!dm->type) {
+			diag_add(d, "", "--source: '%s' is not a source (%s)",
+				 name, access_source_names(", "));
+			return -EINVAL;
 		}
+		return 0;
 	}
-	kind = pick_source(want, pids, nr, agent, d);
+	agent = command ? emb_agent_path() : NULL;
+	pids = xcalloc(c->nr_targets ? c->nr_targets : 1, sizeof(*pids));
+	for (i = 0; !command && i < c->nr_targets; i++)
+		pids[nr++] = (pid_t)c->targets[i].pid;
+	dm->type = pick_source(pids, nr, agent, d);
 	free(pids);
 	free(agent);
-	if (kind < 0)
-		return kind;
-	dm->kind = (enum emb_src_kind)kind;
-	return 0;
+	return dm->type ? 0 : -EOPNOTSUPP;
 }
 
 char *emb_agent_path(void)
