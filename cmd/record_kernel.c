@@ -22,8 +22,8 @@
 #include "core/xalloc.h"
 #include "formats/config.h"
 #include "formats/record_write.h"
-#include "kdamond/sysfs.h"
-#include "kdamond/trace.h"
+#include "kdamond/sysfs/sysfs.h"
+#include "kdamond/sysfs/trace.h"
 
 #define TRACE_POLL_MS 200
 #define CHECK_NS 500000000ULL		/* kdamond and command checks */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * damo record from kernel DAMON: a running kdamond, or one started for a
- * process or a command, through DAMON's tracepoints (kdamond/trace.h) or
+ * process or a command, through DAMON's tracepoints (kdamond/sysfs/trace.h) or
  * through periodic snapshots of a stat scheme's tried regions.
  */
 #ifndef DAMO_CMD_RECORD_KERNEL_H

@@ -11,7 +11,7 @@
 
 #include "cmd/record_kernel.h"
 #include "core/diag.h"
-#include "kdamond/kdamond.h"
+#include "kdamond/sysfs/kdamond.h"
 #include "kdamond/owner.h"
 
 #define SLEEP_NS 200000000L

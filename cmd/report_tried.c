@@ -23,7 +23,7 @@
 #include "core/xalloc.h"
 #include "formats/config.h"
 #include "formats/record.h"
-#include "kdamond/kdamond.h"
+#include "kdamond/sysfs/kdamond.h"
 #include "kdamond/sysfs/run.h"
 
 #define TRIED_HIST_BINS 64

@@ -10,7 +10,7 @@
 #include "core/damon.h"
 #include "core/diag.h"
 #include "core/xalloc.h"
-#include "kdamond/sysfs.h"
+#include "kdamond/sysfs/sysfs.h"
 #include "kdamond/sysfs/run.h"
 
 static struct kernel_run *run(struct backend *b)

@@ -15,7 +15,7 @@
 
 #include "core/diag.h"
 #include "kdamond/features.h"
-#include "kdamond/kdamond.h"
+#include "kdamond/sysfs/kdamond.h"
 #include "kdamond/owner.h"
 
 struct backend_env;
