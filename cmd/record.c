@@ -1,19 +1,24 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* damo record: monitor a workload and write what was seen as damo records. */
+/*
+ * damo record: monitor a workload and write what was seen as damo records.
+ * The snapshots come from a backend's record operation (a running monitor,
+ * or one started for the recording) or from a workload model; either way
+ * they go through the one record loop (cmd/record_loop.h).
+ */
 #include "cmd.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
+#include "cmd/backend_args.h"
 #include "cmd/damon_opts.h"
-#include "cmd/embedded.h"
 #include "cmd/kernel.h"
-#include "cmd/record_embedded.h"
-#include "cmd/record_kernel.h"
 #include "cmd/record_loop.h"
 #include "cmd/record_synth.h"
+#include "core/access_source.h"
 #include "core/damon.h"
 #include "core/diag.h"
 #include "core/out.h"
@@ -22,23 +27,21 @@
 #include "core/xalloc.h"
 #include "formats/config.h"
 #include "formats/doc.h"
-#include "formats/record_write.h"
 #include "formats/workload.h"
+#include "kdamond/backend.h"
 
+/* The older spelling of --model: --source synthetic:FILE. */
 #define SYNTH_PREFIX "synthetic:"
 
 struct record_args {
 	struct damo_ctx *ctx;
 	struct damon_opts_args damon;
-	const char *source;
+	struct backend_args bargs;	/* --backend, the ID */
+	const char *model;		/* --model: a workload model file */
+	const char *source;		/* --source: an access source */
 	uint64_t seed;
 	uint64_t duration_ns;		/* 0: not given */
-	uint64_t snapshot_ns;		/* --snapshot; 0: tracepoints */
-	bool has_idx;			/* a kdamond id was given */
-	unsigned long idx;
-	bool has_eid;			/* ... an embedded monitor's, eN */
-	enum damo_backend backend;
-	const char *emb_source;		/* --source of the embedded monitor */
+	uint64_t snapshot_ns;		/* --snapshot; 0: as it runs */
 	char **command;			/* after "--", NULL-terminated */
 	const char *output;
 	enum record_format fmt;
@@ -47,48 +50,46 @@ struct record_args {
 
 enum {
 	OPT_SOURCE = 0x500,
+	OPT_MODEL,
 	OPT_SEED,
 	OPT_DURATION,
 	OPT_FORMAT,
 	OPT_REALTIME,
 	OPT_SNAPSHOT,
-	OPT_BACKEND,
 };
 
-static const struct argp_option record_options[] = {
+/* not const: --source's values come from the registry of sources */
+#define RECORD_OPT_SOURCE 0
+static struct argp_option record_options[] = {
 	{ "source", OPT_SOURCE, "SOURCE", 0,
-	  "Where accesses come from: synthetic:MODEL (a workload model file), "
-	  "or the embedded monitor's auto, uffd, softdirty or pageidle; "
-	  "without it, kernel DAMON where it can", 0 },
-	{ "backend", OPT_BACKEND, "auto|kernel|embedded", 0,
-	  "Record a process or command with kernel DAMON, damo's embedded "
-	  "monitor, or the kernel where it has vaddr (auto, default)", 0 },
+	  "Embedded monitor: where accesses are seen (default auto)", 0 },
+	{ "model", OPT_MODEL, "FILE", 0,
+	  "Record a workload model (a YAML file of mappings and phases) "
+	  "that DAMON's algorithms run on inside damo", 0 },
 	{ "snapshot", OPT_SNAPSHOT, "INTERVAL", 0,
 	  "Record kernel DAMON through a stat scheme's tried regions every "
 	  "INTERVAL (1s, 500ms) instead of its tracepoints", 0 },
 	{ "seed", OPT_SEED, "N", 0,
 	  "Seed of the monitor's and the model's randomness (default 0)", 0 },
 	{ "duration", OPT_DURATION, "TIME", 0,
-	  "How long to monitor (60s, 1m; bare numbers are seconds); kernel "
-	  "DAMON: until the kdamond stops, the command exits or Ctrl-C "
-	  "without it", 0 },
-	{ "timeout", OPT_DURATION, "TIME", OPTION_ALIAS | OPTION_HIDDEN,
-	  NULL, 0 },
+	  "How long to monitor (60s, 1m; bare numbers are seconds); "
+	  "without it, until the monitor stops, the command exits or Ctrl-C",
+	  0 },
+	CMD_ALIAS("timeout", OPT_DURATION),
 	{ "output", 'o', "FILE", 0, "Record file (default damon.data)", 0 },
-	{ "out", 'o', "FILE", OPTION_ALIAS | OPTION_HIDDEN, NULL, 0 },
+	CMD_ALIAS("out", 'o'),
 	{ "format", OPT_FORMAT, "FORMAT",
 	  0, "native (default: crash-safe), json_compressed or json", 0 },
-	{ "output_type", OPT_FORMAT, "FORMAT", OPTION_ALIAS | OPTION_HIDDEN,
-	  NULL, 0 },
-	{ "output-type", OPT_FORMAT, "FORMAT", OPTION_ALIAS | OPTION_HIDDEN,
-	  NULL, 0 },
+	CMD_ALIAS("output_type", OPT_FORMAT),
+	CMD_ALIAS("output-type", OPT_FORMAT),
 	{ "realtime", OPT_REALTIME, NULL, 0,
-	  "With --source: monitor in real time instead of virtual time", 0 },
+	  "With --model: monitor in real time instead of virtual time", 0 },
 	{ 0 }
 };
 
 static const struct argp_child record_children[] = {
 	{ &damon_opts_argp, 0, "DAMON parameters:", 1 },
+	{ &backend_args_argp, 0, NULL, 0 },
 	{ &cmd_common_argp, 0, NULL, 0 },
 	{ 0 }
 };
@@ -111,34 +112,34 @@ static int parse_duration(const char *s, uint64_t *ns)
 static error_t record_check(struct record_args *a, struct argp_state *state)
 {
 	const char *topt = damon_opts_target_option(&a->damon);
+	bool has_id = a->bargs.has_id;
 
-	if (a->source) {
-		if (a->has_idx || a->command || a->snapshot_ns)
-			argp_error(state, "--source records a workload model; a kdamond id, a command and --snapshot are for kernel DAMON");
+	if (a->model) {
+		if (has_id || a->command || a->snapshot_ns || a->source ||
+		    a->bargs.backend_given)
+			argp_error(state, "--model records a workload model; an ID, a command, --backend, --source and --snapshot are for monitoring a process");
 		if (!a->duration_ns)
-			argp_error(state, "--duration is required with --source (for example --duration 60s)");
+			argp_error(state, "--duration is required with --model (for example --duration 60s)");
 		if (topt)
 			argp_error(state, "--%s: the workload model gives the target and its operations set",
 				   topt);
 		return 0;
 	}
 	if (a->realtime)
-		argp_error(state, "--realtime is for --source; kernel DAMON always runs in real time");
-	if (a->emb_source && a->backend == BACKEND_KERNEL)
-		argp_error(state, "--source %s is the embedded monitor's, not --backend kernel",
-			   a->emb_source);
-	if (a->has_eid && (a->snapshot_ns || a->emb_source))
-		argp_error(state, "an embedded monitor is recorded as it runs: --snapshot and --source are not for it");
-	if ((a->emb_source || a->backend == BACKEND_EMBEDDED) && a->snapshot_ns)
-		argp_error(state, "--snapshot is for kernel DAMON");
-	if (a->has_idx && (a->command || damon_opts_given(&a->damon)))
-		argp_error(state, "a running kdamond is recorded as it is: give its id, or DAMON options and a command, not both");
+		argp_error(state, "--realtime is for --model; monitors always run in real time");
+	if (a->source && !backend_kind_may_embed(a->bargs.backend))
+		argp_error(state, "--source %s is the embedded monitor's, not --backend %s",
+			   a->source, backend_kind_name(a->bargs.backend));
+	if (a->source && a->snapshot_ns)
+		argp_error(state, "--snapshot records kernel DAMON's tried regions; --source is the embedded monitor's");
+	if (has_id && (a->command || a->source || damon_opts_given(&a->damon)))
+		argp_error(state, "a running monitor is recorded as it is: give its ID, or DAMON options and a command, not both");
 	if (a->command && topt && strcmp(topt, "ops") &&
 	    strcmp(topt, "regions"))
 		argp_error(state, "--%s: the command after '--' is the target",
 			   topt);
-	if (!a->has_idx && !a->command && !(topt && !strcmp(topt, "target-pid")))
-		argp_error(state, "what to record: a running kdamond's id, --target-pid PID, a command after '--', or --source synthetic:MODEL");
+	if (!has_id && !a->command && !(topt && !strcmp(topt, "target-pid")))
+		argp_error(state, "what to record: a running monitor's ID, --target-pid PID, a command after '--', or --model FILE");
 	return 0;
 }
 
@@ -150,19 +151,22 @@ static error_t record_parse(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_INIT:
 		cmd_child_inputs(state, record_children, a->ctx);
 		state->child_inputs[0] = &a->damon;
+		state->child_inputs[1] = &a->bargs;
 		return 0;
 	case OPT_SOURCE:
-		/* anything else is refused with the run's errors */
-		if (!strcmp(arg, "auto") || !strcmp(arg, "uffd") ||
-		    !strcmp(arg, "softdirty") || !strcmp(arg, "pageidle"))
-			a->emb_source = arg;
-		else
+		if (!strncmp(arg, SYNTH_PREFIX, strlen(SYNTH_PREFIX)))
+			a->model = arg + strlen(SYNTH_PREFIX);
+		else if (!strcmp(arg, "auto") || access_source_find(arg))
 			a->source = arg;
-		return 0;
-	case OPT_BACKEND:
-		if (embedded_parse_backend(arg, &a->backend))
-			argp_error(state, "--backend: '%s' is not auto, kernel or embedded",
+		else
+			argp_error(state, "--source: '%s' is not a source (%s; a workload model is --model FILE)",
+				   arg, access_source_names(", "));
+		if (a->model && !*a->model)
+			argp_error(state, "--source: '%s' names no model file",
 				   arg);
+		return 0;
+	case OPT_MODEL:
+		a->model = arg;
 		return 0;
 	case OPT_SEED:
 		if (units_parse_nr(arg, &a->seed))
@@ -196,15 +200,10 @@ static error_t record_parse(int key, char *arg, struct argp_state *state)
 				   arg);
 		return 0;
 	case ARGP_KEY_ARG:
-		if (a->has_idx)
-			argp_error(state, "more than one kdamond id ('%lu', '%s'); a command goes after '--'",
-				   a->idx, arg);
-		if (embedded_parse_id(arg, &a->idx))
-			a->has_eid = true;
-		else if (kernel_parse_idx(arg, &a->idx))
-			argp_error(state, "'%s' is not a kdamond id (0, 1, ..., or eN for an embedded monitor); a command goes after '--'",
-				   arg);
-		a->has_idx = true;
+		if (!a->bargs.has_id)
+			return ARGP_ERR_UNKNOWN;	/* the ID */
+		argp_error(state, "more than one ID ('%s'); a command goes after '--'",
+			   arg);
 		return 0;
 	case ARGP_KEY_END:
 		return record_check(a, state);
@@ -218,26 +217,30 @@ static const struct argp record_argp = {
 	.parser = record_parse,
 	.args_doc = "[ID] [-- COMMAND [ARGS...]]",
 	.doc = "Record access patterns, as Python damo's record does.\v"
-	       "With ID, the running kdamond ID is recorded; with --target-pid "
-	       "PID or '-- COMMAND', a vaddr kdamond is started for that "
-	       "process and stopped again at the end.  Kernel DAMON is read "
-	       "through its damon_aggregated tracepoint, from a trace instance "
-	       "of damo's own (no perf or trace-cmd needed), or with "
-	       "--snapshot through the tried regions of a stat scheme, which "
-	       "damo adds to its own kdamond and removes again.  Recording "
-	       "ends after --duration, when the kdamond stops or the command "
+	       "With ID (0 for kdamond 0, e0 for embedded monitor e0), the "
+	       "running monitor is recorded; with --target-pid PID or "
+	       "'-- COMMAND', a monitor is started for that process and "
+	       "stopped again at the end: kernel DAMON where it has vaddr, "
+	       "else damo's embedded monitor (--backend chooses).  Kernel "
+	       "DAMON is read through its damon_aggregated tracepoint, from a "
+	       "trace instance of damo's own (no perf or trace-cmd needed), "
+	       "or with --snapshot through the tried regions of a stat "
+	       "scheme, which damo adds to its own kdamond and removes again. "
+	       " Recordings of the embedded monitor carry each target's RSS "
+	       "once a second ('damo report footprint').  Recording ends "
+	       "after --duration, when the monitor stops or the command "
 	       "exits, or on Ctrl-C; the file is finished in every case and "
 	       "tracefs left as it was.\n\n"
-	       "With --source synthetic:MODEL the accesses come from a workload model "
-	       "(--source synthetic:MODEL, a YAML file of mappings and "
-	       "phases; see examples/workloads/) that DAMON's algorithms "
+	       "With --model FILE the accesses come from a workload model (a "
+	       "YAML file of mappings and phases; see examples/workloads/; "
+	       "also spelled --source synthetic:FILE) that DAMON's algorithms "
 	       "run on inside damo, in virtual time unless --realtime: a "
 	       "minute of monitoring takes a fraction of a second, and the "
 	       "same seed gives the same file, byte for byte.  DAMON "
 	       "options and --scheme FILE set the intervals, regions and "
 	       "schemes, so that a scheme can be tried on a model before "
-	       "it goes near a machine; actions are only counted.  The "
-	       "file is in damo's native format by default "
+	       "it goes near a machine; actions are only counted.\n\n"
+	       "The file is in damo's native format by default "
 	       "(docs/record-format.md): written as the recording goes, in "
 	       "checksummed chunks at least every second, so that a killed "
 	       "recording keeps all but its last second and reads back with "
@@ -245,20 +248,14 @@ static const struct argp record_argp = {
 	       "JSON record format instead (at the end), which Python damo's "
 	       "report commands read; 'damo convert' converts between them.  "
 	       "An existing FILE is renamed FILE.old.\n\n"
-	       "Where the kernel has no DAMON or no vaddr (or with --backend "
-	       "embedded, or an embedded --source), a process or command is "
-	       "recorded through damo's embedded monitor, started for it and "
-	       "stopped at the end; 'damo record eN' records a running one.  "
-	       "Its recordings carry each target's RSS once a second "
-	       "('damo report footprint').\n\n"
 	       "Examples:\n"
 	       "  damo record 0 --duration 30s -o kdamond0.data\n"
 	       "  damo record e0 --duration 1m\n"
 	       "  damo record -- ./workload --size 1G\n"
 	       "  damo record --target-pid 4242 --snapshot 1s --duration 1m\n"
-	       "  damo record --source synthetic:examples/workloads/stairs.yaml \\\n"
+	       "  damo record --model examples/workloads/stairs.yaml \\\n"
 	       "      --duration 60s -o stairs.data\n"
-	       "  damo record --source synthetic:hot-cold.yaml --duration 30s \\\n"
+	       "  damo record --model hot-cold.yaml --duration 30s \\\n"
 	       "      --seed 7 --monitoring-intervals 5ms 100ms 1s \\\n"
 	       "      --damos-action pageout --damos-access-rate 0% 0% \\\n"
 	       "      --damos-age 2s max --format json -o hot-cold.json",
@@ -292,14 +289,14 @@ static int build_config(const struct record_args *a, const struct workload *wl,
 	return 0;
 }
 
-static int record_synthetic(const struct record_args *a, const char *model,
-			    struct record_loop *l, struct diag *d)
+static int record_model(const struct record_args *a, struct record_loop *l,
+			struct diag *d)
 {
 	struct damon_config cfg;
 	struct workload wl;
 	int err;
 
-	err = workload_load(model, &wl, d);
+	err = workload_load(a->model, &wl, d);
 	if (err)
 		return err;
 	damon_config_init(&cfg);
@@ -337,183 +334,119 @@ static int record_synthetic(const struct record_args *a, const char *model,
 	return err;
 }
 
-/*
- * Whether kernel DAMON can monitor a process here, as far as reading
- * tells: it has a sysfs interface and vaddr is not known to be missing.
- */
-static bool kernel_has_vaddr(struct damo_ctx *ctx)
-{
-	struct kernel_run kr;
-	bool yes;
+/* What a backend started for the recording. */
+struct started {
+	bool has;
+	struct damo_id id;
+	long command_pid;
+};
 
-	yes = !kernel_open(ctx, &kr, false) &&
-	      !features_absent(&kr.feat, "vaddr");
-	kernel_close(&kr);
-	return yes;
+static void on_started(void *data, const struct backend_started *s,
+		       size_t nr)
+{
+	struct started *st = data;
+
+	if (!nr)
+		return;
+	st->has = true;
+	st->id = s[0].id;
+	st->command_pid = s[0].command_pid;
 }
 
-/* Start a kdamond for the command or the options; its index in *@idx. */
-static int start_kernel(const struct record_args *a, struct kernel_run *kr,
-			struct record_loop *l, unsigned long *idx)
+/*
+ * The configuration of a monitor started for the recording: one kdamond
+ * of one context, monitoring a process (the command's, or --target-pid's).
+ */
+static int record_config(const struct record_args *a, struct config_file *cf,
+			 struct diag *d)
 {
-	struct config_file cf;
+	struct damon_ctx *c;
 	int err;
 
-	err = kernel_load_config(NULL, &a->damon, false, &cf, &kr->diag);
+	err = cmd_load_config(NULL, &a->damon, cf, d);
 	if (err)
 		return err;
-	if (cf.cfg.nr_kdamonds != 1 || cf.cfg.kdamonds[0].nr_ctxs != 1) {
-		diag_add(&kr->diag, "", "damo record monitors with one kdamond of one context");
-		err = -EINVAL;
+	if (cf->cfg.nr_kdamonds != 1 || cf->cfg.kdamonds[0].nr_ctxs != 1) {
+		diag_add(d, "", "damo record monitors with one kdamond of one context");
+		return -EINVAL;
 	}
-	if (!err && !a->command &&
-	    cf.cfg.kdamonds[0].ctxs[0].ops != DAMON_OPS_VADDR &&
-	    cf.cfg.kdamonds[0].ctxs[0].ops != DAMON_OPS_FVADDR) {
-		diag_add(&kr->diag, "", "damo record starts DAMON for a process: give --target-pid or a command after '--' (or a running kdamond's id)");
-		err = -EINVAL;
+	c = &cf->cfg.kdamonds[0].ctxs[0];
+	if (a->command && c->ops == DAMON_OPS_PADDR)
+		c->ops = DAMON_OPS_VADDR;
+	if (c->ops != DAMON_OPS_VADDR && c->ops != DAMON_OPS_FVADDR) {
+		diag_add(d, "", "damo record starts DAMON for a process: give --target-pid or a command after '--' (or a running monitor's ID)");
+		return -EINVAL;
 	}
-	/* a started command runs held until the kdamond does: no race */
-	if (!err)
-		err = kernel_start(kr, &cf.cfg, a->command, false, &l->command);
-	*idx = 0;
-	config_file_release(&cf);
-	return err;
+	return 0;
 }
 
-/* Kernel DAMON: a running kdamond, or one started for the recording. */
-static int record_with_kernel(const struct record_args *a,
-			      struct record_loop *l, struct kernel_run *kr)
+/* A started command is watched (and ended) by the loop if it is our child. */
+static pid_t our_child(long pid)
 {
-	struct record_kernel_stream st = { .idx = a->idx,
-					   .snapshot_ns = a->snapshot_ns };
-	char what[64], id[32];
-	bool started = false;
-	int err = 0, err2;
+	int st;
 
-	if (!a->has_idx) {
-		err = start_kernel(a, kr, l, &st.idx);
-		started = !err;
+	if (pid <= 0)
+		return -1;
+	return waitpid((pid_t)pid, &st, WNOHANG) == -1 && errno == ECHILD ?
+	       -1 : (pid_t)pid;
+}
+
+/*
+ * A monitor: the one named, or one started for the recording (through the
+ * backend --backend selects) and stopped at its end.
+ */
+static int record_monitor(const struct record_args *a, struct record_loop *l,
+			  struct diag *d)
+{
+	const struct backend_env *env = cmd_backend_env(a->ctx);
+	struct started st = { 0 };
+	struct backend_start bs = {
+		.command = a->command, .source = a->source,
+		.intervals_given = damon_opts_intervals_given(&a->damon),
+		.started = on_started, .data = &st,
+	};
+	struct backend_record req = { .snapshot_ns = a->snapshot_ns };
+	char what[DAMO_ID_BUFSZ + 8], id[DAMO_ID_BUFSZ];
+	struct backend b = { 0 };
+	struct config_file cf;
+	const char *why = NULL;
+	int err, err2;
+
+	if (a->bargs.has_id) {
+		st.id = a->bargs.id;
+		err = backend_open(env, st.id.kind, false, &b, d);
+	} else {
+		err = record_config(a, &cf, d);
+		if (!err) {
+			err = backend_select(env, a->bargs.backend, &cf.cfg,
+					     true, &b, &why, d);
+			if (!err && why)
+				out_warn(l->out, "%s; recording with damo's embedded monitor",
+					 why);
+			if (!err)
+				err = backend_start(&b, &cf.cfg, &bs);
+			l->command = err ? -1 : our_child(st.command_pid);
+		}
+		config_file_release(&cf);
 	}
 	if (!err) {
-		snprintf(what, sizeof(what), "kdamond %lu", st.idx);
-		snprintf(id, sizeof(id), "%lu", st.idx);
-		l->what = what;
-		l->id = id;
-		err = record_kernel(kr, &st, &l->sink);
-		l->source = st.source;
-		l->nr_dropped = st.nr_dropped;
+		l->what = damo_id_label(st.id, what);
+		l->id = damo_id_str(st.id, id);
+		err = backend_record(&b, st.id, &req, &l->sink);
+		l->source = req.source;
+		l->nr_dropped = req.nr_dropped;
 		if (!l->end)
-			l->end = st.end;
+			l->end = req.end;
 	}
 	record_loop_end_command(l);
-	if (started && (err2 = kernel_stop_started(kr, 1))) {
-		diag_add(&kr->diag, "", "cannot stop the kdamond damo started for the recording; stop it with 'damo stop'");
+	if (st.has && (err2 = backend_stop(&b, &st.id, 1, false))) {
+		diag_add(d, "", "cannot stop %s, which damo started for the recording; stop it with 'damo stop %s'",
+			 what, id);
 		err = err ? err : err2;
 	}
-	/* l->what and l->id point here: the summary is printed now */
-	return record_loop_end(l, err);
-}
-
-/* A running embedded monitor, or one started for the process or command. */
-static int record_with_embedded(const struct record_args *a,
-				struct record_loop *l, const char *why,
-				struct diag *d)
-{
-	struct out *o = cmd_out(a->ctx);
-	struct embedded_opts eo = {
-		.source = a->emb_source, .command = a->command, .out = o,
-		.no_id = true,	/* the id is in the recording's summary */
-		.id = a->idx,
-	};
-	char *rundir = owner_dir(), *source = NULL, what[64], src[64];
-	bool started = false;
-	struct config_file cf;
-	int err = 0, err2;
-
-	if (!a->has_eid) {
-		err = kernel_load_config(NULL, &a->damon, false, &cf, d);
-		if (!err) {
-			if (why)
-				out_warn(o, "%s; recording with damo's embedded monitor",
-					 why);
-			if (!damon_opts_intervals_given(&a->damon))
-				embedded_default_intervals(&cf.cfg.kdamonds[0].ctxs[0]);
-			err = embedded_start(rundir, &cf.cfg, &eo, d);
-			started = !err;
-			config_file_release(&cf);
-		}
-	}
-	if (!err) {
-		snprintf(what, sizeof(what), "e%lu", eo.id);
-		l->what = l->id = what;
-		err = record_embedded(rundir, eo.id, &l->sink, &source, d);
-		snprintf(src, sizeof(src), "embedded:%s", source ? source : "");
-		l->source = src;
-		if (!l->end)
-			l->end = "monitor stopped";
-	}
-	if (started && (err2 = embedded_stop(rundir, eo.id, d)))
-		err = err ? err : err2;
+	/* l's strings point here: the summary is printed now */
 	err = record_loop_end(l, err);
-	free(source);
-	free(rundir);
-	return err;
-}
-
-/* Which producer, in one loop; problems reported here. */
-static int record_run(struct record_args *a)
-{
-	struct out *o = cmd_out(a->ctx);
-	const char *why = NULL;
-	struct kernel_run kr;
-	struct record_loop l;
-	struct diag d;
-	int err;
-
-	diag_init(&d);
-	if (a->source) {
-		if (strncmp(a->source, SYNTH_PREFIX, strlen(SYNTH_PREFIX)) ||
-		    !a->source[strlen(SYNTH_PREFIX)]) {
-			diag_add(&d, "--source",
-				 "'%s' is not a source: synthetic:MODEL, or the embedded monitor's auto, uffd, softdirty or pageidle (kernel DAMON is recorded without --source)",
-				 a->source);
-			err = -EOPNOTSUPP;
-			goto out;
-		}
-		/* the model's duration is monitored time, not wall time */
-		err = record_loop_begin(&l, o, a->output, a->fmt, 0, &d);
-		if (!err)
-			err = record_synthetic(a, a->source + strlen(SYNTH_PREFIX),
-					       &l, &d);
-		err = record_loop_end(&l, err);
-		goto out;
-	}
-	if (!a->has_eid && !a->emb_source && a->backend != BACKEND_EMBEDDED &&
-	    (a->has_idx || a->backend == BACKEND_KERNEL ||
-	     kernel_has_vaddr(a->ctx))) {
-		err = kernel_open(a->ctx, &kr, !a->has_idx);
-		if (!err)
-			err = record_kernel_can(&kr, !a->has_idx, a->snapshot_ns);
-		if (!err) {
-			err = record_loop_begin(&l, o, a->output, a->fmt,
-						a->duration_ns, &kr.diag);
-			err = err ? record_loop_end(&l, err) :
-				    record_with_kernel(a, &l, &kr);
-		}
-		kernel_report(&kr, false);
-		kernel_close(&kr);
-		goto out;
-	}
-	if (!a->has_eid && !a->emb_source && a->backend == BACKEND_AUTO)
-		why = "kernel DAMON cannot monitor a process here (no DAMON, or no vaddr)";
-	err = record_loop_begin(&l, o, a->output, a->fmt, a->duration_ns, &d);
-	err = err ? record_loop_end(&l, err) :
-		    record_with_embedded(a, &l, why, &d);
-out:
-	cmd_warn_diag(o, &d);
-	if (err)
-		cmd_report(o, &d);
-	diag_release(&d);
+	backend_close(&b);
 	return err;
 }
 
@@ -521,8 +454,12 @@ int cmd_record(int argc, char **argv, struct damo_ctx *ctx)
 {
 	struct record_args a = { .ctx = ctx, .output = "damon.data",
 				 .fmt = RECORD_FMT_NATIVE };
+	struct out *o;
+	struct record_loop l;
+	struct diag d;
 	int err, nargs;
 
+	record_options[RECORD_OPT_SOURCE].arg = access_source_names("|");
 	nargs = cmd_split_command(argc, argv, &a.command);
 	if (nargs < 0)
 		return nargs;
@@ -530,7 +467,19 @@ int cmd_record(int argc, char **argv, struct damo_ctx *ctx)
 	err = cmd_parse(&record_argp, nargs, argv, &a);
 	if (err)
 		goto out_args;
-	err = record_run(&a);
+	o = cmd_out(ctx);
+	diag_init(&d);
+	/* a model's duration is monitored time, not wall time */
+	err = record_loop_begin(&l, o, a.output, a.fmt,
+				a.model ? 0 : a.duration_ns, &d);
+	if (err)
+		err = record_loop_end(&l, err);
+	else if (a.model)
+		err = record_loop_end(&l, record_model(&a, &l, &d));
+	else
+		err = record_monitor(&a, &l, &d);
+	cmd_diag_report(o, &d, false);
+	diag_release(&d);
 out_args:
 	damon_opts_args_release(&a.damon);
 	return err;

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cmd/backend_args.h"
 #include "cmd/kernel.h"
 #include "core/damon.h"
 #include "core/diag.h"
@@ -22,7 +23,8 @@
 #include "core/xalloc.h"
 #include "formats/config.h"
 #include "formats/record.h"
-#include "kdamond/kdamond.h"
+#include "kdamond/sysfs/kdamond.h"
+#include "kdamond/sysfs/run.h"
 
 #define TRIED_HIST_BINS 64
 
@@ -563,13 +565,13 @@ static int from_kernel(struct tried_args *a)
 	long n, k;
 	int err;
 
-	err = kernel_open(a->ctx, &kr, false);
+	err = kernel_run_open(&kr, cmd_backend_env(a->ctx), false);
 	if (err)
 		return err;
 	n = kdamond_nr(&kr.io);
 	if (n < 0) {
 		err = (int)n;
-		kernel_report(&kr, false);
+		cmd_diag_report(o, &kr.diag, false);
 		goto out;
 	}
 	if (a->has_kdamond && a->kdamond >= (unsigned long)n) {
@@ -591,7 +593,7 @@ static int from_kernel(struct tried_args *a)
 	if (out_is_json(o))
 		out_end_list(o);
 	if (err)
-		kernel_report(&kr, false);
+		cmd_diag_report(o, &kr.diag, false);
 out:
 	kernel_close(&kr);
 	return err;

@@ -7,9 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd/embedded.h"
+#include "cmd/backend_args.h"
 #include "cmd/kernel.h"
 #include "core/damon.h"
+#include "core/diag.h"
 #include "core/out.h"
 #include "core/units.h"
 #include "core/xalloc.h"
@@ -18,9 +19,7 @@
 struct schemes_args {
 	struct damo_ctx *ctx;
 	const char *sub;
-	unsigned long idx;
-	bool has_idx;
-	bool has_eid;		/* idx names an embedded monitor, eN */
+	struct backend_args bargs;
 	long scheme;		/* -1: all */
 	bool total;
 	bool force;
@@ -43,6 +42,7 @@ static const struct argp_option schemes_options[] = {
 };
 
 static const struct argp_child schemes_children[] = {
+	{ &backend_args_argp, 0, NULL, 0 },
 	{ &cmd_common_argp, 0, NULL, 0 },
 	{ 0 }
 };
@@ -55,6 +55,7 @@ static error_t schemes_parse(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case ARGP_KEY_INIT:
 		cmd_child_inputs(state, schemes_children, a->ctx);
+		state->child_inputs[0] = &a->bargs;
 		return 0;
 	case OPT_SCHEME:
 		if (kernel_parse_idx(arg, &v))
@@ -68,17 +69,15 @@ static error_t schemes_parse(int key, char *arg, struct argp_state *state)
 		a->force = true;
 		return 0;
 	case ARGP_KEY_ARG:
-		if (!a->has_idx && embedded_parse_id(arg, &a->idx))
-			a->has_idx = a->has_eid = true;
-		else if (!a->has_idx && !kernel_parse_idx(arg, &a->idx))
-			a->has_idx = true;
-		else if (!strcmp(a->sub, "apply") && !a->file && a->has_idx)
+		if (!a->bargs.has_id)
+			return ARGP_ERR_UNKNOWN;	/* the ID */
+		if (!strcmp(a->sub, "apply") && !a->file)
 			a->file = arg;
 		else
 			argp_error(state, "unexpected argument '%s'", arg);
 		return 0;
 	case ARGP_KEY_END:
-		if (!strcmp(a->sub, "apply") && (!a->has_idx || !a->file))
+		if (!strcmp(a->sub, "apply") && (!a->bargs.has_id || !a->file))
 			argp_error(state, "apply needs a kdamond id and a scheme file");
 		return 0;
 	default:
@@ -132,19 +131,11 @@ static const struct out_col tried_cols[] = {
 	{ "age", "age", true },
 };
 
-static void print_kdamond_id(struct out *o, unsigned long k, bool emb)
-{
-	if (emb)
-		out_strf(o, "kdamond", "e%lu", k);
-	else
-		out_u64(o, "kdamond", k);
-}
-
-static void print_stats_row(struct out *o, unsigned long k, bool emb,
-			    size_t i, const struct damos *s)
+static void print_stats_row(struct out *o, struct damo_id id, size_t i,
+			    const struct damos *s)
 {
 	out_begin_obj(o, NULL);
-	print_kdamond_id(o, k, emb);
+	damo_id_print(o, "kdamond", id);
 	out_u64(o, "scheme", i);
 	out_str(o, "action", damos_action_name(s->action));
 	out_u64(o, "nr_tried", s->stats.nr_tried);
@@ -158,8 +149,8 @@ static void print_stats_row(struct out *o, unsigned long k, bool emb,
 	out_end_obj(o);
 }
 
-static void print_tried_rows(struct out *o, unsigned long k, bool emb,
-			     size_t i, const struct damos *s)
+static void print_tried_rows(struct out *o, struct damo_id id, size_t i,
+			     const struct damos *s)
 {
 	size_t j;
 
@@ -167,7 +158,7 @@ static void print_tried_rows(struct out *o, unsigned long k, bool emb,
 		const struct damos_tried_region *t = &s->tried[j];
 
 		out_begin_obj(o, NULL);
-		print_kdamond_id(o, k, emb);
+		damo_id_print(o, "kdamond", id);
 		out_u64(o, "scheme", i);
 		out_u64(o, "start", t->start);
 		out_u64(o, "end", t->end);
@@ -179,102 +170,41 @@ static void print_tried_rows(struct out *o, unsigned long k, bool emb,
 	}
 }
 
-/* Refresh what the kernel shows, on damo's kdamonds (or --force). */
-static void refresh(struct schemes_args *a, struct kernel_run *kr,
-		    struct owner_reg *reg, unsigned long k, bool tried)
+/* The rows of backend @b's monitors: the one named, or all. */
+static int show(struct schemes_args *a, struct backend *b, bool tried)
 {
-	if (!kdamond_is_on(&kr->io, k))
-		return;
-	/* --force reaches a foreign kdamond only when it is named */
-	if (!(a->force && a->has_idx) &&
-	    !owner_owns(reg, kr->io.root, k, kdamond_pid(&kr->io, k)))
-		return;
-	if (!tried) {
-		kdamond_cmd(&kr->io, k, "update_schemes_stats");
-		if (features_has(&kr->feat, "update_schemes_effective_quotas"))
-			kdamond_cmd(&kr->io, k, "update_schemes_effective_quotas");
-		return;
-	}
-	if (a->total && features_has(&kr->feat, "update_schemes_tried_bytes"))
-		kdamond_cmd(&kr->io, k, "update_schemes_tried_bytes");
-	else
-		kdamond_cmd(&kr->io, k, "update_schemes_tried_regions");
-}
-
-static int show(struct schemes_args *a, struct kernel_run *kr, bool tried)
-{
-	struct out *o = cmd_out(kr->ctx);
-	struct owner_reg reg;
-	long n = kdamond_nr(&kr->io), k;
-	size_t i;
+	enum backend_refresh how = !tried ? REFRESH_STATS :
+				   a->total ? REFRESH_TRIED_BYTES :
+				   REFRESH_TRIED;
+	struct out *o = cmd_out(a->ctx);
+	struct damo_id *ids = NULL;
+	size_t n = 0, k, i;
 	int err = 0;
 
-	if (n < 0)
-		return (int)n;
-	owner_open(kr->rundir, &reg, &kr->diag);
-	for (k = 0; k < n && !err; k++) {
-		struct kdamond kd;
+	if (!a->bargs.has_id)
+		err = backend_list(b, false, &ids, &n);
+	for (k = 0; !err && k < (a->bargs.has_id ? 1 : n); k++) {
+		struct damo_id id = a->bargs.has_id ? a->bargs.id : ids[k];
+		const struct kdamond *kd;
+		struct backend_status st;
 
-		if (a->has_idx && (unsigned long)k != a->idx)
-			continue;
-		refresh(a, kr, &reg, (unsigned long)k, tried);
-		kdamond_init(&kd);
-		err = kdamond_read(&kr->io, (unsigned long)k, &kd);
-		for (i = 0; !err && kd.nr_ctxs && i < kd.ctxs[0].nr_schemes; i++) {
-			const struct damos *s = &kd.ctxs[0].schemes[i];
+		backend_status_init(&st);
+		/* --force reaches a foreign kdamond only when it is named */
+		err = backend_status(b, id, how,
+				     a->force && a->bargs.has_id, &st);
+		kd = &st.k;
+		for (i = 0; !err && kd->nr_ctxs && i < kd->ctxs[0].nr_schemes;
+		     i++) {
+			const struct damos *s = &kd->ctxs[0].schemes[i];
 
 			if (a->scheme >= 0 && (size_t)a->scheme != i)
 				continue;
 			if (tried && !a->total)
-				print_tried_rows(o, (unsigned long)k, false, i,
-						 s);
+				print_tried_rows(o, id, i, s);
 			else
-				print_stats_row(o, (unsigned long)k, false, i,
-						s);
+				print_stats_row(o, id, i, s);
 		}
-		kdamond_release(&kd);
-	}
-	owner_close(&reg, false, &kr->diag);
-	return err;
-}
-
-/* The rows of embedded monitors: the one named, or all when none is. */
-static int show_embedded(struct schemes_args *a, struct kernel_run *kr,
-			 bool tried)
-{
-	struct out *o = cmd_out(kr->ctx);
-	unsigned long *ids = NULL;
-	size_t n, k, i;
-	int err = 0;
-
-	if (a->has_idx && !a->has_eid)
-		return 0;
-	if (a->has_eid) {
-		ids = xcalloc(1, sizeof(*ids));
-		ids[0] = a->idx;
-		n = 1;
-	} else {
-		n = embedded_ids(kr->rundir, &ids);
-	}
-	for (k = 0; k < n && !err; k++) {
-		struct embedded_info info;
-		struct kdamond kd;
-
-		kdamond_init(&kd);
-		err = embedded_status(kr->rundir, ids[k], &kd, &info,
-				      &kr->diag);
-		for (i = 0; !err && i < kd.ctxs[0].nr_schemes; i++) {
-			const struct damos *s = &kd.ctxs[0].schemes[i];
-
-			if (a->scheme >= 0 && (size_t)a->scheme != i)
-				continue;
-			if (tried && !a->total)
-				print_tried_rows(o, ids[k], true, i, s);
-			else
-				print_stats_row(o, ids[k], true, i, s);
-		}
-		kdamond_release(&kd);
-		embedded_info_release(&info);
+		backend_status_release(&st);
 	}
 	free(ids);
 	return err;
@@ -289,75 +219,21 @@ static void begin_table(struct schemes_args *a, struct out *o, bool tried)
 				tried ? ARRAY_SIZE(tried_cols) : ARRAY_SIZE(stat_cols));
 }
 
-/* Replace the schemes of an embedded monitor, keeping the rest. */
-static int apply_embedded(struct schemes_args *a, struct kernel_run *kr)
+/* Replace the schemes of a running monitor, keeping everything else. */
+static int apply(struct schemes_args *a, struct backend *b, struct diag *d)
 {
-	struct embedded_info info;
-	struct damon_config cfg;
+	const struct damon_ctx *src;
 	struct config_file cf;
-	struct damon_ctx *c, *src;
-	size_t i;
 	int err;
 
-	err = config_load(a->file, true, &cf, &kr->diag);
+	err = config_load(a->file, true, &cf, d);
 	if (err)
 		return err;
-	damon_config_init(&cfg);
-	err = embedded_status(kr->rundir, a->idx, damon_config_add_kdamond(&cfg),
-			      &info, &kr->diag);
-	embedded_info_release(&info);
 	src = cf.cfg.nr_kdamonds && cf.cfg.kdamonds[0].nr_ctxs ?
 	      &cf.cfg.kdamonds[0].ctxs[0] : NULL;
-	if (!err && src) {
-		c = &cfg.kdamonds[0].ctxs[0];
-		for (i = 0; i < c->nr_schemes; i++)
-			damos_release(&c->schemes[i]);
-		c->nr_schemes = 0;
-		for (i = 0; i < src->nr_schemes; i++)
-			damos_copy(damon_ctx_add_scheme(c), &src->schemes[i]);
-		err = embedded_tune(kr->rundir, a->idx, &cfg, &kr->diag);
-	}
-	damon_config_release(&cfg);
-	config_file_release(&cf);
-	return err;
-}
-
-/* Replace the schemes of a running kdamond, keeping everything else. */
-static int apply(struct schemes_args *a, struct kernel_run *kr)
-{
-	struct config_file cf;
-	struct damon_config cfg;
-	struct damon_ctx *c, *src;
-	size_t i;
-	int err;
-
-	err = tune_check_target(kr, a->idx, a->force);
-	if (err)
-		return err;
-	err = config_load(a->file, true, &cf, &kr->diag);
-	if (err)
-		return err;
-	damon_config_init(&cfg);
-	err = kdamond_read(&kr->io, a->idx, damon_config_add_kdamond(&cfg));
-	if (!err && !cfg.kdamonds[0].nr_ctxs) {
-		diag_add(&kr->diag, "", "kdamond %lu has no context", a->idx);
-		err = -ENOENT;
-	}
-	c = err ? NULL : &cfg.kdamonds[0].ctxs[0];
-	src = cf.cfg.nr_kdamonds && cf.cfg.kdamonds[0].nr_ctxs ?
-	      &cf.cfg.kdamonds[0].ctxs[0] : NULL;
-	if (!err && c && src) {
-		for (i = 0; i < c->nr_schemes; i++)
-			damos_release(&c->schemes[i]);
-		c->nr_schemes = 0;
-		for (i = 0; i < src->nr_schemes; i++)
-			damos_copy(damon_ctx_add_scheme(c), &src->schemes[i]);
-		if (damon_config_validate(&cfg, 0, &kr->diag))
-			err = -EINVAL;
-		else
-			err = tune_commit(kr, a->idx, &cfg);
-	}
-	damon_config_release(&cfg);
+	if (src)
+		err = backend_apply_schemes(b, a->bargs.id, src->schemes,
+					    src->nr_schemes, a->force);
 	config_file_release(&cf);
 	return err;
 }
@@ -367,10 +243,10 @@ static const char *const subs[] = { "stats", "tried", "apply" };
 int cmd_schemes(int argc, char **argv, struct damo_ctx *ctx)
 {
 	struct schemes_args a = { .ctx = ctx, .scheme = -1 };
-	struct kernel_run kr;
+	struct backend b[2];
 	struct argp sargp;
-	bool kernel;
-	size_t i;
+	struct diag d;
+	size_t i, k, nb = 0;
 	int err;
 
 	for (i = 0; argc >= 2 && i < ARRAY_SIZE(subs); i++)
@@ -404,32 +280,27 @@ int cmd_schemes(int argc, char **argv, struct damo_ctx *ctx)
 	err = cmd_parse(&sargp, argc - 1, argv + 1, &a);
 	if (err)
 		return err;
-	err = kernel_open(ctx, &kr, false);
-	kernel = !err && !a.has_eid;
-	if (a.has_eid || (err == -ENOENT && !a.has_idx)) {
-		diag_release(&kr.diag);
-		err = 0;
-	}
+	diag_init(&d);
+	err = backend_open_all(cmd_backend_env(ctx), a.bargs.backend,
+			       a.bargs.has_id ? &a.bargs.id : NULL, b, &nb,
+			       &d);
 	if (!err && i == 2) {
-		err = a.has_eid ? apply_embedded(&a, &kr) : apply(&a, &kr);
+		err = apply(&a, &b[0], &d);
 	} else if (!err) {
 		begin_table(&a, cmd_out(ctx), i == 1);
-		if (kernel)
-			err = show(&a, &kr, i == 1);
-		if (!err)
-			err = show_embedded(&a, &kr, i == 1);
+		for (k = 0; k < nb && !err; k++)
+			err = show(&a, &b[k], i == 1);
 		out_end_table(cmd_out(ctx));
 	}
 	if (!err && i == 2 && out_is_json(cmd_out(ctx))) {
 		out_begin_obj(cmd_out(ctx), NULL);
-		if (a.has_eid)
-			out_strf(cmd_out(ctx), "id", "e%lu", a.idx);
-		else
-			out_u64(cmd_out(ctx), "id", a.idx);
+		damo_id_print(cmd_out(ctx), "id", a.bargs.id);
 		out_end_obj(cmd_out(ctx));
 	}
+	for (k = 0; k < nb; k++)
+		backend_close(&b[k]);
 	/* for stats and tried, a refused refresh is a warning */
-	kernel_report(&kr, !err && i != 2);
-	kernel_close(&kr);
+	cmd_diag_report(cmd_out(ctx), &d, !err && i != 2);
+	diag_release(&d);
 	return err;
 }

@@ -8,20 +8,16 @@
 #include <string.h>
 #include <time.h>
 
-#include "cmd/embedded.h"
+#include "cmd/backend_args.h"
 #include "cmd/kernel.h"
 #include "core/damon.h"
+#include "core/diag.h"
 #include "core/out.h"
 #include "core/units.h"
-#include "kdamond/sysfs.h"
 
 struct status_args {
 	struct damo_ctx *ctx;
-	bool has_idx;
-	unsigned long idx;
-	bool has_eid;
-	unsigned long eid;
-	enum damo_backend backend;
+	struct backend_args bargs;
 	unsigned long watch_s;
 	unsigned long count;	/* --watch iterations, 0 = forever */
 };
@@ -29,20 +25,17 @@ struct status_args {
 enum {
 	OPT_WATCH = 0x400,
 	OPT_COUNT,
-	OPT_BACKEND,
 };
 
 static const struct argp_option status_options[] = {
 	{ "watch", OPT_WATCH, "SECONDS", 0,
 	  "Print again every SECONDS (JSON: one object a line)", 0 },
 	{ "count", OPT_COUNT, "N", 0, "With --watch, stop after N prints", 0 },
-	{ "backend", OPT_BACKEND, "auto|kernel|embedded", 0,
-	  "Show kernel kdamonds, embedded monitors, or both (auto, default)",
-	  0 },
 	{ 0 }
 };
 
 static const struct argp_child status_children[] = {
+	{ &backend_args_argp, 0, NULL, 0 },
 	{ &cmd_common_argp, 0, NULL, 0 },
 	{ 0 }
 };
@@ -55,6 +48,7 @@ static error_t status_parse(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case ARGP_KEY_INIT:
 		cmd_child_inputs(state, status_children, a->ctx);
+		state->child_inputs[0] = &a->bargs;
 		return 0;
 	case OPT_WATCH:
 	case OPT_COUNT:
@@ -66,20 +60,6 @@ static error_t status_parse(int key, char *arg, struct argp_state *state)
 		if (errno || *end || !*arg || *arg == '-' ||
 		    (key == OPT_WATCH && !a->watch_s))
 			argp_error(state, "'%s' is not a positive number", arg);
-		return 0;
-	case OPT_BACKEND:
-		if (embedded_parse_backend(arg, &a->backend))
-			argp_error(state, "--backend: '%s' is not auto, kernel or embedded",
-				   arg);
-		return 0;
-	case ARGP_KEY_ARG:
-		embedded_id_arg(state, arg, &a->has_idx, &a->idx, &a->has_eid,
-				&a->eid);
-		return 0;
-	case ARGP_KEY_END:
-		if (a->has_idx && a->backend == BACKEND_EMBEDDED)
-			argp_error(state, "kdamond %lu is a kernel one; embedded monitors are eN",
-				   a->idx);
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -105,25 +85,6 @@ static const struct argp status_argp = {
 	       "  damo status --watch 5",
 	.children = status_children,
 };
-
-/* Ask the kernel to refresh what it shows, on kdamonds damo owns. */
-static void refresh(struct kernel_run *kr, unsigned long idx)
-{
-	uint64_t refresh_ms = 0;
-	char rel[64];
-
-	snprintf(rel, sizeof(rel), "kdamonds/%lu/refresh_ms", idx);
-	sysfs_read_u64(kr->io.root, rel, &refresh_ms);
-	if (!kdamond_is_on(&kr->io, idx) || refresh_ms)
-		return;
-	kdamond_cmd(&kr->io, idx, "update_schemes_stats");
-	if (features_has(&kr->feat, "update_schemes_effective_quotas"))
-		kdamond_cmd(&kr->io, idx, "update_schemes_effective_quotas");
-	if (features_has(&kr->feat, "update_tuned_intervals"))
-		kdamond_cmd(&kr->io, idx, "update_tuned_intervals");
-	if (features_has(&kr->feat, "update_schemes_tried_bytes"))
-		kdamond_cmd(&kr->io, idx, "update_schemes_tried_bytes");
-}
 
 static void print_minmax(struct out *o, const char *key, uint64_t min,
 			 uint64_t max)
@@ -224,30 +185,27 @@ static void print_ctx(struct out *o, const struct damon_ctx *c)
 	out_end_obj(o);
 }
 
-static void print_kdamond(struct out *o, unsigned long idx,
-			  const struct kdamond *k, bool owned,
-			  const struct embedded_info *emb)
+static void print_kdamond(struct out *o, const struct backend_status *st)
 {
+	const struct kdamond *k = &st->k;
 	size_t i;
 
 	out_begin_obj(o, NULL);
-	if (emb)
-		out_strf(o, "id", "e%lu", emb->id);
-	else
-		out_u64(o, "id", idx);
-	out_str(o, "backend", emb ? "embedded" : "kernel");
+	damo_id_print(o, "id", st->id);
+	out_str(o, "backend", backend_kind_name(st->id.kind));
 	out_str(o, "state", k->on ? "on" : "off");
 	out_i64(o, "pid", k->pid);
-	out_str(o, "owner", owned ? "damo" : "foreign");
-	if (emb) {
-		out_str(o, "source", emb->source ? emb->source : "");
-		out_str(o, "sees", emb->sees ? emb->sees : "");
-		out_u64(o, "nr_regions", emb->nr_regions);
-		if (emb->exit_reason)
-			out_str(o, "exit_reason", emb->exit_reason);
-		else
-			out_null(o, "exit_reason");
+	out_str(o, "owner", st->owned ? "damo" : "foreign");
+	if (st->source) {
+		out_str(o, "source", st->source);
+		out_str(o, "sees", st->sees ? st->sees : "");
 	}
+	if (st->has_nr_regions)
+		out_u64(o, "nr_regions", st->nr_regions);
+	if (st->has_exit_reason && st->exit_reason)
+		out_str(o, "exit_reason", st->exit_reason);
+	else if (st->has_exit_reason)
+		out_null(o, "exit_reason");
 	out_time(o, "refresh_ms", k->refresh_ms, UNITS_MS);
 	out_begin_list(o, "contexts");
 	for (i = 0; i < k->nr_ctxs; i++)
@@ -256,112 +214,64 @@ static void print_kdamond(struct out *o, unsigned long idx,
 	out_end_obj(o);
 }
 
-/* DAMON_RECLAIM / LRU_SORT / STAT parameters, when loaded. */
-static void print_modules(struct out *o, struct kernel_run *kr)
+/* The DAMON modules' parameters, where a backend has them. */
+static void print_modules(struct out *o, struct backend *b, size_t nb)
 {
-	static const char *const mods[] = {
-		"damon_reclaim", "damon_lru_sort", "damon_stat",
-	};
-	char rel[128], val[SYSFS_VAL_MAX];
-	size_t i;
+	struct backend_module *m;
+	size_t i, j, n;
 
-	out_begin_list(o, "modules");
-	for (i = 0; i < sizeof(mods) / sizeof(mods[0]); i++) {
-		snprintf(rel, sizeof(rel), "%s/parameters/enabled", mods[i]);
-		if (sysfs_read(kr->io.modules, rel, val, sizeof(val)))
+	for (i = 0; i < nb; i++) {
+		if (!backend_modules(&b[i], &m, &n))
 			continue;
-		out_begin_obj(o, NULL);
-		out_str(o, "name", mods[i]);
-		out_bool(o, "enabled", val[0] == 'Y' || val[0] == '1');
-		snprintf(rel, sizeof(rel), "%s/parameters/kdamond_pid", mods[i]);
-		if (!sysfs_read(kr->io.modules, rel, val, sizeof(val)))
-			out_i64(o, "kdamond_pid", strtoll(val, NULL, 10));
-		out_end_obj(o);
+		out_begin_list(o, "modules");
+		for (j = 0; j < n; j++) {
+			out_begin_obj(o, NULL);
+			out_str(o, "name", m[j].name);
+			out_bool(o, "enabled", m[j].enabled);
+			if (m[j].has_kdamond_pid)
+				out_i64(o, "kdamond_pid", m[j].kdamond_pid);
+			out_end_obj(o);
+		}
+		out_end_list(o);
+		free(m);
 	}
-	out_end_list(o);
 }
 
-static int show_embedded(struct status_args *a, struct kernel_run *kr)
+/* The monitors of backend @b: the one named, or every one. */
+static int show_backend(struct status_args *a, struct backend *b)
 {
-	struct out *o = cmd_out(kr->ctx);
-	unsigned long *ids = NULL;
-	size_t n, i;
+	struct damo_id *ids = NULL;
+	size_t n = 0, i;
 	int err = 0;
 
-	if (a->has_eid) {
-		ids = malloc(sizeof(*ids));
-		if (!ids)
-			abort();
-		ids[0] = a->eid;
-		n = 1;
-	} else {
-		n = embedded_ids(kr->rundir, &ids);
-	}
-	for (i = 0; i < n && !err; i++) {
-		struct embedded_info info;
-		struct kdamond k;
+	if (!a->bargs.has_id)
+		err = backend_list(b, false, &ids, &n);
+	for (i = 0; !err && i < (a->bargs.has_id ? 1 : n); i++) {
+		struct backend_status st;
 
-		kdamond_init(&k);
-		err = embedded_status(kr->rundir, ids[i], &k, &info,
-				      &kr->diag);
+		backend_status_init(&st);
+		err = backend_status(b, a->bargs.has_id ? a->bargs.id : ids[i],
+				     REFRESH_STATUS, false, &st);
 		if (!err)
-			print_kdamond(o, 0, &k, true, &info);
-		kdamond_release(&k);
-		embedded_info_release(&info);
+			print_kdamond(cmd_out(a->ctx), &st);
+		backend_status_release(&st);
 	}
 	free(ids);
 	return err;
 }
 
-static int show_once(struct status_args *a, struct kernel_run *kr,
-		     bool kernel)
+static int show_once(struct status_args *a, struct backend *b, size_t nb)
 {
-	struct out *o = cmd_out(kr->ctx);
-	struct owner_reg reg;
-	long n = 0, i;
+	struct out *o = cmd_out(a->ctx);
+	size_t i;
 	int err = 0;
 
-	if (!kernel || a->has_eid) {
-		out_begin_obj(o, NULL);
-		out_begin_list(o, "kdamonds");
-		err = show_embedded(a, kr);
-		out_end_list(o);
-		out_end_obj(o);
-		return err;
-	}
-	n = kdamond_nr(&kr->io);
-	if (n < 0)
-		return (int)n;
-	if (a->has_idx && (long)a->idx >= n) {
-		diag_add(&kr->diag, "", "there is no kdamond %lu (%ld exist)",
-			 a->idx, n);
-		return -ENOENT;
-	}
-	if (owner_open(kr->rundir, &reg, &kr->diag))
-		diag_release(&kr->diag);	/* reading needs no registry */
 	out_begin_obj(o, NULL);
 	out_begin_list(o, "kdamonds");
-	for (i = 0; i < n && !err; i++) {
-		struct kdamond k;
-		bool owned;
-
-		if (a->has_idx && (unsigned long)i != a->idx)
-			continue;
-		owned = owner_owns(&reg, kr->io.root, (unsigned long)i,
-				   kdamond_pid(&kr->io, (unsigned long)i));
-		if (owned)
-			refresh(kr, (unsigned long)i);
-		kdamond_init(&k);
-		err = kdamond_read(&kr->io, (unsigned long)i, &k);
-		if (!err)
-			print_kdamond(o, (unsigned long)i, &k, owned, NULL);
-		kdamond_release(&k);
-	}
-	owner_close(&reg, false, &kr->diag);
-	if (!err && !a->has_idx && a->backend != BACKEND_KERNEL)
-		err = show_embedded(a, kr);
+	for (i = 0; i < nb && !err; i++)
+		err = show_backend(a, &b[i]);
 	out_end_list(o);
-	print_modules(o, kr);
+	print_modules(o, b, nb);
 	out_end_obj(o);
 	return err;
 }
@@ -369,24 +279,22 @@ static int show_once(struct status_args *a, struct kernel_run *kr,
 int cmd_status(int argc, char **argv, struct damo_ctx *ctx)
 {
 	struct status_args a = { .ctx = ctx };
-	struct kernel_run kr;
 	unsigned long shown = 0;
+	struct backend b[2];
 	struct timespec ts;
-	bool kernel;
+	struct diag d;
+	size_t nb = 0, i;
 	int err;
 
 	err = cmd_parse(&status_argp, argc, argv, &a);
 	if (err)
 		return err;
-	err = kernel_open(ctx, &kr, false);
-	kernel = !err && a.backend != BACKEND_EMBEDDED;
-	if ((err == -ENOENT && a.backend != BACKEND_KERNEL && !a.has_idx) ||
-	    a.backend == BACKEND_EMBEDDED || a.has_eid) {
-		diag_release(&kr.diag);
-		err = 0;
-	}
+	diag_init(&d);
+	err = backend_open_all(cmd_backend_env(ctx), a.bargs.backend,
+			       a.bargs.has_id ? &a.bargs.id : NULL, b, &nb,
+			       &d);
 	while (!err) {
-		err = show_once(&a, &kr, kernel);
+		err = show_once(&a, b, nb);
 		if (a.watch_s && !out_is_json(cmd_out(ctx)))
 			out_text(cmd_out(ctx), "\n");
 		fflush(stdout);
@@ -396,8 +304,10 @@ int cmd_status(int argc, char **argv, struct damo_ctx *ctx)
 		ts.tv_nsec = 0;
 		nanosleep(&ts, NULL);
 	}
+	for (i = 0; i < nb; i++)
+		backend_close(&b[i]);
 	/* a refresh the kernel refused is a warning: what it holds is shown */
-	kernel_report(&kr, !err);
-	kernel_close(&kr);
+	cmd_diag_report(cmd_out(ctx), &d, !err);
+	diag_release(&d);
 	return err;
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* damo stop: turn off kdamonds damo started, and remove what it created. */
+/* damo stop: stop kdamonds and embedded monitors damo started. */
 #include "cmd.h"
 
 #include <errno.h>
@@ -7,20 +7,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd/embedded.h"
+#include "cmd/backend_args.h"
 #include "cmd/kernel.h"
+#include "core/diag.h"
 #include "core/out.h"
-
-#define OFF_TIMEOUT_MS 10000
+#include "core/xalloc.h"
 
 struct stop_args {
 	struct damo_ctx *ctx;
+	struct backend_args bargs;
 	bool all;
 	bool force;
-	bool has_idx;
-	unsigned long idx;
-	bool has_eid;		/* an embedded monitor, eN */
-	unsigned long eid;
 };
 
 enum {
@@ -36,6 +33,7 @@ static const struct argp_option stop_options[] = {
 };
 
 static const struct argp_child stop_children[] = {
+	{ &backend_args_argp, 0, NULL, 0 },
 	{ &cmd_common_argp, 0, NULL, 0 },
 	{ 0 }
 };
@@ -44,9 +42,11 @@ static error_t stop_parse(int key, char *arg, struct argp_state *state)
 {
 	struct stop_args *a = state->input;
 
+	(void)arg;
 	switch (key) {
 	case ARGP_KEY_INIT:
 		cmd_child_inputs(state, stop_children, a->ctx);
+		state->child_inputs[0] = &a->bargs;
 		return 0;
 	case OPT_ALL:
 		a->all = true;
@@ -54,14 +54,10 @@ static error_t stop_parse(int key, char *arg, struct argp_state *state)
 	case OPT_FORCE:
 		a->force = true;
 		return 0;
-	case ARGP_KEY_ARG:
-		embedded_id_arg(state, arg, &a->has_idx, &a->idx, &a->has_eid,
-				&a->eid);
-		return 0;
 	case ARGP_KEY_END:
-		if (a->all && (a->has_idx || a->has_eid))
+		if (a->all && a->bargs.has_id)
 			argp_error(state, "give a kdamond id or --all, not both");
-		if (a->force && !a->has_idx)
+		if (a->force && !a->bargs.has_id)
 			argp_error(state, "--force needs the id of the kdamond to stop");
 		return 0;
 	default:
@@ -88,148 +84,67 @@ static const struct argp stop_argp = {
 	.children = stop_children,
 };
 
-/* Which kdamonds to stop: damo's own, or the one named. */
-static int pick(struct stop_args *a, struct kernel_run *kr,
-		struct owner_reg *reg, unsigned long *ids, size_t *nr, long n,
-		size_t nr_emb)
+/* What to stop of backend @b: the one named, or damo's own. */
+static int pick(struct stop_args *a, struct backend *b, struct damo_id **ids,
+		size_t *nr)
 {
-	long i;
-
-	*nr = 0;
-	if (a->has_idx) {
-		if ((long)a->idx >= n) {
-			diag_add(&kr->diag, "", "there is no kdamond %lu (%ld exist)",
-				 a->idx, n);
-			return -ENOENT;
-		}
-		if (!a->force && !owner_owns(reg, kr->io.root, a->idx,
-					     kdamond_pid(&kr->io, a->idx))) {
-			diag_add(&kr->diag, "", "kdamond %lu was not started by damo",
-				 a->idx);
-			diag_add(&kr->diag, "hint", "add --force to stop it anyway");
-			return -EPERM;
-		}
-		ids[(*nr)++] = a->idx;
+	if (a->bargs.has_id) {
+		*ids = xcalloc(1, sizeof(**ids));
+		(*ids)[0] = a->bargs.id;
+		*nr = 1;
 		return 0;
 	}
-	for (i = 0; i < n; i++)
-		if (owner_owns(reg, kr->io.root, (unsigned long)i,
-			       kdamond_pid(&kr->io, (unsigned long)i)))
-			ids[(*nr)++] = (unsigned long)i;
-	if (!*nr && !nr_emb) {
-		diag_add(&kr->diag, "", "no kdamond started by damo is there to stop");
-		return -ENOENT;
-	}
-	if (*nr + nr_emb > 1 && !a->all) {
-		diag_add(&kr->diag, "", "damo started %zu kdamonds and embedded monitors; name one or give --all",
-			 *nr + nr_emb);
-		return -CMD_EUSAGE;
-	}
-	return 0;
-}
-
-/* With nothing running and everything damo's, remove the directories. */
-static void cleanup(struct kernel_run *kr, struct owner_reg *reg, long n)
-{
-	long i;
-
-	for (i = 0; i < n; i++)
-		if (kdamond_is_on(&kr->io, (unsigned long)i) ||
-		    !owner_find(reg, kr->io.root, (unsigned long)i))
-			return;
-	if (n && !kdamond_set_nr(&kr->io, 0))
-		for (i = 0; i < n; i++)
-			owner_remove(reg, kr->io.root, (unsigned long)i);
-}
-
-static int do_stop(struct stop_args *a, struct kernel_run *kr, bool kernel,
-		   const unsigned long *eids, size_t nr_emb)
-{
-	struct out *o = cmd_out(kr->ctx);
-	unsigned long ids[256];
-	struct owner_reg reg;
-	size_t nr = 0, i;
-	long n = kernel ? kdamond_nr(&kr->io) : 0;
-	int err;
-
-	if (n < 0)
-		return (int)n;
-	if (!kernel && !nr_emb) {
-		diag_add(&kr->diag, "", "nothing damo started is there to stop");
-		return -ENOENT;
-	}
-	if (!kernel && nr_emb > 1 && !a->all) {
-		diag_add(&kr->diag, "", "damo started %zu embedded monitors; name one or give --all",
-			 nr_emb);
-		return -CMD_EUSAGE;
-	}
-	if (n > 256)
-		n = 256;
-	err = owner_open(kr->rundir, &reg, &kr->diag);
-	if (err)
-		return err;
-	if (kernel)
-		err = pick(a, kr, &reg, ids, &nr, n, nr_emb);
-	for (i = 0; !err && i < nr; i++)
-		err = kdamond_turn_off(&kr->io, ids[i], OFF_TIMEOUT_MS);
-	if (!err && kernel)
-		cleanup(kr, &reg, n);
-	if (owner_close(&reg, true, &kr->diag) && !err)
-		err = -EIO;
-	if (err)
-		return err;
-	/* the embedded ones, outside the registry lock they take */
-	for (i = 0; !err && i < nr_emb; i++)
-		err = embedded_stop(kr->rundir, eids[i], &kr->diag);
-	out_begin_list(o, NULL);
-	for (i = 0; i < nr; i++)
-		if (out_is_json(o))
-			out_u64(o, NULL, ids[i]);
-		else if (kr->ctx->opts.verbose)
-			out_text(o, "kdamond %lu stopped\n", ids[i]);
-	for (i = 0; i < nr_emb; i++)
-		if (out_is_json(o))
-			out_strf(o, NULL, "e%lu", eids[i]);
-		else if (kr->ctx->opts.verbose)
-			out_text(o, "e%lu stopped\n", eids[i]);
-	out_end_list(o);
-	return err;
+	return backend_list(b, true, ids, nr);
 }
 
 int cmd_stop(int argc, char **argv, struct damo_ctx *ctx)
 {
 	struct stop_args a = { .ctx = ctx };
-	struct kernel_run kr;
+	struct damo_id *ids[2] = { NULL, NULL };
+	struct backend b[2];
+	struct out *o;
+	size_t nb = 0, nr[2] = { 0, 0 }, i, j;
+	char label[DAMO_ID_BUFSZ + 8];
+	struct diag d;
 	int err;
 
 	err = cmd_parse(&stop_argp, argc, argv, &a);
 	if (err)
 		return err;
-	err = kernel_open(ctx, &kr, false);
-	if (a.has_eid || (err == -ENOENT && !a.has_idx)) {
-		unsigned long *eids = NULL;
-		size_t nr_emb;
-
-		diag_release(&kr.diag);
-		if (a.has_eid) {
-			eids = malloc(sizeof(*eids));
-			if (!eids)
-				abort();
-			eids[0] = a.eid;
-			nr_emb = 1;
-		} else {
-			nr_emb = embedded_ids(kr.rundir, &eids);
-		}
-		err = do_stop(&a, &kr, false, eids, nr_emb);
-		free(eids);
-	} else if (!err) {
-		unsigned long *eids = NULL;
-		size_t nr_emb = a.has_idx ? 0 : embedded_ids(kr.rundir, &eids);
-
-		err = do_stop(&a, &kr, true, eids, nr_emb);
-		free(eids);
+	o = cmd_out(ctx);
+	diag_init(&d);
+	err = backend_open_all(cmd_backend_env(ctx), a.bargs.backend,
+			       a.bargs.has_id ? &a.bargs.id : NULL, b, &nb,
+			       &d);
+	for (i = 0; !err && i < nb; i++)
+		err = pick(&a, &b[i], &ids[i], &nr[i]);
+	if (!err && nr[0] + nr[1] == 0) {
+		diag_add(&d, "", "no kdamond started by damo is there to stop");
+		err = -ENOENT;
+	} else if (!err && nr[0] + nr[1] > 1 && !a.all) {
+		diag_add(&d, "", "damo started %zu kdamonds and embedded monitors; name one or give --all",
+			 nr[0] + nr[1]);
+		err = -CMD_EUSAGE;
 	}
-	kernel_report(&kr, false);
-	kernel_close(&kr);
+	for (i = 0; !err && i < nb; i++)
+		if (nr[i])
+			err = backend_stop(&b[i], ids[i], nr[i], a.force);
+	if (!err) {
+		out_begin_list(o, NULL);
+		for (i = 0; i < nb; i++)
+			for (j = 0; j < nr[i]; j++)
+				if (out_is_json(o))
+					damo_id_print(o, NULL, ids[i][j]);
+				else if (ctx->opts.verbose)
+					out_text(o, "%s stopped\n",
+						 damo_id_label(ids[i][j], label));
+		out_end_list(o);
+	}
+	for (i = 0; i < nb; i++) {
+		free(ids[i]);
+		backend_close(&b[i]);
+	}
+	cmd_diag_report(o, &d, false);
+	diag_release(&d);
 	return err;
 }

@@ -64,15 +64,39 @@ _damo_positional()
 	done
 }
 
+# The argument of option $1 of "damo WORDS..." as its --help names it:
+# "auto|kernel|embedded" for "--backend=auto|kernel|embedded", "FILE", or
+# "MIN MAX" for an option taking several words; nothing for an option that
+# takes none.
+_damo_optarg()
+{
+	local opt=$1 arg
+	shift
+	arg=$(_damo_ask "$@" --help | sed -n "s/^.*[ ,]$opt=//p" | head -n 1)
+	printf '%s\n' "${arg%%  *}"
+}
+
 _damo_candidates()
 {
 	local -a words=("$@") path=() subs=()
-	local n=$# cur cmd='' sub='' w i nargs=0 opts line
+	local n=$# cur cmd='' sub='' w i nargs=0 opts line arg prev=''
 
 	(($#)) || return 0
 	cur=${words[n - 1]}
 	for ((i = 1; i < n - 1; i++)); do
 		w=${words[i]}
+		# the one word an option takes is not an argument of the command
+		if [[ -n $cmd && $w == --* && $w != *=* ]]; then
+			arg=$(_damo_optarg "$w" "$cmd" ${sub:+"$sub"})
+			if [[ -n $arg && $arg != *[' ['.]* ]]; then
+				if ((i + 1 < n - 1)); then
+					i=$((i + 1))
+				else
+					prev=$arg
+				fi
+			fi
+			continue
+		fi
 		[[ $w == -* ]] && continue
 		if [[ -z $cmd ]]; then
 			cmd=$w
@@ -89,7 +113,15 @@ _damo_candidates()
 	done
 
 	{
-		if [[ -z $cmd ]]; then
+		if [[ -n $prev && $cur != -* ]]; then
+			# the value of the option before: its words, or a file
+			if [[ $prev == *\|* ]]; then
+				IFS='|' read -ra opts <<<"$prev"
+				printf '%s\n' "${opts[@]}"
+			elif [[ $prev == *FILE* ]]; then
+				printf '@files\n'
+			fi
+		elif [[ -z $cmd ]]; then
 			if [[ $cur == -* ]]; then
 				_damo_ask --list-opts
 			else

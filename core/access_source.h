@@ -11,8 +11,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "core/damon.h"
+
+struct diag;
 
 /* A reusable {ptr, nr, cap} array of address ranges. */
 struct mon_ranges {
@@ -84,6 +87,50 @@ static inline void access_source_destroy(struct access_source *src)
 	if (src && src->ops->destroy)
 		src->ops->destroy(src);
 }
+
+/* access_source_destroy(), then free the source a type's create() made. */
+void access_source_free(struct access_source *src);
+
+/*
+ * The registry of access sources the embedded monitor can run on, in the
+ * order --source auto tries them, most capable first: one row each in
+ * core/sources/registry.c.  The daemon, --source auto, --help texts,
+ * error messages and completions all iterate it.
+ */
+struct access_source_type {
+	const char *name;		/* what --source takes */
+	const char *sees;		/* "reads and writes", "writes" */
+	const char *needs;		/* what it needs, a phrase */
+	/* what --source auto says after "using NAME, " */
+	const char *auto_says;
+	/* the same for a command damo launches; NULL: auto_says */
+	const char *auto_says_command;
+	/* a command damo launches runs with damo's agent preloaded */
+	bool preload_agent;
+	/*
+	 * create() - a source watching the @nr processes @pids, in *@src
+	 * (freed with access_source_free()).  Return: 0, or -errno with
+	 * why (and a hint where one helps) in @d.
+	 */
+	int (*create)(const pid_t *pids, size_t nr, struct access_source **src,
+		      struct diag *d);
+	/*
+	 * probe_command() - whether it can watch a command damo is about
+	 * to launch with @agent (NULL: none installed), without the command.
+	 * NULL: create() on damo itself tells.
+	 */
+	int (*probe_command)(const char *agent, struct diag *d);
+};
+
+/* The @i-th source (0-based), or NULL past the last. */
+const struct access_source_type *access_source_at(size_t i);
+/* The source named @name, or NULL. */
+const struct access_source_type *access_source_find(const char *name);
+/*
+ * access_source_names() - "auto" and every source's name, @sep between
+ * them ("auto|pageidle|softdirty|uffd"); static, for help and errors.
+ */
+const char *access_source_names(const char *sep);
 
 /*
  * damon_three_regions() - the vaddr initial layout (kernel-damon.md §4.6):

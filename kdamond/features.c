@@ -10,8 +10,8 @@
 
 #include "core/diag.h"
 #include "core/xalloc.h"
-#include "kdamond/features_tmp.h"
-#include "kdamond/sysfs.h"
+#include "kdamond/sysfs/features_tmp.h"
+#include "kdamond/sysfs/sysfs.h"
 
 #define SCHEME "contexts/C/schemes/S/"
 

@@ -9,7 +9,7 @@
 
 #include "core/diag.h"
 #include "core/xalloc.h"
-#include "kdamond/sysfs.h"
+#include "kdamond/sysfs/sysfs.h"
 
 static int cmp_param(const void *a, const void *b)
 {

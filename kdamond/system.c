@@ -11,7 +11,7 @@
 
 #include "core/damon.h"
 #include "core/xalloc.h"
-#include "kdamond/sysfs.h"
+#include "kdamond/sysfs/sysfs.h"
 
 int system_largest_ram(uint64_t *start, uint64_t *end)
 {

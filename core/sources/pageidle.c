@@ -345,3 +345,17 @@ static int pageidle_check(struct access_source *src, size_t ti,
 	s->nr_checked += n;
 	return 0;
 }
+
+int pageidle_source_create(const pid_t *pids, size_t nr,
+			   struct access_source **src, struct diag *d)
+{
+	struct pageidle_source *s = xcalloc(1, sizeof(*s));
+	int err = pageidle_source_init(s, pids, nr, NULL, d);
+
+	if (err) {
+		free(s);
+		return err;
+	}
+	*src = &s->ps.base;
+	return 0;
+}

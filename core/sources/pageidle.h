@@ -78,4 +78,8 @@ int pageidle_source_init_paddr(struct pageidle_source *s, size_t nr_targets,
 /* Closes everything; accepts a released source.  Also its destroy hook. */
 void pageidle_source_release(struct pageidle_source *s);
 
+/* pageidle_source_init() of the default bitmap, allocated: its registry row. */
+int pageidle_source_create(const pid_t *pids, size_t nr,
+			   struct access_source **src, struct diag *d);
+
 #endif /* DAMO_CORE_SOURCES_PAGEIDLE_H */

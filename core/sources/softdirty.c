@@ -187,3 +187,17 @@ static int softdirty_check(struct access_source *src, size_t ti,
 	s->nr_checked += n;
 	return 0;
 }
+
+int softdirty_source_create(const pid_t *pids, size_t nr,
+			    struct access_source **src, struct diag *d)
+{
+	struct softdirty_source *s = xcalloc(1, sizeof(*s));
+	int err = softdirty_source_init(s, pids, nr, d);
+
+	if (err) {
+		free(s);
+		return err;
+	}
+	*src = &s->ps.base;
+	return 0;
+}

@@ -51,4 +51,8 @@ int softdirty_source_init(struct softdirty_source *s, const pid_t *pids,
 /* Closes everything; accepts a released source.  Also its destroy hook. */
 void softdirty_source_release(struct softdirty_source *s);
 
+/* softdirty_source_init(), allocated: its registry row. */
+int softdirty_source_create(const pid_t *pids, size_t nr,
+			    struct access_source **src, struct diag *d);
+
 #endif /* DAMO_CORE_SOURCES_SOFTDIRTY_H */

@@ -3,9 +3,12 @@
 #include "core/sources/uffd.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "core/diag.h"
 #include "core/sources/compat_uffd.h"
@@ -307,5 +310,61 @@ static int uffd_check(struct access_source *src, size_t ti,
 		i += cnt;
 	}
 	s->nr_checked += n;
+	return 0;
+}
+
+/* Whether the kernel answers PAGEMAP_SCAN (6.7), tried on our own page. */
+static int pagemap_scan_works(struct diag *d)
+{
+	void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int fd, err;
+
+	if (p == MAP_FAILED)
+		return -errno;
+	fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	err = fd < 0 ? -errno :
+		uffd_probe(fd, (uintptr_t)p, (uintptr_t)p + 4096);
+	if (fd >= 0)
+		close(fd);
+	munmap(p, 4096);
+	/* nothing of ours is registered: the ioctl itself works */
+	if (err == -ENODATA)
+		return 0;
+	if (d && err == -ENOTTY) {
+		diag_add(d, "", "this kernel has no PAGEMAP_SCAN ioctl on pagemap");
+		diag_add(d, "hint", "the uffd source needs Linux 6.7 or later");
+	} else if (d) {
+		diag_add(d, "", "PAGEMAP_SCAN failed: %s", strerror(-err));
+	}
+	return err ? err : -EIO;
+}
+
+int uffd_probe_command(const char *agent, struct diag *d)
+{
+	if (!agent || access(agent, R_OK)) {
+		if (d) {
+			diag_add(d, "", "damo's agent library %s%s%s",
+				 agent ? "'" : "", agent ? agent : "",
+				 agent ? "' cannot be read" : "is not installed");
+			diag_add(d, "hint",
+				 "install damo with its agent (libdamo-agent.so)");
+		}
+		return -ENOENT;
+	}
+	return pagemap_scan_works(d);
+}
+
+int uffd_source_create(const pid_t *pids, size_t nr,
+		       struct access_source **src, struct diag *d)
+{
+	struct uffd_source *s = xcalloc(1, sizeof(*s));
+	int err = uffd_source_init(s, pids, nr, d);
+
+	if (err) {
+		free(s);
+		return err;
+	}
+	*src = &s->ps.base;
 	return 0;
 }

@@ -65,4 +65,14 @@ int uffd_source_init(struct uffd_source *s, const pid_t *pids, size_t nr,
 /* Closes everything; accepts a released source.  Also its destroy hook. */
 void uffd_source_release(struct uffd_source *s);
 
+/* uffd_source_init(), allocated: its registry row. */
+int uffd_source_create(const pid_t *pids, size_t nr,
+		       struct access_source **src, struct diag *d);
+/*
+ * uffd_probe_command() - whether a command damo launches with @agent
+ * preloaded (NULL: none installed) can be watched: the agent is readable
+ * and the kernel answers PAGEMAP_SCAN.  Return 0, or -errno with why in @d.
+ */
+int uffd_probe_command(const char *agent, struct diag *d);
+
 #endif /* DAMO_CORE_SOURCES_UFFD_H */

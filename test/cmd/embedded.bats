@@ -221,6 +221,39 @@ PY
 	echo "$output" | jq -e '.kdamonds[0].state == "on"'
 }
 
+@test "the wire nests the configuration as a JSON object, in tunes and statuses" {
+	start_wl --monitoring-intervals 10ms 200ms 2s --damos-action stat
+	sock=$DAMO_RUNTIME_DIR/embedded/e0.sock
+	run -0 python3 - "$sock" <<'PY'
+import json, socket, sys
+def ask(req):
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(sys.argv[1])
+    s.sendall(json.dumps(req).encode() + b"\n")
+    ans = b""
+    while not ans.endswith(b"\n"):
+        c = s.recv(65536)
+        if not c:
+            break
+        ans += c
+    return json.loads(ans)
+st = ask({"op": "status"})
+cfg = st["config"]
+assert isinstance(cfg, dict) and len(cfg["kdamonds"]) == 1, st
+ctx = cfg["kdamonds"][0]["contexts"][0]
+# a configuration as a string inside JSON is refused
+a = ask({"op": "tune", "config": json.dumps(cfg)})
+assert a["ok"] is False and "not a JSON object" in a["errors"][0]["message"], a
+ctx["intervals"].pop("intervals_goal", None)
+ctx["intervals"]["sample_us"] = 20000
+ctx["intervals"]["aggr_us"] = 400000
+a = ask({"op": "tune", "config": cfg})
+assert a["ok"] is True, a
+print(ask({"op": "status"})["runtime"]["sample_us"])
+PY
+	[ "$output" = 20000 ]
+}
+
 @test "refusals: actions that cannot be applied from outside, unknown sources" {
 	run -1 damo start --backend embedded --damos-action lru_prio -- true
 	[[ $output == *"'lru_prio' cannot be applied by the embedded monitor"* ]]
@@ -327,4 +360,40 @@ recorded_hot() {
 	run -1 damo record e5 --duration 1s -o "$BATS_TEST_TMPDIR/x.data"
 	[[ $output == *"no embedded monitor 'e5'"* ]]
 	[ ! -e "$BATS_TEST_TMPDIR/x.data" ]
+}
+
+@test "ids are strings of one form for kernel kdamonds and embedded monitors" {
+	# a kernel kdamond on a 7.2 tree with none configured, as in kernel.bats
+	make_sysfs 7.2
+	echo 0 > "$DAMO_SYSFS_ROOT/kdamonds/nr_kdamonds"
+	echo off > "$DAMO_SYSFS_ROOT/kdamonds/0/state"
+	echo 4242 > "$DAMO_SYSFS_ROOT/kdamonds/0/pid"
+	run -0 --separate-stderr damo start --json --backend kernel --ops paddr \
+		--damos-action stat
+	echo "$output" | jq -e '.[0] | .id == "0" and .backend == "kernel"'
+	start_wl --backend embedded --damos-action stat
+	[ "$ID" = e0 ]
+	# the text is what the command line takes, and JSON has it as a string
+	run -0 damo status --json
+	echo "$output" | jq -e '[.kdamonds[] | .id] == ["0", "e0"]
+		and ([.kdamonds[].backend] == ["kernel", "embedded"])'
+	run -0 damo schemes stats --json
+	echo "$output" | jq -e '[.[].kdamond] == ["0", "e0"]'
+	for id in 0 e0; do
+		# a tree keeps the last state command written: running again
+		echo on > "$DAMO_SYSFS_ROOT/kdamonds/0/state"
+		run -0 damo status "$id" --json
+		echo "$output" | jq -e --arg id "$id" '[.kdamonds[].id] == [$id]'
+		run -0 damo schemes stats "$id" --json
+		echo "$output" | jq -e --arg id "$id" '[.[].kdamond] == [$id]'
+		echo on > "$DAMO_SYSFS_ROOT/kdamonds/0/state"
+		run -0 damo tune "$id" --json --ops paddr --damos-action stat
+		echo "$output" | jq -e --arg id "$id" '.id == $id and (.pid | type) == "number"'
+	done
+	# an id of the other backend than --backend names is a usage error
+	run -64 damo status e0 --backend kernel
+	echo on > "$DAMO_SYSFS_ROOT/kdamonds/0/state"
+	run -0 damo stop --all --json
+	echo "$output" | jq -e '. == ["0", "e0"]'
+	[ "$(cat "$DAMO_SYSFS_ROOT/kdamonds/0/state")" = off ]
 }

@@ -158,7 +158,7 @@ config_state() {
 	run -0 damo start --ops paddr --damos-action stat
 	run -0 --separate-stderr damo stop --json
 	[ -z "$stderr" ]
-	json_check <(echo "$output") '. == [0]'
+	json_check <(echo "$output") '. == ["0"]'
 	[ "$(val $K/state)" = off ]
 	[ "$(val kdamonds/nr_kdamonds)" = 0 ]
 	run -1 --separate-stderr damo stop

@@ -186,11 +186,20 @@ assert zlib.compress(t.encode()) == open("s.data", "rb").read()'
 	[ ! -e damon.data ]
 }
 
+@test "--model FILE is --source synthetic:FILE, byte for byte" {
+	run -0 damo record --model "$MODELS/stairs.yaml" --duration 2s --seed 3 -o a.data
+	[[ $output == "recorded 20 snapshots with "*" regions of the model in 2 s of virtual time (duration, "* ]]
+	run -0 damo record --source "synthetic:$MODELS/stairs.yaml" --duration 2s --seed 3 -o b.data
+	cmp a.data b.data
+	run -64 --separate-stderr damo record --model "$MODELS/stairs.yaml" --duration 2s --source uffd
+	[[ $stderr == *"--model records a workload model; an ID, a command, --backend, --source and --snapshot are for monitoring a process"* ]]
+}
+
 @test "usage errors exit with 64 and write nothing" {
 	run -64 --separate-stderr damo record --source "synthetic:$MODELS/stairs.yaml"
 	[[ $stderr == *"--duration is required"* ]]
 	run -64 --separate-stderr damo record --duration 1s
-	[[ $stderr == *"what to record: a running kdamond's id, --target-pid PID, a command after '--', or --source synthetic:MODEL"* ]]
+	[[ $stderr == *"what to record: a running monitor's ID, --target-pid PID, a command after '--', or --model FILE"* ]]
 	run -64 --separate-stderr damo record --source "synthetic:$MODELS/stairs.yaml" --duration 0
 	[[ $stderr == *"'0' is not a time above 0"* ]]
 	run -64 --separate-stderr damo record --source "synthetic:$MODELS/stairs.yaml" \
@@ -202,11 +211,11 @@ assert zlib.compress(t.encode()) == open("s.data", "rb").read()'
 	[[ $stderr == *"'12x' is not a kdamond id"* ]]
 	run -64 --separate-stderr damo record --source "synthetic:$MODELS/stairs.yaml" \
 		--duration 1s 0
-	[[ $stderr == *"--source records a workload model; a kdamond id"* ]]
+	[[ $stderr == *"--model records a workload model; an ID, a command"* ]]
 	run -64 --separate-stderr damo record 0 --realtime
-	[[ $stderr == *"--realtime is for --source"* ]]
+	[[ $stderr == *"--realtime is for --model"* ]]
 	run -64 --separate-stderr damo record 0 --target-pid 1
-	[[ $stderr == *"give its id, or DAMON options and a command, not both"* ]]
+	[[ $stderr == *"give its ID, or DAMON options and a command, not both"* ]]
 	run -64 --separate-stderr damo record --target-pid 1 -- true
 	[[ $stderr == *"--target-pid: the command after '--' is the target"* ]]
 	run -64 --separate-stderr damo record --
@@ -214,11 +223,12 @@ assert zlib.compress(t.encode()) == open("s.data", "rb").read()'
 	[ -z "$(ls)" ]
 }
 
-@test "other sources are not implemented yet, and the output is untouched" {
+@test "a source that is not one, and a model the monitor refuses, leave the output untouched" {
 	echo keep >out.data
-	run -1 --separate-stderr damo record --source kernel --duration 1s -o out.data
-	[[ $stderr == "damo: error: --source: 'kernel' is not a source: synthetic:MODEL, or the embedded monitor's"* ]]
-	run -1 --separate-stderr damo record --source synthetic: --duration 1s -o out.data
+	run -64 --separate-stderr damo record --source kernel --duration 1s -o out.data
+	[[ $stderr == *"--source: 'kernel' is not a source (auto, "*"; a workload model is --model FILE)"* ]]
+	run -64 --separate-stderr damo record --source synthetic: --duration 1s -o out.data
+	[[ $stderr == *"--source: 'synthetic:' names no model file"* ]]
 	run -1 --separate-stderr damo record --source "synthetic:$MODELS/stairs.yaml" \
 		--duration 1s --damos-action lru_prio -o out.data
 	[[ $stderr == *"action 'lru_prio' is not supported by ops 'vaddr'"* ]]

@@ -474,7 +474,7 @@ json_keys() {
 	run -0 --separate-stderr damo stop --json
 	[ -z "$stderr" ]
 	json_keys "$j/stop.json" "$output" "$MAN/damo-stop.8"
-	json_check "$j/stop.json" '. == [0]'
+	json_check "$j/stop.json" '. == ["0"]'
 	run -1 --separate-stderr damo stop --json
 	json_keys "$j/stop-error.json" "$output" "$MAN/damo-stop.8"
 

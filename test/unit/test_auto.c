@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "core/diag.h"
+#include "core/access_source.h"
 #include "core/sources/auto.h"
 #include "core/sources/pageidle.h"
 #include "core/sources/softdirty.h"
@@ -109,12 +110,38 @@ static void stop(pid_t pid)
 	waitpid(pid, NULL, 0);
 }
 
+/* The registry: auto's order, lookups, the names for help and errors. */
 static void test_names(void **state)
 {
+	static const char *const names[] = { "pageidle", "softdirty", "uffd" };
+	const struct access_source_type *t;
+	size_t i;
+
 	(void)state;
-	assert_string_equal(source_kind_name(SOURCE_PAGEIDLE), "pageidle");
-	assert_string_equal(source_kind_name(SOURCE_SOFTDIRTY), "softdirty");
-	assert_string_equal(source_kind_name(SOURCE_UFFD), "uffd");
+	for (i = 0; i < 3; i++) {
+		t = access_source_at(i);
+		assert_non_null(t);
+		assert_string_equal(t->name, names[i]);
+		assert_ptr_equal(access_source_find(names[i]), t);
+		assert_non_null(t->create);
+		assert_non_null(t->sees);
+		assert_non_null(t->needs);
+	}
+	assert_null(access_source_at(3));
+	assert_null(access_source_find("auto"));
+	assert_null(access_source_find("nosuch"));
+	assert_string_equal(access_source_find("pageidle")->sees,
+			    "reads and writes");
+	assert_true(access_source_find("uffd")->preload_agent);
+	assert_string_equal(access_source_names("|"),
+			    "auto|pageidle|softdirty|uffd");
+	assert_string_equal(access_source_names(", "),
+			    "auto, pageidle, softdirty, uffd");
+}
+
+static const struct access_source_type *src(const char *name)
+{
+	return access_source_find(name);
 }
 
 /* A workload running the agent: the best source here, said so. */
@@ -133,16 +160,14 @@ static void test_pid_with_agent(void **state)
 	print_message("%s\n", p.msg);
 	assert_false(p.preload_agent);
 	if (pageidle_here()) {
-		assert_int_equal(p.kind, SOURCE_PAGEIDLE);
-		assert_true(p.sees_reads);
+		assert_ptr_equal(p.type, src("pageidle"));
 		assert_non_null(strstr(p.msg, "reads and writes"));
 	} else if (softdirty_here()) {
-		assert_int_equal(p.kind, SOURCE_SOFTDIRTY);
+		assert_ptr_equal(p.type, src("softdirty"));
 		assert_non_null(strstr(p.msg, "writes only"));
 		assert_non_null(strstr(p.msg, "; not pageidle: "));
 	} else {
-		assert_int_equal(p.kind, SOURCE_UFFD);
-		assert_false(p.sees_reads);
+		assert_ptr_equal(p.type, src("uffd"));
 		assert_non_null(strstr(p.msg, "source auto: using uffd"));
 		assert_non_null(strstr(p.msg, "writes only"));
 		assert_non_null(strstr(p.msg, "; not pageidle: "));
@@ -166,7 +191,7 @@ static void test_pid_without_agent(void **state)
 	err = source_auto_pick(&pid, 1, NULL, &p, &d);
 	if (pageidle_here() || softdirty_here()) {
 		assert_int_equal(err, 0);
-		assert_int_not_equal(p.kind, SOURCE_UFFD);
+		assert_ptr_not_equal(p.type, src("uffd"));
 	} else {
 		assert_int_equal(err, -EOPNOTSUPP);
 		assert_true(diag_has(&d, "pageidle: "));
@@ -191,7 +216,7 @@ static void test_command(void **state)
 					  &d), 0);
 	print_message("%s\n", p.msg);
 	if (!pageidle_here() && !softdirty_here()) {
-		assert_int_equal(p.kind, SOURCE_UFFD);
+		assert_ptr_equal(p.type, src("uffd"));
 		assert_true(p.preload_agent);
 		assert_non_null(strstr(p.msg, "agent preloaded"));
 	}

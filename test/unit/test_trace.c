@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "core/diag.h"
-#include "kdamond/trace.h"
+#include "kdamond/sysfs/trace.h"
 
 /* docs/kernel-damon.md §3.5's example line, as trace_pipe prints it. */
 static void test_parses_the_kernel_format(void **state)
@@ -84,7 +84,7 @@ static int count_event(void *arg, const struct trace_event *ev)
 }
 
 /*
- * A stand-in tree (kdamond/trace.h): the instance is made and filled,
+ * A stand-in tree (kdamond/sysfs/trace.h): the instance is made and filled,
  * lines cut at any point of a read come out whole, the end of the file
  * ends the trace, and close leaves no instance.
  */

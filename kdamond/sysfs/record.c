@@ -1,21 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Kernel DAMON's snapshots for damo record (cmd/record_kernel.h). */
-#include "cmd/record_kernel.h"
-#include "cmd/record_kernel_internal.h"
+/* Kernel DAMON's snapshots through its tracepoint (kdamond/sysfs/record.h). */
+#include "kdamond/sysfs/record.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "cmd/cmd.h"
 #include "core/damon.h"
 #include "core/out.h"
 #include "core/snap_sink.h"
 #include "core/snapshot.h"
 #include "core/xalloc.h"
-#include "kdamond/sysfs.h"
-#include "kdamond/trace.h"
+#include "kdamond/sysfs/sysfs.h"
+#include "kdamond/sysfs/trace.h"
 
 #define TRACE_POLL_MS 100
 #define CHECK_NS 500000000ULL		/* kdamond checks */
@@ -29,18 +27,12 @@ static uint64_t mono_ns(void)
 	return (uint64_t)ts.tv_sec * SEC_NS + (uint64_t)ts.tv_nsec;
 }
 
-int record_kernel_can(struct kernel_run *kr, bool process,
+/* Whether this kernel can make this recording; if not, what is missing. */
+static int can_record(struct kernel_run *kr, const char *tfs,
 		      uint64_t snapshot_ns)
 {
 	struct diag *d = &kr->diag;
-	const char *tfs = cmd_tracefs_root();
 
-	if (process && features_absent(&kr->feat, "vaddr")) {
-		diag_add(d, "", "this kernel's DAMON (%s) has no vaddr operations set, which recording a process needs",
-			 kr->feat.kernel);
-		diag_add(d, "hint", "it needs CONFIG_DAMON_VADDR");
-		return -EOPNOTSUPP;
-	}
 	if (snapshot_ns &&
 	    features_absent(&kr->feat, "update_schemes_tried_regions")) {
 		diag_add(d, "", "--snapshot: this kernel (%s) has no tried regions of schemes: update_schemes_tried_regions needs Linux 6.2",
@@ -152,7 +144,7 @@ bool rk_should_end(struct rk *r, uint64_t *next_check)
 	return false;
 }
 
-static int loop_trace(struct rk *r, struct out *o)
+static int loop_trace(struct rk *r, const char *tfs, struct out *o)
 {
 	struct trace_session ts;
 	struct diag notes;
@@ -161,7 +153,7 @@ static int loop_trace(struct rk *r, struct out *o)
 	size_t j;
 
 	diag_init(&notes);
-	err = trace_open(&ts, cmd_tracefs_root(), (long)r->k.pid,
+	err = trace_open(&ts, tfs, (long)r->k.pid,
 			 r->kr->io.trace, &r->kr->diag, &notes);
 	for (j = 0; j < notes.nr; j++)
 		out_warn(o, "%s", notes.v[j].msg);
@@ -230,19 +222,22 @@ static int read_target(struct rk *r)
 	return 0;
 }
 
-int record_kernel(struct kernel_run *kr, struct record_kernel_stream *st,
-		  struct snap_sink *sink)
+int sysfs_record(struct kernel_run *kr, const char *tracefs,
+		 struct out *o, unsigned long idx, uint64_t snapshot_ns,
+		 struct snap_sink *sink, const char **end,
+		 uint64_t *nr_dropped)
 {
-	struct rk r = { .kr = kr, .sink = sink, .idx = st->idx,
-			.snapshot_ns = st->snapshot_ns };
+	struct rk r = { .kr = kr, .sink = sink, .idx = idx,
+			.snapshot_ns = snapshot_ns };
 	size_t i;
 	int err, err2;
 
 	kdamond_init(&r.k);
 	damon_config_init(&r.orig);
-	st->source = st->snapshot_ns ? "snapshot" : "tracepoint";
-	err = read_target(&r);
-	if (!err && st->snapshot_ns) {
+	err = can_record(kr, tracefs, snapshot_ns);
+	if (!err)
+		err = read_target(&r);
+	if (!err && snapshot_ns) {
 		err = rk_install_scheme(&r);
 		if (!err) {
 			rk_add_record(&r, SNAP_NONE, r.scheme);
@@ -254,10 +249,10 @@ int record_kernel(struct kernel_run *kr, struct record_kernel_stream *st,
 	} else if (!err) {
 		for (i = 0; i < r.k.ctxs[0].nr_targets; i++)
 			rk_add_record(&r, i, SNAP_NONE);
-		err = loop_trace(&r, cmd_out(kr->ctx));
+		err = loop_trace(&r, tracefs, o);
 	}
-	st->end = r.end;
-	st->nr_dropped = r.nr_dropped;
+	*end = r.end;
+	*nr_dropped = r.nr_dropped;
 	for (i = 0; i < r.nr_t; i++)
 		snapshot_release(&r.t[i].s);
 	free(r.t);

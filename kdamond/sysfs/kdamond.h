@@ -4,8 +4,8 @@
  * kernel's order, state commands, and the model read back with the runtime
  * state (pid, stats, effective quotas, tuned intervals, tried regions).
  */
-#ifndef DAMO_KDAMOND_KDAMOND_H
-#define DAMO_KDAMOND_KDAMOND_H
+#ifndef DAMO_KDAMOND_SYSFS_KDAMOND_H
+#define DAMO_KDAMOND_SYSFS_KDAMOND_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -82,4 +82,4 @@ int kdamond_turn_off(const struct kdamond_io *io, unsigned long idx,
 int kdamond_read(const struct kdamond_io *io, unsigned long idx,
 		 struct kdamond *k);
 
-#endif /* DAMO_KDAMOND_KDAMOND_H */
+#endif /* DAMO_KDAMOND_SYSFS_KDAMOND_H */

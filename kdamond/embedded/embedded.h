@@ -13,14 +13,15 @@
  * eN.status (its last status, written when it stops).
  *
  * The protocol: one JSON object a line in each direction, one request a
- * connection: {"op": "status"|"stop"|"tune"|"record", ...}; the
- * answer is {"ok": true, ...} or {"ok": false, "errors": [...]}; "record"
+ * connection: {"op": "status"|"stop"|"record"} or {"op": "tune",
+ * "config": {a kdamonds document}}, the configuration nested as a JSON
+ * object (kdamond/embedded/wire.h); the answer is {"ok": true, ...} or {"ok": false, "errors": [...]}; "record"
  * answers with one "snapshot" object a line until the monitor stops.
  * Requests are at most EMB_REQ_MAX bytes; only the daemon's user and root
  * may connect.
  */
-#ifndef DAMO_CMD_EMBEDDED_H
-#define DAMO_CMD_EMBEDDED_H
+#ifndef DAMO_KDAMOND_EMBEDDED_EMBEDDED_H
+#define DAMO_KDAMOND_EMBEDDED_EMBEDDED_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -29,31 +30,14 @@
 
 #include "core/damon.h"
 
+struct backend_started;
 struct diag;
 struct doc_node;
-struct features;
 struct out;
 struct snapshot;
 
 #define EMB_REG_ROOT "embedded"
 #define EMB_REQ_MAX (1024 * 1024)
-
-enum damo_backend {
-	BACKEND_AUTO,		/* kernel where it can, else embedded */
-	BACKEND_KERNEL,
-	BACKEND_EMBEDDED,
-};
-
-/* "auto", "kernel" or "embedded"; -EINVAL for anything else. */
-int embedded_parse_backend(const char *s, enum damo_backend *b);
-
-/*
- * embedded_kernel_lacks() - why kernel DAMON under @feat cannot run @cfg
- * (a sentence), or NULL when it can: the ops of every context must be
- * there.  For --backend auto.
- */
-const char *embedded_kernel_lacks(const struct features *feat,
-				  const struct damon_config *cfg);
 
 /*
  * The embedded monitor's intervals when none are given: sampling a page
@@ -76,8 +60,13 @@ struct embedded_opts {
 	const char *source;	/* auto, uffd, softdirty, pageidle */
 	bool foreground;
 	char **command;		/* NULL-terminated, or NULL */
-	struct out *out;	/* where the id and warnings go */
-	bool no_id;		/* do not print the id (a recording) */
+	struct out *out;	/* where warnings go */
+	/* if set: says the warnings of a diag (what auto picked) at once */
+	void (*warn)(struct out *o, struct diag *d);
+	/* if set: told what started, before a foreground monitor runs */
+	void (*started)(void *data, const struct backend_started *s,
+			size_t nr);
+	void *data;
 	unsigned long id;	/* out: the monitor's number */
 };
 
@@ -85,20 +74,11 @@ struct embedded_opts {
  * embedded_start() - start an embedded monitor of @cfg (one kdamond, one
  * context, pid targets or a command) as a daemon, or in the foreground.
  * Everything that can fail is checked before the daemon forks: the
- * source, the actions, the socket.  Prints the id ("e0").
+ * source, the actions, the socket.  o->started is told of it.
  * Return: 0 or -errno with what went wrong in @d.
  */
 int embedded_start(const char *rundir, struct damon_config *cfg,
 		   struct embedded_opts *o, struct diag *d);
-
-/*
- * embedded_id_arg() - an argp ID argument @arg: a kernel kdamond's index
- * (*@has_idx, *@idx) or an embedded monitor's eN (*@has_eid, *@eid); a
- * second ID or anything else is a usage error.
- */
-struct argp_state;
-void embedded_id_arg(struct argp_state *state, const char *arg, bool *has_idx,
-		     unsigned long *idx, bool *has_eid, unsigned long *eid);
 
 /* Whether @s names an embedded monitor ("e0"), its number in *@id. */
 bool embedded_parse_id(const char *s, unsigned long *id);
@@ -156,8 +136,8 @@ int embedded_record(const char *rundir, unsigned long id,
 		    int (*fn)(void *data, size_t ti, const struct snapshot *s),
 		    bool (*stop)(void *data), void *data, struct diag *d);
 
-/* Internal, shared by embedded.c and embedded_ctl.c. */
+/* The files of monitor @id in RUNDIR/embedded/, and that directory. */
 char *emb_path(const char *rundir, unsigned long id, const char *ext);
 char *emb_dir(const char *rundir);
 
-#endif /* DAMO_CMD_EMBEDDED_H */
+#endif /* DAMO_KDAMOND_EMBEDDED_EMBEDDED_H */

@@ -4,7 +4,7 @@
  * anything is written, so that a kdamond is never left half-configured
  * because a file turned out to be missing.
  */
-#include "kdamond/kdamond.h"
+#include "kdamond/sysfs/kdamond.h"
 
 #include <stdio.h>
 #include <string.h>

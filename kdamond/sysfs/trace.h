@@ -15,8 +15,8 @@
  * file ends the trace, which a real trace_pipe never does.  trace_close()
  * then removes the instance tree.
  */
-#ifndef DAMO_KDAMOND_TRACE_H
-#define DAMO_KDAMOND_TRACE_H
+#ifndef DAMO_KDAMOND_SYSFS_TRACE_H
+#define DAMO_KDAMOND_SYSFS_TRACE_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -97,4 +97,4 @@ int trace_parse_line(const char *line, struct trace_event *ev);
 int trace_leftovers(const char *root, bool remove, FILE *log,
 		    struct diag *notes);
 
-#endif /* DAMO_KDAMOND_TRACE_H */
+#endif /* DAMO_KDAMOND_SYSFS_TRACE_H */

@@ -4,7 +4,7 @@
  * Only the files that exist on this kernel are read; numbered directories
  * are taken up to their nr_* count.
  */
-#include "kdamond/kdamond.h"
+#include "kdamond/sysfs/kdamond.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -15,7 +15,7 @@
 #include "core/damon.h"
 #include "core/diag.h"
 #include "core/xalloc.h"
-#include "kdamond/sysfs.h"
+#include "kdamond/sysfs/sysfs.h"
 
 struct rd {
 	const struct kdamond_io *io;

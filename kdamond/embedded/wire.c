@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* The embedded daemon's wire format (cmd/embedded_wire.h). */
-#include "cmd/embedded_wire.h"
+#include "kdamond/embedded/wire.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd/embedded.h"
+#include "kdamond/embedded/embedded.h"
 #include "core/diag.h"
 #include "core/snapshot.h"
 #include "core/xalloc.h"
@@ -63,6 +63,36 @@ static char *emit(struct doc_node *root)
 	return text;
 }
 
+struct doc_node *emb_wire_config_node(const struct damon_config *cfg)
+{
+	char *text = config_emit(cfg, DOC_FMT_JSON, true);
+	struct doc_node *n;
+	struct diag d;
+
+	diag_init(&d);
+	n = doc_parse_json(text, strlen(text), "config", &d);
+	diag_release(&d);
+	free(text);
+	return n ? n : doc_new_null();
+}
+
+int emb_wire_config_read(const struct doc_node *n, const char *name,
+			 bool validate, struct config_file *cf, struct diag *d)
+{
+	char *text;
+	int err;
+
+	if (!n || n->kind != DOC_MAP) {
+		diag_add(d, "", "%s: the configuration is not a JSON object",
+			 name);
+		return -EINVAL;
+	}
+	text = doc_emit(n, DOC_FMT_JSON);
+	err = config_parse(text, strlen(text), name, validate, cf, d);
+	free(text);
+	return err;
+}
+
 static struct doc_node *scheme_runtime(const struct damos *s)
 {
 	struct doc_node *m = doc_new_map(), *st = doc_new_seq();
@@ -104,7 +134,6 @@ char *emb_wire_status_emit(const struct emb_wire_status *ws)
 	const struct damon_ctx *c = &ws->kdamond->ctxs[0];
 	struct doc_node *root = doc_new_map(), *rt = doc_new_map();
 	struct doc_node *schemes = doc_new_seq();
-	char *cfg = config_emit(&one, DOC_FMT_JSON, true);
 	size_t i;
 
 	doc_map_add(root, "ok", doc_new_bool(true));
@@ -118,9 +147,7 @@ char *emb_wire_status_emit(const struct emb_wire_status *ws)
 	doc_map_add(root, "started", num(ws->started));
 	doc_map_add(root, "command_pid", inum(ws->command_pid));
 	doc_map_add(root, "nr_regions", num(ws->nr_regions));
-	emb_wire_compact(cfg);
-	doc_map_add(root, "config", doc_new_string(cfg));
-	free(cfg);
+	doc_map_add(root, "config", emb_wire_config_node(&one));
 	doc_map_add(rt, "sample_us", num(c->intervals.sample_us));
 	doc_map_add(rt, "aggr_us", num(c->intervals.aggr_us));
 	for (i = 0; i < c->nr_schemes; i++)
@@ -226,11 +253,11 @@ int emb_wire_status_parse(const char *text, const char *name,
 	cfgn = doc_map_get(root, "config");
 	rt = doc_map_get(root, "runtime");
 	schemes = rt ? doc_map_get(rt, "schemes") : NULL;
-	if (!cfgn || cfgn->kind != DOC_STRING || !schemes ||
+	if (!cfgn || cfgn->kind != DOC_MAP || !schemes ||
 	    schemes->kind != DOC_SEQ || get_u64(root, "id", &id) ||
 	    get_i64(root, "pid", &pid))
 		goto bad;
-	if (config_parse(cfgn->text, strlen(cfgn->text), name, false, &cf, d))
+	if (emb_wire_config_read(cfgn, name, false, &cf, d))
 		goto out;
 	if (cf.cfg.nr_kdamonds != 1 || cf.cfg.kdamonds[0].nr_ctxs != 1 ||
 	    cf.cfg.kdamonds[0].ctxs[0].nr_schemes != schemes->nr) {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The client side of the embedded daemon's control socket (cmd/embedded.h). */
-#include "cmd/embedded.h"
+/* The client side of the embedded daemon's control socket (kdamond/embedded/embedded.h). */
+#include "kdamond/embedded/embedded.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cmd/embedded_wire.h"
+#include "kdamond/embedded/wire.h"
 #include "core/diag.h"
 #include "core/snapshot.h"
 #include "core/xalloc.h"
@@ -335,7 +335,7 @@ int embedded_tune(const char *rundir, unsigned long id,
 		  const struct damon_config *cfg, struct diag *d)
 {
 	struct doc_node *req;
-	char *text, *cfgtext, *answer = NULL;
+	char *text, *answer = NULL;
 	int err;
 
 	if (!registered(rundir, id))
@@ -344,11 +344,9 @@ int embedded_tune(const char *rundir, unsigned long id,
 		diag_add(d, "", "'e%lu' is not running", id);
 		return -ESRCH;
 	}
-	cfgtext = config_emit(cfg, DOC_FMT_JSON, true);
 	req = doc_new_map();
 	doc_map_add(req, "op", doc_new_string("tune"));
-	doc_map_add(req, "config", doc_new_string(cfgtext));
-	free(cfgtext);
+	doc_map_add(req, "config", emb_wire_config_node(cfg));
 	text = doc_emit(req, DOC_FMT_JSON);
 	doc_free(req);
 	emb_wire_compact(text);

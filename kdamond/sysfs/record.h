@@ -1,16 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What record_kernel.c (the stream, tracepoints) and record_snapshot.c
- * (--snapshot through tried regions) share.
+ * The recording of kernel DAMON, the sysfs backend's record operation: a
+ * running kdamond's damon_aggregated tracepoint, read from a trace
+ * instance of damo's own (record.c), or every snapshot interval the tried
+ * regions of a stat scheme added to the kdamond for the recording and
+ * removed again (record_snapshot.c).  Both push into a snap_sink.
  */
-#ifndef DAMO_CMD_RECORD_KERNEL_INTERNAL_H
-#define DAMO_CMD_RECORD_KERNEL_INTERNAL_H
+#ifndef DAMO_KDAMOND_SYSFS_RECORD_H
+#define DAMO_KDAMOND_SYSFS_RECORD_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cmd/kernel.h"
+#include "kdamond/sysfs/run.h"
 #include "core/damon.h"
 #include "core/snapshot.h"
 
@@ -76,4 +79,18 @@ int rk_uninstall_scheme(struct rk *r);
 /* Snapshots every r->snapshot_ns until the end.  Return 0 or -errno. */
 int rk_loop_snapshot(struct rk *r);
 
-#endif /* DAMO_CMD_RECORD_KERNEL_INTERNAL_H */
+/*
+ * sysfs_record() - stream kdamond @idx (running, one context) into @sink
+ * until the sink says stop, the kdamond stops or an error, through its
+ * tracepoint under @tracefs, or with @snapshot_ns through tried regions;
+ * notices (a leftover trace instance removed) go to @o as warnings.
+ * *@end says why it ended by itself, *@nr_dropped what was lost.
+ * Return: 0 or -errno (kr->diag).
+ */
+struct out;
+int sysfs_record(struct kernel_run *kr, const char *tracefs,
+		 struct out *o, unsigned long idx, uint64_t snapshot_ns,
+		 struct snap_sink *sink, const char **end,
+		 uint64_t *nr_dropped);
+
+#endif /* DAMO_KDAMOND_SYSFS_RECORD_H */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* DAMON tracepoints from a tracefs instance of damo's own. */
-#include "kdamond/trace.h"
+#include "kdamond/sysfs/trace.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -16,7 +16,7 @@
 
 #include "core/diag.h"
 #include "core/xalloc.h"
-#include "kdamond/sysfs.h"
+#include "kdamond/sysfs/sysfs.h"
 
 #define TRACEFS_MAGIC 0x74726163
 #define INST_PREFIX "damo."

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* A temporary kdamond to look at, created only when DAMON is idle. */
-#include "kdamond/features_tmp.h"
+#include "kdamond/sysfs/features_tmp.h"
 
 #include <stddef.h>
 
 #include "core/diag.h"
 #include "core/xalloc.h"
-#include "kdamond/sysfs.h"
+#include "kdamond/sysfs/sysfs.h"
 
 #define K "kdamonds/0/"
 #define C K "contexts/0/"

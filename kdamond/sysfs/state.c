@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* State commands of a kdamond and waiting for their effect. */
-#include "kdamond/kdamond.h"
+#include "kdamond/sysfs/kdamond.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -10,7 +10,7 @@
 
 #include "core/damon.h"
 #include "core/diag.h"
-#include "kdamond/sysfs.h"
+#include "kdamond/sysfs/sysfs.h"
 
 static void sleep_ms(unsigned int ms)
 {

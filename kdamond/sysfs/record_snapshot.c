@@ -1,18 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * damo record --snapshot: a stat scheme's tried regions every interval,
- * as Python damo's snapshots (damo-compat.md §5.5).
+ * as Python damo's snapshots (docs/damo-compat.md §5.5).
  */
-#include "cmd/record_kernel_internal.h"
+#include "kdamond/sysfs/record.h"
 
 #include <errno.h>
 #include <string.h>
 #include <time.h>
 
-#include "cmd/record_kernel.h"
 #include "core/snap_sink.h"
 #include "core/diag.h"
-#include "kdamond/kdamond.h"
+#include "kdamond/sysfs/kdamond.h"
 #include "kdamond/owner.h"
 
 #define SLEEP_NS 100000000L	/* the sink is polled at least this often */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* The temporary kdamond that feature detection may create on an idle DAMON. */
-#ifndef DAMO_KDAMOND_FEATURES_TMP_H
-#define DAMO_KDAMOND_FEATURES_TMP_H
+#ifndef DAMO_KDAMOND_SYSFS_FEATURES_TMP_H
+#define DAMO_KDAMOND_SYSFS_FEATURES_TMP_H
 
 #include <stdbool.h>
 
@@ -19,4 +19,4 @@ bool features_tmp_create(const char *root, struct diag *diag);
 /* Remove what features_tmp_create() made (nr_kdamonds 0). */
 void features_tmp_remove(const char *root, struct diag *diag);
 
-#endif /* DAMO_KDAMOND_FEATURES_TMP_H */
+#endif /* DAMO_KDAMOND_SYSFS_FEATURES_TMP_H */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* Root-relative sysfs file I/O. */
-#include "kdamond/sysfs.h"
+#include "kdamond/sysfs/sysfs.h"
 
 #include <dirent.h>
 #include <stdarg.h>

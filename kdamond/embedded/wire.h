@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The embedded daemon's wire format (cmd/embedded.h): compact JSON lines.
- * A status carries the running model as a raw kdamonds document in the
- * string "config" (formats/config.h reads it back exactly) and the runtime
- * state beside it; a snapshot is {"snapshot": {"target", "start_ns",
+ * The embedded daemon's wire format (kdamond/embedded/embedded.h): compact JSON lines.
+ * The configuration travels as a raw kdamonds document, a JSON object
+ * (formats/config.h reads it back exactly): a tune request carries the
+ * new one in "config", a status the running one, with the runtime state
+ * beside it in "runtime"; a snapshot is {"snapshot": {"target", "start_ns",
  * "end_ns", "sample_us", "regions": [[start, end, nr_accesses, age]...]}}.
  */
-#ifndef DAMO_CMD_EMBEDDED_WIRE_H
-#define DAMO_CMD_EMBEDDED_WIRE_H
+#ifndef DAMO_KDAMOND_EMBEDDED_WIRE_H
+#define DAMO_KDAMOND_EMBEDDED_WIRE_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -15,6 +16,7 @@
 
 #include "core/damon.h"
 #include "core/monitor_regions.h"
+#include "formats/config.h"
 
 struct diag;
 struct embedded_info;
@@ -31,6 +33,15 @@ struct emb_wire_status {
 	uint64_t nr_regions;
 	const struct kdamond *kdamond;	/* with runtime state */
 };
+
+/* @cfg as a raw kdamonds document (a JSON object), owned by the caller. */
+struct doc_node *emb_wire_config_node(const struct damon_config *cfg);
+/*
+ * emb_wire_config_read() - a configuration object @n (as made above) into
+ * @cf; @name names it in errors.  Return: 0 or -EINVAL, with why in @d.
+ */
+int emb_wire_config_read(const struct doc_node *n, const char *name,
+			 bool validate, struct config_file *cf, struct diag *d);
 
 /* A status answer line (no newline); owned by the caller. */
 char *emb_wire_status_emit(const struct emb_wire_status *ws);
@@ -67,4 +78,4 @@ int emb_wire_snapshot_parse(const char *line, size_t *ti,
 /* Remove the layout of doc_emit()'s JSON: one line, no indentation. */
 void emb_wire_compact(char *json);
 
-#endif /* DAMO_CMD_EMBEDDED_WIRE_H */
+#endif /* DAMO_KDAMOND_EMBEDDED_WIRE_H */

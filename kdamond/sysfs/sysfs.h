@@ -4,8 +4,8 @@
  * as tracefs and /sys/module) relative to a root directory, so that tests
  * can point the root at a directory tree.
  */
-#ifndef DAMO_KDAMOND_SYSFS_H
-#define DAMO_KDAMOND_SYSFS_H
+#ifndef DAMO_KDAMOND_SYSFS_SYSFS_H
+#define DAMO_KDAMOND_SYSFS_SYSFS_H
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -58,4 +58,4 @@ size_t sysfs_path_vpush(struct sysfs_path *p, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
 void sysfs_path_pop(struct sysfs_path *p, size_t len);
 
-#endif /* DAMO_KDAMOND_SYSFS_H */
+#endif /* DAMO_KDAMOND_SYSFS_SYSFS_H */

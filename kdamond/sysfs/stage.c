@@ -4,7 +4,7 @@
  * the kernel expects (damo-compat.md §5.1, kernel-damon.md §9.1): each nr_*
  * file before its children, optional files only where they exist.
  */
-#include "kdamond/kdamond.h"
+#include "kdamond/sysfs/kdamond.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -14,7 +14,7 @@
 
 #include "core/damon.h"
 #include "core/diag.h"
-#include "kdamond/sysfs.h"
+#include "kdamond/sysfs/sysfs.h"
 
 struct st {
 	const struct kdamond_io *io;

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the commands that drive monitors share (start, tune, stop, status,
+ * schemes, record): the argp child of --backend and the positional ID
+ * ("N" for a kernel kdamond, "eN" for an embedded monitor), and the
+ * backends' environment from the run's options.
+ */
+#ifndef DAMO_CMD_BACKEND_ARGS_H
+#define DAMO_CMD_BACKEND_ARGS_H
+
+#include <argp.h>
+#include <stdbool.h>
+
+#include "kdamond/backend.h"
+
+struct damo_ctx;
+
+/* The child's input; zero it, then set what the command takes. */
+struct backend_args {
+	bool no_id;		/* set: the command takes no ID */
+	bool backend_given;
+	enum backend_kind backend;	/* --backend; auto by default */
+	bool has_id;
+	struct damo_id id;
+};
+
+/*
+ * --backend auto|kernel|embedded and, unless no_id, the first positional
+ * argument as an ID; a second ID is a usage error unless the command's
+ * own parser takes the argument once has_id is set (it sees arguments
+ * first: it returns ARGP_ERR_UNKNOWN for those the child should take).
+ * An ID of another backend than --backend names is a usage error.
+ */
+extern const struct argp backend_args_argp;
+
+/* The backends' environment for this run (roots, tracing, output). */
+const struct backend_env *cmd_backend_env(struct damo_ctx *ctx);
+
+#endif /* DAMO_CMD_BACKEND_ARGS_H */

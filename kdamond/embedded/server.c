@@ -1,0 +1,328 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The embedded daemon's control socket: clients, their requests, and the
+ * monitor's clock, which serves them while it sleeps between samples.
+ */
+#include "kdamond/embedded/daemon.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/diag.h"
+#include "core/xalloc.h"
+#include "formats/config.h"
+#include "formats/doc.h"
+#include "kdamond/embedded/wire.h"
+
+void emb_client_queue(struct emb_client *c, const char *text, bool close)
+{
+	size_t n = strlen(text);
+
+	if (c->out_len + n + 1 > EMB_CLIENT_OUT_MAX) {
+		c->out_len = c->out_off = 0;	/* too far behind: drop */
+		c->close_after = true;
+		c->subscribed = false;
+		return;
+	}
+	c->out = xreallocarray(c->out, c->out_len + n + 1, 1);
+	memcpy(c->out + c->out_len, text, n);
+	c->out[c->out_len + n] = '\n';
+	c->out_len += n + 1;
+	if (close)
+		c->close_after = true;
+}
+
+bool emb_tune_waits(const struct emb_daemon *dm, size_t i)
+{
+	return dm->tune && dm->tune_client == (int)i;
+}
+
+void emb_client_close(struct emb_daemon *dm, size_t i)
+{
+	struct emb_client *c = &dm->clients[i];
+
+	close(c->fd);
+	free(c->in);
+	free(c->out);
+	if (emb_tune_waits(dm, i)) {
+		damon_config_release(dm->tune);
+		free(dm->tune);
+		dm->tune = NULL;
+	}
+	dm->clients[i] = dm->clients[--dm->nr_clients];
+	if (dm->tune && dm->tune_client == (int)dm->nr_clients)
+		dm->tune_client = (int)i;
+}
+
+static void client_flush(struct emb_client *c)
+{
+	while (c->out_off < c->out_len) {
+		ssize_t n = send(c->fd, c->out + c->out_off,
+				 c->out_len - c->out_off,
+				 MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (n <= 0) {
+			if (n < 0 && (errno == EAGAIN || errno == EINTR))
+				return;
+			c->out_off = c->out_len;
+			c->close_after = true;
+			c->subscribed = false;
+			return;
+		}
+		c->out_off += (size_t)n;
+	}
+	c->out_len = c->out_off = 0;
+}
+
+void emb_answer_error(struct emb_client *c, struct diag *d)
+{
+	char *text = emb_wire_error_emit(d);
+
+	emb_client_queue(c, text, true);
+	free(text);
+}
+
+void emb_answer_ok(struct emb_client *c)
+{
+	emb_client_queue(c, "{\"ok\":true}", true);
+}
+
+/* A tune request: checked now, applied at the next call hook. */
+static void request_tune(struct emb_daemon *dm, size_t ci,
+			 const struct doc_node *req)
+{
+	struct emb_client *c = &dm->clients[ci];
+	const struct doc_node *cfgn = doc_map_get(req, "config");
+	struct config_file cf;
+	struct damon_ctx *nc;
+	const struct damon_ctx *oc = &dm->cfg.kdamonds[0].ctxs[0];
+	struct diag d;
+	size_t i;
+
+	diag_init(&d);
+	if (!cfgn) {
+		diag_add(&d, "", "a tune request needs a \"config\" object");
+		goto refuse;
+	}
+	if (emb_wire_config_read(cfgn, "tune", true, &cf, &d))
+		goto refuse;
+	if (emb_check_config(&cf.cfg, true, &d))
+		goto refuse_cf;
+	nc = &cf.cfg.kdamonds[0].ctxs[0];
+	/* options without a pid build a paddr target: keep what runs */
+	if (nc->nr_targets && !nc->targets[0].has_pid) {
+		for (i = 0; i < nc->nr_targets; i++)
+			damon_target_release(&nc->targets[i]);
+		nc->nr_targets = 0;
+	}
+	if (!nc->nr_targets)
+		cf.cfg.kdamonds[0].ctxs[0].ops = oc->ops;
+	if (nc->nr_targets) {
+		bool same = nc->nr_targets == oc->nr_targets;
+
+		for (i = 0; same && i < nc->nr_targets; i++)
+			same = nc->targets[i].has_pid &&
+			       nc->targets[i].pid == oc->targets[i].pid;
+		if (!same) {
+			diag_add(&d, "", "the targets of an embedded monitor cannot change while it runs");
+			diag_add(&d, "hint", "stop it and start another");
+			goto refuse_cf;
+		}
+	}
+	if (dm->tune) {
+		diag_add(&d, "", "another tune is being applied; try again");
+		goto refuse_cf;
+	}
+	if (emb_check_scheme_needs(dm, nc, &d))
+		goto refuse_cf;
+	dm->tune = xmalloc(sizeof(*dm->tune));
+	*dm->tune = cf.cfg;	/* moved */
+	damon_config_init(&cf.cfg);
+	config_file_release(&cf);
+	dm->tune_client = (int)ci;
+	diag_release(&d);
+	return;
+refuse_cf:
+	config_file_release(&cf);
+refuse:
+	emb_answer_error(c, &d);
+	diag_release(&d);
+}
+
+static void request(struct emb_daemon *dm, size_t ci, const char *line)
+{
+	struct emb_client *c = &dm->clients[ci];
+	struct doc_node *req;
+	const struct doc_node *op;
+	struct diag d;
+
+	diag_init(&d);
+	req = doc_parse_json(line, strlen(line), "request", &d);
+	op = req && req->kind == DOC_MAP ? doc_map_get(req, "op") : NULL;
+	if (!op || op->kind != DOC_STRING) {
+		if (req)
+			diag_add(&d, "", "a request is a JSON object with an \"op\"");
+		emb_answer_error(c, &d);
+	} else if (!strcmp(op->text, "status")) {
+		char *text = emb_status_answer(dm);
+
+		emb_client_queue(c, text, true);
+		free(text);
+	} else if (!strcmp(op->text, "stop")) {
+		dm->exit_reason = "stopped by request";
+		monitor_request_stop(&dm->mon);
+		emb_answer_ok(c);
+	} else if (!strcmp(op->text, "tune")) {
+		request_tune(dm, ci, req);
+	} else if (!strcmp(op->text, "record")) {
+		c->subscribed = true;
+		emb_client_queue(c, "{\"ok\":true}", false);
+	} else {
+		diag_add(&d, "", "unknown request '%s'", op->text);
+		emb_answer_error(c, &d);
+	}
+	doc_free(req);
+	diag_release(&d);
+}
+
+static bool peer_allowed(int fd)
+{
+	struct ucred cr;
+	socklen_t len = sizeof(cr);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len))
+		return false;
+	return cr.uid == 0 || cr.uid == geteuid();
+}
+
+static void accept_client(struct emb_daemon *dm)
+{
+	int fd = accept4(dm->lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	struct emb_client *c;
+
+	if (fd < 0)
+		return;
+	if (dm->nr_clients == EMB_MAX_CLIENTS) {
+		send(fd, "{\"ok\":false,\"errors\":[{\"message\":\"too many connections\"}]}\n",
+		     59, MSG_NOSIGNAL | MSG_DONTWAIT);
+		close(fd);
+		return;
+	}
+	c = &dm->clients[dm->nr_clients++];
+	memset(c, 0, sizeof(*c));
+	c->fd = fd;
+	if (!peer_allowed(fd)) {
+		struct diag d;
+
+		diag_init(&d);
+		diag_add(&d, "", "permission denied: only the monitor's owner or root may control it");
+		emb_answer_error(c, &d);
+		diag_release(&d);
+	}
+}
+
+/* Read what a client sent; a whole line is a request. */
+static void client_read(struct emb_daemon *dm, size_t ci)
+{
+	struct emb_client *c = &dm->clients[ci];
+	char buf[65536], *nl;
+	ssize_t n;
+
+	if (c->close_after || c->subscribed || emb_tune_waits(dm, ci))
+		return;
+	n = recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		c->close_after = true;
+		c->out_len = c->out_off = 0;
+		return;
+	}
+	if (c->in_len + (size_t)n > EMB_REQ_MAX) {
+		struct diag d;
+
+		diag_init(&d);
+		diag_add(&d, "", "request larger than %d bytes refused",
+			 EMB_REQ_MAX);
+		emb_answer_error(c, &d);
+		diag_release(&d);
+		return;
+	}
+	c->in = xreallocarray(c->in, c->in_len + (size_t)n + 1, 1);
+	memcpy(c->in + c->in_len, buf, (size_t)n);
+	c->in_len += (size_t)n;
+	c->in[c->in_len] = '\0';
+	nl = memchr(c->in, '\n', c->in_len);
+	if (nl) {
+		*nl = '\0';
+		request(dm, ci, c->in);
+	}
+}
+
+void emb_serve(struct emb_daemon *dm, uint64_t deadline)
+{
+	struct pollfd pfd[EMB_MAX_CLIENTS + 1];
+	size_t i;
+
+	for (;;) {
+		uint64_t now = mon_clock_now_ns(&dm->real);
+		struct timespec ts;
+		int n;
+
+		for (i = dm->nr_clients; i-- > 0;) {
+			client_flush(&dm->clients[i]);
+			if (dm->clients[i].close_after &&
+			    dm->clients[i].out_off >= dm->clients[i].out_len)
+				emb_client_close(dm, i);
+		}
+		if (emb_stop_signal && !dm->mon.stop_requested) {
+			dm->exit_reason = emb_stop_signal == SIGINT ?
+					  "interrupted" : "terminated by a signal";
+			monitor_request_stop(&dm->mon);
+		}
+		if (now >= deadline)
+			return;
+		pfd[0].fd = dm->lfd;
+		pfd[0].events = POLLIN;
+		for (i = 0; i < dm->nr_clients; i++) {
+			pfd[i + 1].fd = dm->clients[i].fd;
+			pfd[i + 1].events = POLLIN;
+			if (dm->clients[i].out_off < dm->clients[i].out_len)
+				pfd[i + 1].events |= POLLOUT;
+		}
+		ts.tv_sec = (time_t)((deadline - now) / 1000000000ULL);
+		ts.tv_nsec = (long)((deadline - now) % 1000000000ULL);
+		n = ppoll(pfd, dm->nr_clients + 1, &ts, NULL);
+		if (n <= 0)
+			continue;
+		for (i = dm->nr_clients; i-- > 0;)
+			if (pfd[i + 1].revents & (POLLIN | POLLHUP | POLLERR))
+				client_read(dm, i);
+		if (pfd[0].revents & POLLIN)
+			accept_client(dm);
+	}
+}
+
+static uint64_t clk_now(struct mon_clock *clk)
+{
+	struct emb_daemon *dm = (struct emb_daemon *)clk;
+
+	return mon_clock_now_ns(&dm->real);
+}
+
+static void clk_sleep_until(struct mon_clock *clk, uint64_t ns)
+{
+	emb_serve((struct emb_daemon *)clk, ns);
+}
+
+const struct mon_clock_ops emb_serving_clock = {
+	.now_ns = clk_now,
+	.sleep_until = clk_sleep_until,
+};
