@@ -11,6 +11,7 @@
 #include "core/diag.h"
 #include "core/out.h"
 #include "core/record_guide.h"
+#include "core/report/record_info.h"
 #include "core/snapshot.h"
 #include "core/units.h"
 #include "core/xalloc.h"
@@ -236,49 +237,27 @@ void report_print_dist(struct out *o, const struct report_dist *d,
 	out_json_end_list(o);
 }
 
-/* damo's stable sort by total contiguous space, largest first. */
-static void sort_guides(struct record_guide *gs, size_t nr)
-{
-	struct record_guide t;
-	size_t i, j;
-
-	for (i = 1; i < nr; i++) {
-		t = gs[i];
-		for (j = i; j && record_guide_space(&gs[j - 1]) <
-				 record_guide_space(&t); j--)
-			gs[j] = gs[j - 1];
-		gs[j] = t;
-	}
-}
-
 /* Guides of every record of @in, merged by ids; *@nr of them. */
 int report_read_guides(struct report_input *in, struct record_guide **gs,
 		       size_t *nr)
 {
 	const struct record_meta *meta;
-	struct record_guide *g;
+	struct record_info_model m;
 	struct snapshot snap;
-	size_t i;
+	size_t rec;
 	int err;
 
+	record_info_model_init(&m);
 	snapshot_init(&snap);
 	while ((err = record_next(in->rd, &meta)) == 1) {
-		for (i = 0; i < *nr; i++)
-			if (record_guide_is_of(&(*gs)[i], meta))
-				break;
-		if (i == *nr) {
-			*gs = xreallocarray(*gs, *nr + 1, sizeof(**gs));
-			record_guide_init(&(*gs)[(*nr)++], meta);
-		}
-		g = &(*gs)[i];
+		rec = record_info_model_add_record(&m, meta);
 		while ((err = record_next_snapshot(in->rd, &snap)) == 1)
-			record_guide_add(g, meta, &snap);
+			record_info_model_add(&m, rec, &snap);
 		if (err < 0)
 			break;
 	}
 	snapshot_release(&snap);
-	if (err >= 0)
-		sort_guides(*gs, *nr);
+	*gs = record_info_model_result(&m, nr, true);
 	return err;
 }
 

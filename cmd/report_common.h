@@ -96,10 +96,10 @@ void report_print_dist(struct out *o, const struct report_dist *d,
 		       const char *all_key, const char *val_key);
 
 /*
- * report_read_guides() - the guides of every record of @in, merged by ids
- * and sorted as damo sorts them (largest total space first): *@nr of them
- * in *@gs, which the caller releases.  Return: 0, or -EINVAL on a read
- * error (not yet reported).
+ * report_read_guides() - feed every record of @in to the record-info model
+ * (core/report/record_info.h): the guides, merged by ids and sorted as damo
+ * sorts them, *@nr of them in *@gs, which the caller releases (also on an
+ * error).  Return: 0, or -EINVAL on a read error (not yet reported).
  */
 int report_read_guides(struct report_input *in, struct record_guide **gs,
 		       size_t *nr);
