@@ -383,17 +383,17 @@ void access_view_json_snapshot(struct access_view *v, struct out *o,
 	switch (v->style) {
 	case ACCESS_RECENCY_PERCENTILES:
 	case ACCESS_TEMPERATURE_PERCENTILES:
-		access_percentiles_json(v, o, "percentiles", meta, s, temp,
+		access_percentiles(v, o, "percentiles", meta, s, temp,
 					false);
 		if (v->ops_filters)
-			access_percentiles_json(v, o, "df_passed_percentiles",
+			access_percentiles(v, o, "df_passed_percentiles",
 						meta, s, temp, true);
 		break;
 	case ACCESS_RECENCY_SZ_HIST:
 	case ACCESS_TEMPERATURE_SZ_HIST:
-		access_sz_hist_json(v, o, "histogram", meta, s, temp, false);
+		access_sz_hist(v, o, "histogram", meta, s, temp, false);
 		if (v->ops_filters)
-			access_sz_hist_json(v, o, "df_passed_histogram", meta,
+			access_sz_hist(v, o, "df_passed_histogram", meta,
 					    s, temp, true);
 		break;
 	default:

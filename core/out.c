@@ -503,6 +503,19 @@ void out_print_u64_as(struct out *o, const char *key, const char *fmt,
 	}
 }
 
+void out_print_i64_as(struct out *o, const char *key, const char *fmt,
+		      int64_t v, const char *shown)
+{
+	char j[32];
+
+	if (o->flags & OUT_JSON) {
+		snprintf(j, sizeof(j), "%" PRId64, v);
+		json_field(o, key, j, false);
+	} else if (fmt) {
+		fprintf(o->f, fmt, shown);
+	}
+}
+
 void out_print_f64(struct out *o, const char *key, const char *fmt,
 		   double v, int prec)
 {

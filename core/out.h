@@ -93,6 +93,8 @@ void out_print_null(struct out *o, const char *key, const char *fmt);
 /* JSON: the number @v; text: @fmt with @shown, @v as text shows it. */
 void out_print_u64_as(struct out *o, const char *key, const char *fmt,
 		      uint64_t v, const char *shown);
+void out_print_i64_as(struct out *o, const char *key, const char *fmt,
+		      int64_t v, const char *shown);
 /* JSON: the number @v (printed "%.*f" with @prec); text: @fmt with @v. */
 void out_print_f64(struct out *o, const char *key, const char *fmt,
 		   double v, int prec);
