@@ -12,6 +12,7 @@
 #include "core/out.h"
 #include "core/record_guide.h"
 #include "core/report/record_info.h"
+#include "core/snap_sink.h"
 #include "core/snapshot.h"
 #include "core/units.h"
 #include "core/xalloc.h"
@@ -36,6 +37,29 @@ int report_open(struct damo_ctx *ctx, const char *path,
 	/* A cut native file: say so, and read what is there. */
 	cmd_warn_diag(cmd_out(ctx), &in->diag);
 	return 0;
+}
+
+int report_feed(struct report_input *in, struct snap_sink *sink)
+{
+	const struct record_meta *meta;
+	struct snapshot snap;
+	size_t rec;
+	int err;
+
+	snapshot_init(&snap);
+	while ((err = record_next(in->rd, &meta)) == 1) {
+		rec = sink->add(sink, meta);
+		while ((err = record_next_snapshot(in->rd, &snap)) == 1) {
+			err = sink->snapshot(sink, rec, &snap);
+			if (err || (sink->should_stop && sink->should_stop(sink)))
+				goto out;
+		}
+		if (err < 0)
+			break;
+	}
+out:
+	snapshot_release(&snap);
+	return err < 0 ? err : 0;
 }
 
 int report_read_failed(struct damo_ctx *ctx, struct report_input *in)
@@ -237,26 +261,14 @@ void report_print_dist(struct out *o, const struct report_dist *d,
 	out_json_end_list(o);
 }
 
-/* Guides of every record of @in, merged by ids; *@nr of them. */
 int report_read_guides(struct report_input *in, struct record_guide **gs,
 		       size_t *nr)
 {
-	const struct record_meta *meta;
 	struct record_info_model m;
-	struct snapshot snap;
-	size_t rec;
 	int err;
 
 	record_info_model_init(&m);
-	snapshot_init(&snap);
-	while ((err = record_next(in->rd, &meta)) == 1) {
-		rec = record_info_model_add_record(&m, meta);
-		while ((err = record_next_snapshot(in->rd, &snap)) == 1)
-			record_info_model_add(&m, rec, &snap);
-		if (err < 0)
-			break;
-	}
-	snapshot_release(&snap);
+	err = report_feed(in, &m.sink);
 	*gs = record_info_model_result(&m, nr, true);
 	return err;
 }

@@ -18,6 +18,7 @@
 struct out;
 struct record_guide;
 struct record_reader;
+struct snap_sink;
 
 #define REPORT_DEFAULT_INPUT "damon.data"
 
@@ -41,6 +42,14 @@ struct report_input {
  */
 int report_open(struct damo_ctx *ctx, const char *path,
 		struct report_input *in);
+
+/*
+ * report_feed() - every record of @in, then each of its snapshots, into
+ * @sink (a report model), until the end, a read error or the sink saying
+ * stop.  Return: 0, -EINVAL on a read error (not yet reported:
+ * report_read_failed()), or the sink's error.
+ */
+int report_feed(struct report_input *in, struct snap_sink *sink);
 
 /* Report a read error of @in (record_next*() failed) and return -EINVAL. */
 int report_read_failed(struct damo_ctx *ctx, struct report_input *in);
@@ -96,7 +105,7 @@ void report_print_dist(struct out *o, const struct report_dist *d,
 		       const char *all_key, const char *val_key);
 
 /*
- * report_read_guides() - feed every record of @in to the record-info model
+ * report_read_guides() - report_feed() @in to the record-info model
  * (core/report/record_info.h): the guides, merged by ids and sorted as damo
  * sorts them, *@nr of them in *@gs, which the caller releases (also on an
  * error).  Return: 0, or -EINVAL on a read error (not yet reported).

@@ -81,25 +81,6 @@ static void print_record(struct out *o, const struct rec_dist_record *r,
 	out_json_end_obj(o);
 }
 
-static int read_records(struct report_input *in, struct nr_regions_model *m)
-{
-	const struct record_meta *meta;
-	struct snapshot snap;
-	size_t rec;
-	int err;
-
-	snapshot_init(&snap);
-	while ((err = record_next(in->rd, &meta)) == 1) {
-		rec = nr_regions_model_add_record(m, meta);
-		while ((err = record_next_snapshot(in->rd, &snap)) == 1)
-			nr_regions_model_add(m, rec, &snap);
-		if (err < 0)
-			break;
-	}
-	snapshot_release(&snap);
-	return err;
-}
-
 int report_nr_regions(int argc, char **argv, struct damo_ctx *ctx)
 {
 	struct nr_regions_args a = { .ctx = ctx, .ro = REPORT_OPTS_DEFAULT };
@@ -121,7 +102,7 @@ int report_nr_regions(int argc, char **argv, struct damo_ctx *ctx)
 		return err;
 	o = cmd_out(ctx);
 	nr_regions_model_init(&m, a.ro.work_time_us, a.ro.by_time);
-	err = read_records(&in, &m);
+	err = report_feed(&in, nr_regions_model_sink(&m));
 	if (err < 0) {
 		err = report_read_failed(ctx, &in);
 		goto out;

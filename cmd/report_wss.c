@@ -123,26 +123,6 @@ static const struct argp wss_argp = {
 	.children = wss_children,
 };
 
-/* Feed every record of @rd to @m. */
-static int read_records(struct record_reader *rd, struct wss_model *m)
-{
-	const struct record_meta *meta;
-	struct snapshot snap;
-	size_t rec;
-	int err;
-
-	snapshot_init(&snap);
-	while ((err = record_next(rd, &meta)) == 1) {
-		rec = wss_model_add_record(m, meta);
-		while ((err = record_next_snapshot(rd, &snap)) == 1)
-			wss_model_add(m, rec, &snap);
-		if (err < 0)
-			break;
-	}
-	snapshot_release(&snap);
-	return err;
-}
-
 static void print_record(struct out *o, const struct rec_dist_record *r,
 			 const struct wss_args *a)
 {
@@ -183,7 +163,7 @@ int report_wss(int argc, char **argv, struct damo_ctx *ctx)
 	a.params.dist.by_time = a.ro.by_time;
 	a.params.dist.work_time_us = a.ro.work_time_us;
 	wss_model_init(&m, &a.params);
-	err = read_records(in.rd, &m);
+	err = report_feed(&in, wss_model_sink(&m));
 	if (err < 0) {
 		err = report_read_failed(ctx, &in);
 		goto out;

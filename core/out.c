@@ -516,6 +516,15 @@ void out_print_i64_as(struct out *o, const char *key, const char *fmt,
 	}
 }
 
+void out_print_num(struct out *o, const char *key, const char *fmt,
+		   const char *num)
+{
+	if (o->flags & OUT_JSON)
+		json_field(o, key, num, false);
+	else if (fmt)
+		fprintf(o->f, fmt, num);
+}
+
 void out_print_f64(struct out *o, const char *key, const char *fmt,
 		   double v, int prec)
 {

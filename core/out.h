@@ -95,6 +95,12 @@ void out_print_u64_as(struct out *o, const char *key, const char *fmt,
 		      uint64_t v, const char *shown);
 void out_print_i64_as(struct out *o, const char *key, const char *fmt,
 		      int64_t v, const char *shown);
+/*
+ * A number already formatted as @num (a JSON number, for example a float
+ * as Python prints it): as is in JSON, @fmt with it in text.
+ */
+void out_print_num(struct out *o, const char *key, const char *fmt,
+		   const char *num);
 /* JSON: the number @v (printed "%.*f" with @prec); text: @fmt with @v. */
 void out_print_f64(struct out *o, const char *key, const char *fmt,
 		   double v, int prec);

@@ -27,4 +27,10 @@ void nr_regions_model_add(struct nr_regions_model *m, size_t rec,
 const struct rec_dist_record *
 nr_regions_model_result(struct nr_regions_model *m, size_t *nr);
 
+/* @m as a snapshot sink (add: a record, snapshot: one of its snapshots). */
+static inline struct snap_sink *nr_regions_model_sink(struct nr_regions_model *m)
+{
+	return &m->rd.sink;
+}
+
 #endif /* DAMO_CORE_REPORT_NR_REGIONS_H */

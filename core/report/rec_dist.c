@@ -8,10 +8,24 @@
 #include "core/snapshot.h"
 #include "core/xalloc.h"
 
+static size_t sink_add(struct snap_sink *sink, const struct record_meta *meta)
+{
+	return rec_dist_add_record((struct rec_dist *)sink, meta);
+}
+
+static int sink_snapshot(struct snap_sink *sink, size_t rec,
+			 const struct snapshot *s)
+{
+	rec_dist_add((struct rec_dist *)sink, rec, s);
+	return 0;
+}
+
 void rec_dist_init(struct rec_dist *m, const struct rec_dist_params *p,
 		   rec_dist_value_fn value, const void *priv)
 {
 	memset(m, 0, sizeof(*m));
+	m->sink.add = sink_add;
+	m->sink.snapshot = sink_snapshot;
 	m->params = *p;
 	if (!m->params.work_time_us)
 		m->params.work_time_us = 1;

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "core/reaggr.h"
+#include "core/snap_sink.h"
 #include "core/report/dist.h"
 
 struct record_meta;
@@ -38,6 +39,7 @@ struct rec_dist_record {
 };
 
 struct rec_dist {
+	struct snap_sink sink;	/* feeds rec_dist_add_record()/rec_dist_add() */
 	struct rec_dist_params params;
 	rec_dist_value_fn value;
 	const void *priv;

@@ -7,9 +7,24 @@
 
 #include "core/xalloc.h"
 
+static size_t sink_add(struct snap_sink *sink, const struct record_meta *meta)
+{
+	return record_info_model_add_record((struct record_info_model *)sink,
+					    meta);
+}
+
+static int sink_snapshot(struct snap_sink *sink, size_t rec,
+			 const struct snapshot *s)
+{
+	record_info_model_add((struct record_info_model *)sink, rec, s);
+	return 0;
+}
+
 void record_info_model_init(struct record_info_model *m)
 {
 	memset(m, 0, sizeof(*m));
+	m->sink.add = sink_add;
+	m->sink.snapshot = sink_snapshot;
 }
 
 void record_info_model_release(struct record_info_model *m)
@@ -20,7 +35,7 @@ void record_info_model_release(struct record_info_model *m)
 		record_guide_release(&m->gs[i]);
 	free(m->gs);
 	free(m->metas);
-	memset(m, 0, sizeof(*m));
+	record_info_model_init(m);
 }
 
 size_t record_info_model_add_record(struct record_info_model *m,
@@ -77,7 +92,7 @@ struct record_guide *record_info_model_result(struct record_info_model *m,
 	*nr = m->nr;
 	if (take) {
 		free(m->metas);
-		memset(m, 0, sizeof(*m));
+		record_info_model_init(m);
 	}
 	return gs;
 }

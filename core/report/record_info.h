@@ -12,9 +12,11 @@
 #include <stddef.h>
 
 #include "core/record_guide.h"
+#include "core/snap_sink.h"
 #include "core/snapshot.h"
 
 struct record_info_model {
+	struct snap_sink sink;	/* feeds the two _add functions */
 	struct record_guide *gs;
 	struct record_meta *metas;	/* per guide: ids and intervals only */
 	size_t nr;

@@ -34,4 +34,10 @@ void wss_model_add(struct wss_model *m, size_t rec, const struct snapshot *s);
 const struct rec_dist_record *wss_model_result(struct wss_model *m,
 					       size_t *nr);
 
+/* @m as a snapshot sink (add: a record, snapshot: one of its snapshots). */
+static inline struct snap_sink *wss_model_sink(struct wss_model *m)
+{
+	return &m->rd.sink;
+}
+
 #endif /* DAMO_CORE_REPORT_WSS_H */
