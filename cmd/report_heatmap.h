@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "cmd.h"
+#include "report_common.h"
 
 struct heatmap;
 struct record_guide;
@@ -46,7 +47,7 @@ struct heatmap_select {
 
 struct heatmap_args {
 	struct damo_ctx *ctx;
-	const char *input;
+	struct report_opts ro;		/* the record file: ro.input */
 	enum heatmap_out out;
 	const char *image_path;
 	int image_fmt;			/* enum heatmap_image_format, -1 */

@@ -286,7 +286,7 @@ static int draw(struct damo_ctx *ctx, const struct heatmap_args *a,
 			  a->cols);
 		return -CMD_EUSAGE;
 	}
-	err = heatmap_bin_record(ctx, a->input, g, &hm, &hz);
+	err = heatmap_bin_record(ctx, a->ro.input, g, &hm, &hz);
 	if (err)
 		goto out;
 	/* an image is written whatever the mode; JSON tells its numbers */
@@ -362,7 +362,7 @@ static int address_ranges(struct damo_ctx *ctx, const struct heatmap_args *a,
 		*ars = cr;
 		return 0;
 	}
-	err = heatmap_hottest_region(ctx, a->input, g, &hot);
+	err = heatmap_hottest_region(ctx, a->ro.input, g, &hot);
 	*nr = 1;
 	*ars = xcalloc(1, sizeof(**ars));
 	(*ars)[0] = cr[hot];

@@ -231,9 +231,9 @@ static const struct heatview_ops view_ops = {
 int heatmap_view(struct damo_ctx *ctx, const struct heatmap_args *a,
 		 const struct record_guide *gs, size_t nr, size_t first)
 {
-	struct view_src src = { .path = a->input };
+	struct view_src src = { .path = a->ro.input };
 	struct heatview_conf conf = {
-		.name = a->input,
+		.name = a->ro.input,
 		.set = a->colorset < 0 ? HEATMAP_GRAY :
 		       (enum heatmap_colorset)a->colorset,
 		.color = a->color < 0 ? !ctx->opts.no_color &&
