@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * damo adjust: rewrite a record file with its snapshots re-aggregated to a
- * longer aggregation interval and the record filters applied
- * (damo-compat.md §4.6), one snapshot group at a time.
+ * longer aggregation interval and the record filters applied, one
+ * snapshot group at a time.
  */
 #include "cmd.h"
 

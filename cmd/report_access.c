@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * damo report access: the regions of each snapshot of a record file
- * (damo-compat.md §4.1): damo's detailed view and distribution styles
+ * damo report access: the regions of each snapshot of a record file:
+ * damo's detailed view and distribution styles
  * (report_access_view.c, report_access_dist.c), --raw-form and --json,
  * after the record filters of report_filter.h.
  *
@@ -25,7 +25,7 @@
 #include "core/xalloc.h"
 #include "formats/record.h"
 
-/* damo's pager: text of more newlines than this is shown as is (§0). */
+/* damo's pager: text of more newlines than this is shown as is. */
 #define ACCESS_PAGER_LINES 50
 
 struct access_args {
@@ -543,11 +543,9 @@ int report_access(int argc, char **argv, struct damo_ctx *ctx)
 		goto out_close;
 	}
 	access_view_setup(&a.view);
-	if (out_is_json(o))
-		out_begin_list(o, NULL);
+	out_json_begin_list(o, NULL);
 	err = read_records(&a, &in, infos, nr, o, f);
-	if (out_is_json(o))
-		out_end_list(o);
+	out_json_end_list(o);
 	if (a.raw_form)
 		fprintf(f, "\n");
 	fclose(f);

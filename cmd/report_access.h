@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The views of report access (damo-compat.md §4.1): damo's template engine
+ * The views of report access: damo's template engine
  * with its default "detailed" templates and the distribution styles, fed
  * one snapshot at a time.
  */

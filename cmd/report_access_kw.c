@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The <keyword>s of report access's templates (damo-compat.md §4.1) and
+ * The <keyword>s of report access's templates and
  * how each is formatted, with damo's minimum widths.
  */
 #include "report_access.h"

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * damo report heatmap: access heat over time and space (damo-compat.md
- * §4.2): its options, the choice of the record drawn, and dispatch to the
- * map, raw, JSON, image or interactive output.
+ * damo report heatmap: access heat over time and space.  Its options, the
+ * choice of the record drawn, and dispatch to the map, raw, JSON, image
+ * or interactive output.
  */
 #include "report_heatmap.h"
 

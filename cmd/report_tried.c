@@ -388,8 +388,7 @@ static int from_file(struct tried_args *a)
 		goto out_cf;
 	snapshot_init(&snap);
 	snapshot_init(&last);
-	if (out_is_json(cmd_out(a->ctx)))
-		out_begin_list(cmd_out(a->ctx), NULL);
+	out_json_begin_list(cmd_out(a->ctx), NULL);
 	while ((err = record_next(in.rd, &meta)) == 1) {
 		if (meta->scheme_idx == SNAP_NONE)
 			continue;
@@ -423,8 +422,7 @@ static int from_file(struct tried_args *a)
 			print_view(a, &v);
 		}
 	}
-	if (out_is_json(cmd_out(a->ctx)))
-		out_end_list(cmd_out(a->ctx));
+	out_json_end_list(cmd_out(a->ctx));
 	if (err < 0)
 		err = report_read_failed(a->ctx, &in);
 	else if (!any && !out_is_json(cmd_out(a->ctx)))
@@ -502,8 +500,7 @@ static int from_kernel(struct tried_args *a)
 		err = -ENOENT;
 		goto out;
 	}
-	if (out_is_json(o))
-		out_begin_list(o, NULL);
+	out_json_begin_list(o, NULL);
 	for (k = 0; k < n && !err; k++) {
 		if (a->has_kdamond && (unsigned long)k != a->kdamond)
 			continue;
@@ -513,8 +510,7 @@ static int from_kernel(struct tried_args *a)
 			live_kdamond(a, (unsigned long)k, &kd);
 		kdamond_release(&kd);
 	}
-	if (out_is_json(o))
-		out_end_list(o);
+	out_json_end_list(o);
 	if (err)
 		kernel_report(&kr, false);
 out:

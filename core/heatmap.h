@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * damo's access heatmap (damo-compat.md §4.2 "Binning"): snapshots binned
+ * damo's access heatmap: snapshots binned
  * into a time x address grid of pixels, each the access heat averaged over
  * its area, with damo's arithmetic so raw output matches it bit for bit.
  */
