@@ -20,6 +20,7 @@ static const struct {
 	{ "nr_regions", "nr-regions", report_nr_regions, "report nr_regions" },
 	{ "record-info", "record_info", report_record_info,
 	  "report record-info" },
+	{ "times", NULL, report_times, "report times" },
 	{ "tried", NULL, report_tried, "report tried" },
 	{ "wss", NULL, report_wss, "report wss" },
 };
@@ -35,6 +36,7 @@ static int report_usage(void)
 	       "  record-info  what each record covers (time, address ranges)\n"
 	       "  wss          working set size percentiles\n"
 	       "  nr_regions   number of regions percentiles\n"
+	       "  times        when snapshots have regions passing the filters\n"
 	       "  tried        the regions each DAMOS scheme tried, and totals\n\n"
 	       "Run 'damo report TYPE --help' for the options of each.\n\n"
 	       "Examples:\n"

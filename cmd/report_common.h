@@ -29,6 +29,7 @@ int report_record_info(int argc, char **argv, struct damo_ctx *ctx);
 int report_heatmap(int argc, char **argv, struct damo_ctx *ctx);
 int report_footprint(int argc, char **argv, struct damo_ctx *ctx);
 int report_tried(int argc, char **argv, struct damo_ctx *ctx);
+int report_times(int argc, char **argv, struct damo_ctx *ctx);
 
 /* An open input record file and where its reader puts problems. */
 struct report_input {
