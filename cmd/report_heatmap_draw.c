@@ -126,16 +126,11 @@ static void print_map(struct out *o, const struct heatmap *hm,
 			      HEATMAP_LEVELS) * 48 + 8, 1), b1[UNITS_BUFSZ],
 	     b2[UNITS_BUFSZ], b3[UNITS_BUFSZ];
 	const char *reset = paint == PAINT_NONE ? "" : "\x1b[0m";
-	double lo = INFINITY, hi = -INFINITY;
+	double lo, hi;
 	size_t i, j, n;
 	int lv;
 
-	for (i = 0; i < hm->rows * hm->cols; i++) {
-		if (isnan(hm->heat[i]))
-			continue;
-		lo = fmin(lo, hm->heat[i]);
-		hi = fmax(hi, hm->heat[i]);
-	}
+	heatmap_span(hm, &lo, &hi);
 	for (i = 0; i < hm->rows; i++) {
 		for (j = 0, n = 0; j < hm->cols; j++)
 			n += (size_t)fmt_pixel(line + n, heatmap_level(
