@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Helpers shared by the report types: input, --range and percentiles. */
+/* What the report types share: options, input, the feeding loop, printers. */
 #include "report_common.h"
 
 #include <errno.h>

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What the report types share: opening the input record file with its
- * errors reported, damo's --range percentiles and the percentile lookup.
+ * What the report types share: the options several take (one argp child),
+ * opening the input record file with its errors reported, the one loop
+ * feeding a record file into a report model (a snapshot sink of
+ * core/report/), and the printers of a distribution and a record guide.
  */
 #ifndef DAMO_CMD_REPORT_COMMON_H
 #define DAMO_CMD_REPORT_COMMON_H
