@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * damo adjust: rewrite a record file with its snapshots re-aggregated to a
- * longer aggregation interval and the record filters applied
- * (damo-compat.md §4.6), one snapshot group at a time.
+ * longer aggregation interval and the record filters applied, one
+ * snapshot group at a time.
  */
 #include "cmd.h"
 
@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cmd/report_common.h"
 #include "cmd/report_filter.h"
 #include "core/diag.h"
 #include "core/out.h"
@@ -22,7 +23,7 @@
 
 struct adjust_args {
 	struct damo_ctx *ctx;
-	const char *input;
+	struct report_opts ro;	/* --input */
 	const char *output;
 	bool compress;
 	bool has_interval;
@@ -47,29 +48,26 @@ enum {
 };
 
 static const struct argp_option adjust_options[] = {
-	{ "input", 'i', "FILE", 0, "Record file (default damon.data)", 0 },
 	{ "output", 'o', "FILE", 0,
 	  "File to write (default damon.adjusted.data)", 0 },
 	{ "aggregate-interval", OPT_INTERVAL, "US", 0,
 	  "New aggregation interval in microseconds (or '1 s'); without it "
 	  "only the filters apply", 0 },
-	{ "aggregate_interval", OPT_INTERVAL, "US",
-	  OPTION_ALIAS | OPTION_HIDDEN, NULL, 0 },
+	CMD_ALIAS("aggregate_interval", OPT_INTERVAL),
 	{ "skip", OPT_SKIP, "N", 0,
 	  "Drop the first N snapshots of each record before re-aggregating "
 	  "(default 20; only with --aggregate-interval)", 0 },
 	{ "output-type", OPT_TYPE, "TYPE", 0,
 	  "json_compressed (default) or json", 0 },
-	{ "output_type", OPT_TYPE, "TYPE", OPTION_ALIAS | OPTION_HIDDEN,
-	  NULL, 0 },
+	CMD_ALIAS("output_type", OPT_TYPE),
 	{ "output-permission", OPT_PERMISSION, "OCTAL", 0,
 	  "Mode of the written file (default 600)", 0 },
-	{ "output_permission", OPT_PERMISSION, "OCTAL",
-	  OPTION_ALIAS | OPTION_HIDDEN, NULL, 0 },
+	CMD_ALIAS("output_permission", OPT_PERMISSION),
 	{ 0 }
 };
 
-static const struct argp_child adjust_children[] = {
+static struct argp_child adjust_children[] = {
+	{ NULL, 0, NULL, 0 },	/* report_opts_argp(), set at run time */
 	{ &report_filter_argp, 0, NULL, 0 },
 	{ &cmd_common_argp, 0, NULL, 0 },
 	{ 0 }
@@ -83,11 +81,8 @@ static error_t adjust_parse(int key, char *arg, struct argp_state *state)
 
 	switch (key) {
 	case ARGP_KEY_INIT:
-		state->child_inputs[0] = &a->filter;
-		state->child_inputs[1] = a->ctx;
-		return 0;
-	case 'i':
-		a->input = arg;
+		report_child_inputs(state, adjust_children, a->ctx, &a->ro);
+		state->child_inputs[1] = &a->filter;
 		return 0;
 	case 'o':
 		a->output = arg;
@@ -191,7 +186,7 @@ static void print_summary(struct out *o, const struct adjust_args *a,
 	if (!out_is_json(o))
 		return;		/* damo prints nothing */
 	out_begin_obj(o, NULL);
-	out_str(o, "input", a->input);
+	out_str(o, "input", a->ro.input);
 	out_str(o, "output", a->output);
 	out_str(o, "format", a->compress ? "json_compressed" : "json");
 	if (a->has_interval)
@@ -207,7 +202,7 @@ static void print_summary(struct out *o, const struct adjust_args *a,
 int cmd_adjust(int argc, char **argv, struct damo_ctx *ctx)
 {
 	struct adjust_args a = {
-		.ctx = ctx, .input = "damon.data",
+		.ctx = ctx, .ro = REPORT_OPTS_DEFAULT,
 		.output = "damon.adjusted.data", .compress = true, .skip = 20,
 		.permission = 0600, .weights = { 0, 100, 100 },
 	};
@@ -219,15 +214,16 @@ int cmd_adjust(int argc, char **argv, struct damo_ctx *ctx)
 	struct diag d;
 	int err;
 
+	adjust_children[0].argp = report_opts_argp(REPORT_OPT_INPUT);
 	err = cmd_parse(&adjust_argp, argc, argv, &a);
 	if (err)
 		return err;
 	a.filter.weights = &a.weights;
 	diag_init(&d);
-	err = record_open(a.input, &rd, &d);
+	err = record_open(a.ro.input, &rd, &d);
 	if (err) {
 		if (!d.nr)
-			diag_add(&d, a.input, "cannot read: %s", strerror(-err));
+			diag_add(&d, a.ro.input, "cannot read: %s", strerror(-err));
 		goto out;
 	}
 	snapshot_init(&snap);
@@ -249,7 +245,7 @@ int cmd_adjust(int argc, char **argv, struct damo_ctx *ctx)
 			 strerror(errno));
 	}
 	if (err && !d.nr)
-		diag_add(&d, a.input, "cannot adjust: %s", strerror(-err));
+		diag_add(&d, a.ro.input, "cannot adjust: %s", strerror(-err));
 	if (!err)
 		print_summary(cmd_out(ctx), &a, &c);
 out:

@@ -42,10 +42,8 @@ static const struct argp_option convert_options[] = {
 	{ "output", 'o', "OUT", 0, "The file to write (required)", 0 },
 	{ "format", OPT_FORMAT, "FORMAT",
 	  0, "json_compressed (default), json or native", 0 },
-	{ "output_type", OPT_FORMAT, "FORMAT", OPTION_ALIAS | OPTION_HIDDEN,
-	  NULL, 0 },
-	{ "output-type", OPT_FORMAT, "FORMAT", OPTION_ALIAS | OPTION_HIDDEN,
-	  NULL, 0 },
+	CMD_ALIAS("output_type", OPT_FORMAT),
+	CMD_ALIAS("output-type", OPT_FORMAT),
 	{ 0 }
 };
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * damo report access: the regions of each snapshot of a record file
- * (damo-compat.md §4.1): damo's detailed view and distribution styles
+ * damo report access: the regions of each snapshot of a record file:
+ * damo's detailed view and distribution styles
  * (report_access_view.c, report_access_dist.c), --raw-form and --json,
  * after the record filters of report_filter.h.
  *
@@ -25,12 +25,12 @@
 #include "core/xalloc.h"
 #include "formats/record.h"
 
-/* damo's pager: text of more newlines than this is shown as is (§0). */
+/* damo's pager: text of more newlines than this is shown as is. */
 #define ACCESS_PAGER_LINES 50
 
 struct access_args {
 	struct damo_ctx *ctx;
-	const char *input;
+	struct report_opts ro;
 	bool raw_form;
 	bool style_set;
 	struct report_filter filter;
@@ -39,7 +39,6 @@ struct access_args {
 
 enum {
 	OPT_RAW_FORM = 0x700,
-	OPT_RAW,
 	OPT_STYLE,
 	OPT_SORT_BY,
 	OPT_SORT_DSC,
@@ -55,63 +54,57 @@ enum {
 	OPT_FORMAT,
 };
 
-#define HIDDEN_ALIAS(name, key, arg) \
-	{ name, key, arg, OPTION_ALIAS | OPTION_HIDDEN, NULL, 0 }
-
 static const struct argp_option access_options[] = {
-	{ "input", 'i', "FILE", 0, "Record file (default damon.data)", 0 },
 	{ "style", OPT_STYLE, "STYLE", 0,
 	  "detailed (default), recency-percentiles, temperature-percentiles, "
 	  "recency-sz-hist or temperature-sz-hist", 0 },
 	{ "raw-form", OPT_RAW_FORM, NULL, 0,
 	  "Print every region of every snapshot in damo's machine form", 0 },
-	HIDDEN_ALIAS("raw_form", OPT_RAW_FORM, NULL),
-	{ "raw-number", OPT_RAW, NULL, 0, "Plain times and byte counts", 0 },
-	HIDDEN_ALIAS("raw_number", OPT_RAW, NULL),
+	CMD_ALIAS("raw_form", OPT_RAW_FORM),
 	{ "sort-regions-by", OPT_SORT_BY, "KEY...", 0,
 	  "Order regions by address, access_rate, age, size or temperature "
 	  "(the last key first)", 0 },
-	HIDDEN_ALIAS("sort_regions_by", OPT_SORT_BY, "KEY..."),
+	CMD_ALIAS("sort_regions_by", OPT_SORT_BY),
 	{ "sort-regions-dsc", OPT_SORT_DSC, NULL, 0,
 	  "Sort regions in descending order", 0 },
-	HIDDEN_ALIAS("sort_regions_dsc", OPT_SORT_DSC, NULL),
+	CMD_ALIAS("sort_regions_dsc", OPT_SORT_DSC),
 	{ "temperature-weights", OPT_WEIGHTS, "SZ RATE AGE", 0,
 	  "Weights of size, access rate and age in temperatures "
 	  "(default 0 100 100)", 0 },
-	HIDDEN_ALIAS("temperature_weights", OPT_WEIGHTS, "SZ RATE AGE"),
+	CMD_ALIAS("temperature_weights", OPT_WEIGHTS),
 	{ "percentiles-range", OPT_PERCENTILES, "N...", 0,
 	  "Percentiles to show: up to 3 numbers are a Python range, more "
 	  "a list (default 0 1 25 50 75 99 100)", 0 },
-	HIDDEN_ALIAS("percentiles_range", OPT_PERCENTILES, "N..."),
+	CMD_ALIAS("percentiles_range", OPT_PERCENTILES),
 	{ "hist-ranges", OPT_HIST_RANGES, "MIN MAX...", 0,
 	  "Histogram ranges as pairs of values", 0 },
-	HIDDEN_ALIAS("hist_ranges", OPT_HIST_RANGES, "MIN MAX..."),
+	CMD_ALIAS("hist_ranges", OPT_HIST_RANGES),
 	{ "hist-logscale", OPT_HIST_LOG, NULL, 0,
 	  "Histogram ranges doubling in width", 0 },
-	HIDDEN_ALIAS("hist_logscale", OPT_HIST_LOG, NULL),
+	CMD_ALIAS("hist_logscale", OPT_HIST_LOG),
 	{ "hist-cumulate", OPT_HIST_CUMULATE, NULL, 0,
 	  "Histogram ranges all starting at the minimum", 0 },
-	HIDDEN_ALIAS("hist_cumulate", OPT_HIST_CUMULATE, NULL),
+	CMD_ALIAS("hist_cumulate", OPT_HIST_CUMULATE),
 	{ "snapshot-heatmap-width", OPT_HM_WIDTH, "N", 0,
 	  "Columns of the snapshot heatmap line (default 80)", 0 },
-	HIDDEN_ALIAS("snapshot_heatmap_width", OPT_HM_WIDTH, "N"),
+	CMD_ALIAS("snapshot_heatmap_width", OPT_HM_WIDTH),
 	{ "snapshot-heatmap-colorset", OPT_HM_COLORSET, "gray|flame|emotion", 0,
 	  "Colours of the snapshot heatmap line (default gray)", 0 },
-	HIDDEN_ALIAS("snapshot_heatmap_colorset", OPT_HM_COLORSET,
-		     "gray|flame|emotion"),
+	CMD_ALIAS("snapshot_heatmap_colorset", OPT_HM_COLORSET),
 	{ "snapshot-heatmap-static", OPT_HM_STATIC, NULL, 0,
 	  "Scale the heatmap line to the address span, gaps included", 0 },
-	HIDDEN_ALIAS("snapshot_heatmap_static", OPT_HM_STATIC, NULL),
+	CMD_ALIAS("snapshot_heatmap_static", OPT_HM_STATIC),
 	{ "total-sz-only", OPT_TOTAL_SZ_ONLY, NULL, 0,
 	  "Print only the total size of each snapshot", 0 },
-	HIDDEN_ALIAS("total_sz_only", OPT_TOTAL_SZ_ONLY, NULL),
+	CMD_ALIAS("total_sz_only", OPT_TOTAL_SZ_ONLY),
 	{ "format", OPT_FORMAT, "ACTION AREA TEXT", 0,
 	  "set or append TEXT (with <keyword>s) to the template of AREA: "
 	  "record_head, snapshot_head, region, snapshot_tail or record_tail", 0 },
 	{ 0 }
 };
 
-static const struct argp_child access_children[] = {
+static struct argp_child access_children[] = {
+	{ NULL, 0, NULL, 0 },	/* report_opts_argp(), set at run time */
 	{ &report_filter_argp, 0, NULL, 0 },
 	{ &cmd_common_argp, 0, NULL, 0 },
 	{ 0 }
@@ -126,11 +119,8 @@ static error_t access_parse(int key, char *arg, struct argp_state *state)
 
 	switch (key) {
 	case ARGP_KEY_INIT:
-		state->child_inputs[0] = &a->filter;
-		state->child_inputs[1] = a->ctx;
-		return 0;
-	case 'i':
-		a->input = arg;
+		report_child_inputs(state, access_children, a->ctx, &a->ro);
+		state->child_inputs[1] = &a->filter;
 		return 0;
 	case OPT_STYLE:
 		i = access_parse_style(arg);
@@ -142,9 +132,6 @@ static error_t access_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_RAW_FORM:
 		a->raw_form = true;
-		return 0;
-	case OPT_RAW:
-		v->raw = true;
 		return 0;
 	case OPT_SORT_BY:
 		access_parse_sort(state, arg, v);
@@ -320,7 +307,7 @@ static int prepass(struct access_args *a, struct access_rec_info **infos,
 	uint64_t idx;
 	int err;
 
-	err = report_open(a->ctx, a->input, &in);
+	err = report_open(a->ctx, a->ro.input, &in);
 	if (err)
 		return err;
 	snapshot_init(&snap);
@@ -383,17 +370,17 @@ void access_view_json_snapshot(struct access_view *v, struct out *o,
 	switch (v->style) {
 	case ACCESS_RECENCY_PERCENTILES:
 	case ACCESS_TEMPERATURE_PERCENTILES:
-		access_percentiles_json(v, o, "percentiles", meta, s, temp,
+		access_percentiles(v, o, "percentiles", meta, s, temp,
 					false);
 		if (v->ops_filters)
-			access_percentiles_json(v, o, "df_passed_percentiles",
+			access_percentiles(v, o, "df_passed_percentiles",
 						meta, s, temp, true);
 		break;
 	case ACCESS_RECENCY_SZ_HIST:
 	case ACCESS_TEMPERATURE_SZ_HIST:
-		access_sz_hist_json(v, o, "histogram", meta, s, temp, false);
+		access_sz_hist(v, o, "histogram", meta, s, temp, false);
 		if (v->ops_filters)
-			access_sz_hist_json(v, o, "df_passed_histogram", meta,
+			access_sz_hist(v, o, "df_passed_histogram", meta,
 					    s, temp, true);
 		break;
 	default:
@@ -518,7 +505,7 @@ static int read_records(struct access_args *a, struct report_input *in,
 int report_access(int argc, char **argv, struct damo_ctx *ctx)
 {
 	struct access_args a = {
-		.ctx = ctx, .input = REPORT_DEFAULT_INPUT,
+		.ctx = ctx, .ro = REPORT_OPTS_DEFAULT,
 		.view = {
 			.weights = { 0, 100, 100 },
 			.percentiles = { 0, 1, 25, 50, 75, 99, 100 },
@@ -534,16 +521,19 @@ int report_access(int argc, char **argv, struct damo_ctx *ctx)
 	FILE *f;
 	int err;
 
+	access_children[0].argp = report_opts_argp(REPORT_OPT_INPUT |
+						   REPORT_OPT_RAW);
 	err = cmd_parse(&access_argp, argc, argv, &a);
 	if (err)
 		return err;
+	a.view.raw = a.ro.raw;
 	a.filter.weights = &a.view.weights;
 	o = cmd_out(ctx);
 	a.view.color = out_has_color(o);
 	err = prepass(&a, &infos, &nr);
 	if (err)
 		goto out_free;
-	err = report_open(ctx, a.input, &in);
+	err = report_open(ctx, a.ro.input, &in);
 	if (err)
 		goto out_free;
 	f = open_memstream(&text, &len);
@@ -553,11 +543,9 @@ int report_access(int argc, char **argv, struct damo_ctx *ctx)
 		goto out_close;
 	}
 	access_view_setup(&a.view);
-	if (out_is_json(o))
-		out_begin_list(o, NULL);
+	out_json_begin_list(o, NULL);
 	err = read_records(&a, &in, infos, nr, o, f);
-	if (out_is_json(o))
-		out_end_list(o);
+	out_json_end_list(o);
 	if (a.raw_form)
 		fprintf(f, "\n");
 	fclose(f);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The views of report access (damo-compat.md §4.1): damo's template engine
+ * The views of report access: damo's template engine
  * with its default "detailed" templates and the distribution styles, fed
  * one snapshot at a time.
  */
@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "cmd/report_filter.h"
+#include "core/report/access_dist.h"
 
 struct out;
 struct record_meta;
@@ -136,26 +137,21 @@ void access_view_json_snapshot(struct access_view *v, struct out *o,
 			       const struct record_meta *meta,
 			       struct snapshot *s);
 
-/* Distributions (report_access_dist.c), written to @f. */
-void access_percentiles(const struct access_view *v, FILE *f,
-			const struct record_meta *meta,
+/*
+ * Distributions (report_access_dist.c): one printer each, text (the view
+ * gives an out handle on its template buffer) or JSON list @key.
+ */
+void access_percentiles(const struct access_view *v, struct out *o,
+			const char *key, const struct record_meta *meta,
 			const struct snapshot *s, bool temperature,
 			bool df_passed);
-void access_sz_hist(const struct access_view *v, FILE *f,
-		    const struct record_meta *meta, const struct snapshot *s,
-		    bool temperature, bool df_passed);
+void access_sz_hist(const struct access_view *v, struct out *o,
+		    const char *key, const struct record_meta *meta,
+		    const struct snapshot *s, bool temperature, bool df_passed);
+/* The one-line heat map of a snapshot (text only), into @f. */
 void access_heatmap(const struct access_view *v, FILE *f,
 		    const struct record_meta *meta, const struct snapshot *s,
 		    bool df_passed);
-/* The --json forms of the distributions. */
-void access_percentiles_json(const struct access_view *v, struct out *o,
-			     const char *key, const struct record_meta *meta,
-			     const struct snapshot *s, bool temperature,
-			     bool df_passed);
-void access_sz_hist_json(const struct access_view *v, struct out *o,
-			 const char *key, const struct record_meta *meta,
-			 const struct snapshot *s, bool temperature,
-			 bool df_passed);
 
 /*
  * Option words (report_access_opts.c): each takes the option's argument
@@ -175,9 +171,5 @@ void access_parse_hist_ranges(struct argp_state *state, const char *arg,
 			      struct access_view *v);
 void access_parse_format(struct argp_state *state, const char *arg,
 			 struct access_view *v);
-
-/* damo's aggregation time of @s in microseconds (§4.1). */
-uint64_t access_snapshot_aggr_us(const struct record_meta *meta,
-				 const struct snapshot *s);
 
 #endif /* DAMO_CMD_REPORT_ACCESS_H */

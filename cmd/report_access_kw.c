@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The <keyword>s of report access's templates (damo-compat.md §4.1) and
+ * The <keyword>s of report access's templates and
  * how each is formatted, with damo's minimum widths.
  */
 #include "report_access.h"
@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/damon.h"
+#include "core/out.h"
 #include "core/snapshot.h"
 #include "core/units.h"
 
@@ -162,10 +163,14 @@ static void kw_df_heatmap(FILE *f, const struct kw_ctx *c)
 	access_heatmap(c->v, f, c->meta, c->s, true);
 }
 
+/* A distribution printer's text form, written into the template's @f. */
 #define KW_DIST(name, fn, temp, df)				\
 static void name(FILE *f, const struct kw_ctx *c)		\
 {								\
-	fn(c->v, f, c->meta, c->s, temp, df);			\
+	struct out *o = out_new(f, 0);				\
+								\
+	fn(c->v, o, NULL, c->meta, c->s, temp, df);		\
+	out_free(&o);						\
 }
 KW_DIST(kw_temp_hist, access_sz_hist, true, false)
 KW_DIST(kw_df_temp_hist, access_sz_hist, true, true)

@@ -2,7 +2,7 @@
 /*
  * The view options of report access that take words of their own: styles,
  * sort keys, temperature weights, percentiles, histogram ranges and
- * --format (damo-compat.md §4.1).  Errors go through argp_error().
+ * --format.  Errors go through argp_error().
  */
 #include "report_access.h"
 

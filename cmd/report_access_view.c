@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * damo's template engine for report access (damo-compat.md §4.1): five
+ * damo's template engine for report access: five
  * templates (record head, snapshot head, region, snapshot tail, record
  * tail) whose <keyword>s are replaced by formatted values, padded to
  * damo's minimum widths, and whose two-character "\n" become newlines.

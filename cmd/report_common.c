@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Helpers shared by the report types: input, --range and percentiles. */
+/* What the report types share: options, input, the feeding loop, printers. */
 #include "report_common.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,8 @@
 #include "core/diag.h"
 #include "core/out.h"
 #include "core/record_guide.h"
+#include "core/report/record_info.h"
+#include "core/snap_sink.h"
 #include "core/snapshot.h"
 #include "core/units.h"
 #include "core/xalloc.h"
@@ -34,6 +37,29 @@ int report_open(struct damo_ctx *ctx, const char *path,
 	/* A cut native file: say so, and read what is there. */
 	cmd_warn_diag(cmd_out(ctx), &in->diag);
 	return 0;
+}
+
+int report_feed(struct report_input *in, struct snap_sink *sink)
+{
+	const struct record_meta *meta;
+	struct snapshot snap;
+	size_t rec;
+	int err;
+
+	snapshot_init(&snap);
+	while ((err = record_next(in->rd, &meta)) == 1) {
+		rec = sink->add(sink, meta);
+		while ((err = record_next_snapshot(in->rd, &snap)) == 1) {
+			err = sink->snapshot(sink, rec, &snap);
+			if (err || (sink->should_stop && sink->should_stop(sink)))
+				goto out;
+		}
+		if (err < 0)
+			break;
+	}
+out:
+	snapshot_release(&snap);
+	return err < 0 ? err : 0;
 }
 
 int report_read_failed(struct damo_ctx *ctx, struct report_input *in)
@@ -63,7 +89,8 @@ static long parse_long(struct argp_state *state, const char *s)
 	return v;
 }
 
-void report_parse_range(struct argp_state *state, const char *arg,
+/* damo's --range START STOP STEP: @arg and the next two words. */
+static void parse_range(struct argp_state *state, const char *arg,
 			struct report_range *r)
 {
 	if (state->next + 2 > state->argc) {
@@ -78,91 +105,171 @@ void report_parse_range(struct argp_state *state, const char *arg,
 		argp_error(state, "--range: STEP must not be zero");
 }
 
-size_t report_range_len(const struct report_range *r)
+enum {
+	OPT_NR_COLS = 0x7f0,
+	OPT_RAW,
+	OPT_WORK_TIME,
+};
+
+/* Every shared option, each after the set bit it belongs to. */
+static const struct {
+	unsigned int set;
+	struct argp_option opt;
+} report_options[] = {
+	{ REPORT_OPT_INPUT,
+	  { "input", 'i', "FILE", 0, "Record file (default damon.data)", 0 } },
+	{ REPORT_OPT_INPUT_FP,
+	  { "input", 'i', "FILE", 0,
+	    "Footprint file (default damon.data.mem_footprint)", 0 } },
+	{ REPORT_OPT_RANGE,
+	  { "range", 'r', "START STOP STEP", 0,
+	    "Percentiles to print, a Python range (default 0 101 25)", 0 } },
+	{ REPORT_OPT_SORTBY,
+	  { "sortby", 's', "size|time", 0,
+	    "Order of the values percentiles are taken from (default size)",
+	    0 } },
+	{ REPORT_OPT_NR_COLS,
+	  { "nr-cols-bar", OPT_NR_COLS, "N", 0,
+	    "Width of the bar chart (default 59)", 0 } },
+	{ REPORT_OPT_NR_COLS, CMD_ALIAS("nr_cols_bar", OPT_NR_COLS) },
+	{ REPORT_OPT_RAW,
+	  { "raw-number", OPT_RAW, NULL, 0,
+	    "Plain numbers (byte counts, times) instead of human units", 0 } },
+	{ REPORT_OPT_RAW, CMD_ALIAS("raw_number", OPT_RAW) },
+	{ REPORT_OPT_WORK_TIME,
+	  { "work-time", OPT_WORK_TIME, "US", 0,
+	    "Re-aggregate snapshots to this interval first, as damo adjust "
+	    "does (microseconds or '1 s'; default 1 us: each snapshot "
+	    "alone)", 0 } },
+	{ REPORT_OPT_WORK_TIME, CMD_ALIAS("work_time", OPT_WORK_TIME) },
+};
+
+static error_t report_opts_parse(int key, char *arg, struct argp_state *state)
 {
-	if (r->step > 0 && r->start < r->stop)
-		return (size_t)((r->stop - r->start - 1) / r->step + 1);
-	if (r->step < 0 && r->start > r->stop)
-		return (size_t)((r->start - r->stop - 1) / -r->step + 1);
-	return 0;
-}
+	struct report_opts *ro = state->input;
 
-long report_range_at(const struct report_range *r, size_t i)
-{
-	return r->start + (long)i * r->step;
-}
-
-size_t report_percentile_idx(long p, size_t len)
-{
-	/* float math as damo's int(p / 100 * len), then clamped */
-	double x = (double)p / 100.0 * (double)len;
-	long long i = (long long)x;
-
-	if (i < 0)
-		i += (long long)len;	/* Python's negative index */
-	if (i < 0)
-		i = 0;
-	if ((size_t)i > len - 1)
-		i = (long long)len - 1;
-	return (size_t)i;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-void report_sort_u64(uint64_t *v, size_t n)
-{
-	if (n)
-		qsort(v, n, sizeof(*v), cmp_u64);
-}
-
-/* damo's stable sort by total contiguous space, largest first. */
-static void sort_guides(struct record_guide *gs, size_t nr)
-{
-	struct record_guide t;
-	size_t i, j;
-
-	for (i = 1; i < nr; i++) {
-		t = gs[i];
-		for (j = i; j && record_guide_space(&gs[j - 1]) <
-				 record_guide_space(&t); j--)
-			gs[j] = gs[j - 1];
-		gs[j] = t;
+	switch (key) {
+	case 'i':
+		ro->input = arg;
+		return 0;
+	case 'r':
+		parse_range(state, arg, &ro->range);
+		return 0;
+	case 's':
+		if (strcmp(arg, "size") && strcmp(arg, "time"))
+			argp_error(state, "--sortby: 'size' or 'time', not '%s'",
+				   arg);
+		ro->by_time = !strcmp(arg, "time");
+		return 0;
+	case OPT_NR_COLS:
+		if (units_parse_nr(arg, &ro->nr_cols_bar) || !ro->nr_cols_bar ||
+		    ro->nr_cols_bar > 1000)
+			argp_error(state, "--nr-cols-bar: '%s' is not 1 to 1000",
+				   arg);
+		return 0;
+	case OPT_RAW:
+		ro->raw = true;
+		return 0;
+	case OPT_WORK_TIME:
+		if (units_parse_time(arg, UNITS_US, &ro->work_time_us) ||
+		    !ro->work_time_us || ro->work_time_us > UINT64_MAX / 1000)
+			argp_error(state, "--work-time: '%s' is not a positive "
+				   "time in microseconds", arg);
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
 	}
 }
 
-/* Guides of every record of @in, merged by ids; *@nr of them. */
+const struct argp *report_opts_argp(unsigned int set)
+{
+	/* one command runs a process; a few sets are room to spare */
+	static struct {
+		unsigned int set;
+		struct argp_option opts[ARRAY_SIZE(report_options) + 1];
+		struct argp argp;
+	} cache[4];
+	size_t i, j, n;
+
+	for (i = 0; i < ARRAY_SIZE(cache) && cache[i].set; i++)
+		if (cache[i].set == set)
+			return &cache[i].argp;
+	if (i == ARRAY_SIZE(cache))
+		abort();
+	cache[i].set = set;
+	for (j = 0, n = 0; j < ARRAY_SIZE(report_options); j++)
+		if (report_options[j].set & set)
+			cache[i].opts[n++] = report_options[j].opt;
+	cache[i].argp.options = cache[i].opts;
+	cache[i].argp.parser = report_opts_parse;
+	return &cache[i].argp;
+}
+
+void report_child_inputs(struct argp_state *state,
+			 const struct argp_child *children,
+			 struct damo_ctx *ctx, struct report_opts *ro)
+{
+	size_t i;
+
+	cmd_child_inputs(state, children, ctx);
+	for (i = 0; children[i].argp; i++)
+		if (children[i].argp->parser == report_opts_parse)
+			state->child_inputs[i] = ro;
+}
+
+void report_print_dist(struct out *o, const struct report_dist *d,
+		       const struct report_opts *ro, bool all,
+		       const char *all_key, const char *val_key)
+{
+	size_t i, n = report_range_len(&ro->range), cols;
+	uint64_t v, maxv = report_dist_pct_max(d, &ro->range);
+	char buf[UNITS_BUFSZ], bar[1001];
+	long p;
+
+	if (!d->n) {
+		out_print_null(o, "avr", "# no snapshot\n");
+	} else {
+		v = report_dist_avr(d);
+		out_print_u64_as(o, "avr", "# avr:\t%s\n", v,
+				 units_fmt_sz(buf, v, ro->raw));
+	}
+	out_json_begin_list(o, all ? all_key : "percentiles");
+	for (i = 0; d->n && all && i < d->n; i++) {
+		out_text(o, "%zu ", i);
+		out_print_u64_as(o, NULL, "%s\n", d->v[i],
+				 units_fmt_sz(buf, d->v[i], ro->raw));
+	}
+	for (i = 0; d->n && !all && i < n; i++) {
+		p = report_range_at(&ro->range, i);
+		v = report_dist_pct(d, p);
+		cols = 0;
+		if (maxv)
+			cols = (size_t)((double)v / ((double)maxv /
+						     (double)ro->nr_cols_bar));
+		if (cols > ro->nr_cols_bar)
+			cols = ro->nr_cols_bar;
+		memset(bar, '*', cols);
+		memset(bar + cols, ' ', ro->nr_cols_bar - cols);
+		bar[ro->nr_cols_bar] = '\0';
+		out_json_begin_obj(o, NULL);
+		out_print_i64(o, "percentile", "%3" PRId64 " ", p);
+		out_print_u64_as(o, val_key, "%15s ", v,
+				 units_fmt_sz(buf, v, ro->raw));
+		out_text(o, "|%s|\n", bar);
+		out_json_end_obj(o);
+	}
+	out_json_end_list(o);
+}
+
 int report_read_guides(struct report_input *in, struct record_guide **gs,
 		       size_t *nr)
 {
-	const struct record_meta *meta;
-	struct record_guide *g;
-	struct snapshot snap;
-	size_t i;
+	struct record_info_model m;
 	int err;
 
-	snapshot_init(&snap);
-	while ((err = record_next(in->rd, &meta)) == 1) {
-		for (i = 0; i < *nr; i++)
-			if (record_guide_is_of(&(*gs)[i], meta))
-				break;
-		if (i == *nr) {
-			*gs = xreallocarray(*gs, *nr + 1, sizeof(**gs));
-			record_guide_init(&(*gs)[(*nr)++], meta);
-		}
-		g = &(*gs)[i];
-		while ((err = record_next_snapshot(in->rd, &snap)) == 1)
-			record_guide_add(g, meta, &snap);
-		if (err < 0)
-			break;
-	}
-	snapshot_release(&snap);
-	if (err >= 0)
-		sort_guides(*gs, *nr);
+	record_info_model_init(&m);
+	err = report_feed(in, &m.sink);
+	*gs = record_info_model_result(&m, nr, true);
 	return err;
 }
 

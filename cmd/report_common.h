@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What the report types share: opening the input record file with its
- * errors reported, damo's --range percentiles and the percentile lookup.
+ * What the report types share: the options several take (one argp child),
+ * opening the input record file with its errors reported, the one loop
+ * feeding a record file into a report model (a snapshot sink of
+ * core/report/), and the printers of a distribution and a record guide.
  */
 #ifndef DAMO_CMD_REPORT_COMMON_H
 #define DAMO_CMD_REPORT_COMMON_H
@@ -13,19 +15,14 @@
 #include "cmd.h"
 
 #include "core/diag.h"
+#include "core/report/dist.h"
 
 struct out;
 struct record_guide;
 struct record_reader;
+struct snap_sink;
 
 #define REPORT_DEFAULT_INPUT "damon.data"
-
-/* damo's --range START STOP STEP, a Python range() of percentiles. */
-struct report_range {
-	long start;
-	long stop;
-	long step;
-};
 
 int report_access(int argc, char **argv, struct damo_ctx *ctx);
 int report_wss(int argc, char **argv, struct damo_ctx *ctx);
@@ -34,6 +31,7 @@ int report_record_info(int argc, char **argv, struct damo_ctx *ctx);
 int report_heatmap(int argc, char **argv, struct damo_ctx *ctx);
 int report_footprint(int argc, char **argv, struct damo_ctx *ctx);
 int report_tried(int argc, char **argv, struct damo_ctx *ctx);
+int report_times(int argc, char **argv, struct damo_ctx *ctx);
 
 /* An open input record file and where its reader puts problems. */
 struct report_input {
@@ -48,32 +46,72 @@ struct report_input {
 int report_open(struct damo_ctx *ctx, const char *path,
 		struct report_input *in);
 
+/*
+ * report_feed() - every record of @in, then each of its snapshots, into
+ * @sink (a report model), until the end, a read error or the sink saying
+ * stop.  Return: 0, -EINVAL on a read error (not yet reported:
+ * report_read_failed()), or the sink's error.
+ */
+int report_feed(struct report_input *in, struct snap_sink *sink);
+
 /* Report a read error of @in (record_next*() failed) and return -EINVAL. */
 int report_read_failed(struct damo_ctx *ctx, struct report_input *in);
 
 void report_close(struct report_input *in);
 
+/* The options several report types (and adjust) take, parsed into one. */
+enum report_opt_set {
+	REPORT_OPT_INPUT = 1 << 0,	/* --input/-i FILE */
+	REPORT_OPT_INPUT_FP = 1 << 1,	/* the same, for a footprint file */
+	REPORT_OPT_RANGE = 1 << 2,	/* --range/-r START STOP STEP */
+	REPORT_OPT_SORTBY = 1 << 3,	/* --sortby/-s size|time */
+	REPORT_OPT_NR_COLS = 1 << 4,	/* --nr-cols-bar N */
+	REPORT_OPT_RAW = 1 << 5,	/* --raw-number */
+	REPORT_OPT_WORK_TIME = 1 << 6,	/* --work-time US */
+};
+
+struct report_opts {
+	const char *input;
+	struct report_range range;
+	bool by_time;
+	uint64_t nr_cols_bar;
+	bool raw;
+	uint64_t work_time_us;
+};
+
+/* The defaults of struct report_opts (input damon.data, range 0 101 25). */
+#define REPORT_OPTS_DEFAULT { .input = REPORT_DEFAULT_INPUT, \
+	.range = { 0, 101, 25 }, .nr_cols_bar = 59, .work_time_us = 1 }
+
 /*
- * report_parse_range() - take the three --range words, the first @arg and
- * the next two of @state's argv.  Return: 0, or argp_error()s.
+ * report_opts_argp() - the options of @set (enum report_opt_set) as an
+ * argp child; its input is a struct report_opts holding the defaults.
  */
-void report_parse_range(struct argp_state *state, const char *arg,
-			struct report_range *r);
-
-/* Number of percentiles of @r (Python's len(range(...))). */
-size_t report_range_len(const struct report_range *r);
-
-/* The i-th percentile of @r. */
-long report_range_at(const struct report_range *r, size_t i);
-
-/* damo's list[min(int(p / 100 * len), len - 1)] for @len values. */
-size_t report_percentile_idx(long p, size_t len);
+const struct argp *report_opts_argp(unsigned int set);
 
 /*
- * report_read_guides() - the guides of every record of @in, merged by ids
- * and sorted as damo sorts them (largest total space first): *@nr of them
- * in *@gs, which the caller releases.  Return: 0, or -EINVAL on a read
- * error (not yet reported).
+ * report_child_inputs() - in a command's ARGP_KEY_INIT: the common options
+ * child gets @ctx, every report_opts_argp() child gets @ro.
+ */
+void report_child_inputs(struct argp_state *state,
+			 const struct argp_child *children,
+			 struct damo_ctx *ctx, struct report_opts *ro);
+
+/*
+ * report_print_dist() - a distribution as wss and footprint print it: the
+ * average, then every value (@all: JSON list @all_key) or the percentiles
+ * of @ro's range with a bar chart (JSON list "percentiles" of objects
+ * {"percentile", @val_key}).  In text, sizes are human unless @ro->raw.
+ */
+void report_print_dist(struct out *o, const struct report_dist *d,
+		       const struct report_opts *ro, bool all,
+		       const char *all_key, const char *val_key);
+
+/*
+ * report_read_guides() - report_feed() @in to the record-info model
+ * (core/report/record_info.h): the guides, merged by ids and sorted as damo
+ * sorts them, *@nr of them in *@gs, which the caller releases (also on an
+ * error).  Return: 0, or -EINVAL on a read error (not yet reported).
  */
 int report_read_guides(struct report_input *in, struct record_guide **gs,
 		       size_t *nr);
@@ -83,8 +121,5 @@ void report_print_guide(struct out *o, const struct record_guide *g, bool raw);
 
 /* damo's format_sz_accurate into @buf (UNITS_BUFSZ): "127.576196 TiB". */
 const char *report_fmt_sz_accurate(char *buf, uint64_t b, bool raw);
-
-/* Sort @v ascending. */
-void report_sort_u64(uint64_t *v, size_t n);
 
 #endif /* DAMO_CMD_REPORT_COMMON_H */

@@ -2,8 +2,8 @@
 /*
  * damo report footprint (damo's "footprints"): distributions of the
  * processes' virtual and resident sizes and of the system's used memory
- * over a recording's footprint samples (damo-compat.md §4.5), printed as
- * wss prints its distribution.  Memory: one number per sample and metric.
+ * over a recording's footprint samples, printed as wss prints its
+ * distribution.  Memory: one number per sample and metric.
  */
 #include "report_common.h"
 
@@ -13,58 +13,29 @@
 
 #include "core/diag.h"
 #include "core/out.h"
-#include "core/units.h"
-#include "core/xalloc.h"
+#include "core/report/footprint.h"
 #include "formats/footprint.h"
-
-enum fp_metric { FP_VSZ, FP_RSS, FP_SYS_USED, NR_FP_METRICS };
-
-static const char *const metric_names[] = { "vsz", "rss", "sys_used" };
 
 struct fp_args {
 	struct damo_ctx *ctx;
-	const char *input;
-	struct report_range range;
-	uint64_t nr_cols_bar;
+	struct report_opts ro;
 	int metric;		/* -1: all */
-	bool by_time;
-	bool raw;
 	bool all;
 };
 
-struct fp_dists {
-	uint64_t *v[NR_FP_METRICS];
-	size_t n;
-	size_t cap;
-};
-
 enum {
-	OPT_NR_COLS = 0x780,
-	OPT_RAW,
-	OPT_ALL,
+	OPT_ALL = 0x780,
 };
 
 static const struct argp_option fp_options[] = {
-	{ "input", 'i', "FILE", 0,
-	  "Footprint file (default damon.data.mem_footprint)", 0 },
-	{ "range", 'r', "START STOP STEP", 0,
-	  "Percentiles to print, a Python range (default 0 101 25)", 0 },
-	{ "sortby", 's', "size|time", 0,
-	  "Order of the values percentiles are taken from (default size)", 0 },
-	{ "nr-cols-bar", OPT_NR_COLS, "N", 0,
-	  "Width of the bar chart (default 59)", 0 },
-	{ "nr_cols_bar", OPT_NR_COLS, "N", OPTION_ALIAS | OPTION_HIDDEN,
-	  NULL, 0 },
-	{ "raw-number", OPT_RAW, NULL, 0, "Plain byte counts", 0 },
-	{ "raw_number", OPT_RAW, NULL, OPTION_ALIAS | OPTION_HIDDEN, NULL, 0 },
 	{ "all-footprint", OPT_ALL, NULL, 0,
 	  "Print every value with its index instead of percentiles", 0 },
-	{ "all_footprint", OPT_ALL, NULL, OPTION_ALIAS | OPTION_HIDDEN,
-	  NULL, 0 },
+	CMD_ALIAS("all_footprint", OPT_ALL),
 	{ 0 }
 };
 
-static const struct argp_child fp_children[] = {
+static struct argp_child fp_children[] = {
+	{ NULL, 0, NULL, 0 },	/* report_opts_argp(), set at run time */
 	{ &cmd_common_argp, 0, NULL, 0 },
 	{ 0 }
 };
@@ -76,28 +47,7 @@ static error_t fp_parse(int key, char *arg, struct argp_state *state)
 
 	switch (key) {
 	case ARGP_KEY_INIT:
-		cmd_child_inputs(state, fp_children, a->ctx);
-		return 0;
-	case 'i':
-		a->input = arg;
-		return 0;
-	case 'r':
-		report_parse_range(state, arg, &a->range);
-		return 0;
-	case 's':
-		if (strcmp(arg, "size") && strcmp(arg, "time"))
-			argp_error(state, "--sortby: 'size' or 'time', not '%s'",
-				   arg);
-		a->by_time = !strcmp(arg, "time");
-		return 0;
-	case OPT_NR_COLS:
-		if (units_parse_nr(arg, &a->nr_cols_bar) || !a->nr_cols_bar ||
-		    a->nr_cols_bar > 1000)
-			argp_error(state, "--nr-cols-bar: '%s' is not 1 to 1000",
-				   arg);
-		return 0;
-	case OPT_RAW:
-		a->raw = true;
+		report_child_inputs(state, fp_children, a->ctx, &a->ro);
 		return 0;
 	case OPT_ALL:
 		a->all = true;
@@ -106,7 +56,7 @@ static error_t fp_parse(int key, char *arg, struct argp_state *state)
 		if (state->arg_num || a->metric != -1)
 			argp_error(state, "unexpected argument '%s'", arg);
 		for (i = 0; i < NR_FP_METRICS; i++) {
-			if (!strcmp(arg, metric_names[i]))
+			if (!strcmp(arg, fp_metric_names[i]))
 				a->metric = (int)i;
 		}
 		if (a->metric == -1 && strcmp(arg, "all"))
@@ -139,51 +89,24 @@ static const struct argp fp_argp = {
 	.children = fp_children,
 };
 
-static void push(struct fp_dists *d, const uint64_t *vals)
-{
-	size_t cap = d->cap;
-	int m;
-
-	for (m = 0; m < NR_FP_METRICS; m++) {
-		cap = d->cap;
-		xgrow((void **)&d->v[m], d->n + 1, &cap, sizeof(uint64_t));
-		d->v[m][d->n] = vals[m];
-	}
-	d->cap = cap;
-	d->n++;
-}
-
-static int read_dists(struct fp_args *a, struct fp_dists *d)
+static int read_samples(struct fp_args *a, struct fp_model *m)
 {
 	struct footprint_reader *rd;
 	struct footprint_sample s;
-	uint64_t vals[NR_FP_METRICS] = { 0 }, seq = 0;
-	bool open = false;
 	struct diag diag;
 	int err;
 
 	diag_init(&diag);
-	err = footprint_open(a->input, &rd, &diag);
+	err = footprint_open(a->ro.input, &rd, &diag);
 	if (err) {
-		out_error(cmd_out(a->ctx), "cannot read '%s': %s", a->input,
+		out_error(cmd_out(a->ctx), "cannot read '%s': %s", a->ro.input,
 			  strerror(-err));
 		diag_release(&diag);
 		return err;
 	}
-	while ((err = footprint_next(rd, &s)) == 1) {
-		if (open && s.seq != seq) {
-			push(d, vals);
-			memset(vals, 0, sizeof(vals));
-		}
-		open = true;
-		seq = s.seq;
-		vals[FP_VSZ] += s.vsz;
-		vals[FP_RSS] += s.rss;
-		if (s.pid == FOOTPRINT_SYSTEM)
-			vals[FP_SYS_USED] = s.sys_used;
-	}
-	if (open && !err)
-		push(d, vals);
+	while ((err = footprint_next(rd, &s)) == 1)
+		fp_model_add(m, s.seq, s.pid == FOOTPRINT_SYSTEM, s.vsz, s.rss,
+			     s.sys_used);
 	if (err)
 		cmd_report(cmd_out(a->ctx), &diag);
 	footprint_close(rd);
@@ -191,116 +114,44 @@ static int read_dists(struct fp_args *a, struct fp_dists *d)
 	return err;
 }
 
-static uint64_t avr_of(const uint64_t *v, size_t n)
+static void print_metric(struct out *o, const struct fp_args *a,
+			 const char *name, const struct report_dist *d)
 {
-	double sum = 0;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		sum += (double)v[i];
-	return (uint64_t)(sum / (double)n);
-}
-
-static void print_text(struct out *o, const struct fp_args *a,
-		       const char *name, const uint64_t *v, size_t n)
-{
-	size_t i, nr = report_range_len(&a->range), cols;
-	char buf[UNITS_BUFSZ], bar[1001];
-	uint64_t maxv = 0, x;
-	double per_col;
-	long p;
-
-	out_text(o, "# <percentile> <%s>\n", name);
-	if (!n) {
-		out_text(o, "# no snapshot\n");
-		return;
-	}
-	out_text(o, "# avr:\t%s\n", units_fmt_sz(buf, avr_of(v, n), a->raw));
-	if (a->all) {
-		for (i = 0; i < n; i++)
-			out_text(o, "%zu %s\n", i, units_fmt_sz(buf, v[i], a->raw));
-		return;
-	}
-	for (i = 0; i < nr; i++) {
-		x = v[report_percentile_idx(report_range_at(&a->range, i), n)];
-		maxv = x > maxv ? x : maxv;
-	}
-	per_col = maxv ? (double)maxv / (double)a->nr_cols_bar : 1;
-	for (i = 0; i < nr; i++) {
-		p = report_range_at(&a->range, i);
-		x = v[report_percentile_idx(p, n)];
-		cols = (size_t)((double)x / per_col);
-		cols = cols > a->nr_cols_bar ? a->nr_cols_bar : cols;
-		memset(bar, '*', cols);
-		memset(bar + cols, ' ', a->nr_cols_bar - cols);
-		bar[a->nr_cols_bar] = '\0';
-		out_text(o, "%3ld %15s |%s|\n", p, units_fmt_sz(buf, x, a->raw),
-			 bar);
-	}
-}
-
-static void print_json(struct out *o, const struct fp_args *a,
-		       const char *name, const uint64_t *v, size_t n)
-{
-	size_t i, nr = report_range_len(&a->range);
-	long p;
-
-	out_begin_obj(o, NULL);
-	out_str(o, "metric", name);
-	out_u64(o, "nr_samples", n);
-	if (n)
-		out_u64(o, "avr", avr_of(v, n));
-	else
-		out_null(o, "avr");
-	out_begin_list(o, a->all ? "values" : "percentiles");
-	for (i = 0; n && i < (a->all ? n : nr); i++) {
-		if (a->all) {
-			out_u64(o, NULL, v[i]);
-			continue;
-		}
-		p = report_range_at(&a->range, i);
-		out_begin_obj(o, NULL);
-		out_i64(o, "percentile", p);
-		out_u64(o, "bytes", v[report_percentile_idx(p, n)]);
-		out_end_obj(o);
-	}
-	out_end_list(o);
-	out_end_obj(o);
+	out_json_begin_obj(o, NULL);
+	out_print_str(o, "metric", "# <percentile> <%s>\n", name);
+	out_print_u64(o, "nr_samples", NULL, d->n);
+	report_print_dist(o, d, &a->ro, a->all, "values", "bytes");
+	out_json_end_obj(o);
 }
 
 int report_footprint(int argc, char **argv, struct damo_ctx *ctx)
 {
 	struct fp_args a = {
-		.ctx = ctx, .input = "damon.data.mem_footprint",
-		.range = { 0, 101, 25 }, .nr_cols_bar = 59, .metric = -1,
+		.ctx = ctx, .ro = REPORT_OPTS_DEFAULT, .metric = -1,
 	};
-	struct fp_dists d = { 0 };
+	struct fp_model m;
 	struct out *o;
-	int err, m;
+	int err, i;
 
+	a.ro.input = "damon.data.mem_footprint";
+	fp_children[0].argp = report_opts_argp(REPORT_OPT_INPUT_FP |
+			REPORT_OPT_RANGE | REPORT_OPT_SORTBY |
+			REPORT_OPT_NR_COLS | REPORT_OPT_RAW);
 	err = cmd_parse(&fp_argp, argc, argv, &a);
 	if (err)
 		return err;
 	o = cmd_out(ctx);
-	err = read_dists(&a, &d);
+	fp_model_init(&m, a.ro.by_time);
+	err = read_samples(&a, &m);
 	if (err)
 		goto out;
-	if (out_is_json(o))
-		out_begin_list(o, NULL);
-	for (m = 0; m < NR_FP_METRICS; m++) {
-		if (a.metric != -1 && a.metric != m)
-			continue;
-		if (!a.by_time)
-			report_sort_u64(d.v[m], d.n);
-		if (out_is_json(o))
-			print_json(o, &a, metric_names[m], d.v[m], d.n);
-		else
-			print_text(o, &a, metric_names[m], d.v[m], d.n);
-	}
-	if (out_is_json(o))
-		out_end_list(o);
+	out_json_begin_list(o, NULL);
+	for (i = 0; i < NR_FP_METRICS; i++)
+		if (a.metric == -1 || a.metric == i)
+			print_metric(o, &a, fp_metric_names[i],
+				     fp_model_result(&m, i));
+	out_json_end_list(o);
 out:
-	for (m = 0; m < NR_FP_METRICS; m++)
-		free(d.v[m]);
+	fp_model_release(&m);
 	return err;
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * damo report heatmap: access heat over time and space (damo-compat.md
- * §4.2): its options, the choice of the record drawn, and dispatch to the
- * map, raw, JSON, image or interactive output.
+ * damo report heatmap: access heat over time and space.  Its options, the
+ * choice of the record drawn, and dispatch to the map, raw, JSON, image
+ * or interactive output.
  */
 #include "report_heatmap.h"
 
@@ -30,32 +30,30 @@ enum {
 	OPT_INTERACTIVE, OPT_FOLLOW,
 };
 
-#define H OPTION_ALIAS | OPTION_HIDDEN
 static const struct argp_option heatmap_options[] = {
-	{ "input", 'i', "FILE", 0, "Record file (default damon.data)", 0 },
 	{ "tid", OPT_TID, "ID", 0,
 	  "Draw the record of this target (default: the largest record)", 0 },
 	{ "kdamond-idx", OPT_KDAMOND_IDX, "N", 0,
 	  "Draw a record of this kdamond", 0 },
-	{ "kdamond_idx", OPT_KDAMOND_IDX, "N", H, NULL, 0 },
+	CMD_ALIAS("kdamond_idx", OPT_KDAMOND_IDX),
 	{ "context-idx", OPT_CONTEXT_IDX, "N", 0,
 	  "Draw a record of this context", 0 },
-	{ "context_idx", OPT_CONTEXT_IDX, "N", H, NULL, 0 },
+	CMD_ALIAS("context_idx", OPT_CONTEXT_IDX),
 	{ "scheme-idx", OPT_SCHEME_IDX, "N", 0,
 	  "Draw a record of this scheme", 0 },
-	{ "scheme_idx", OPT_SCHEME_IDX, "N", H, NULL, 0 },
+	CMD_ALIAS("scheme_idx", OPT_SCHEME_IDX),
 	{ "time-range", OPT_TIME_RANGE, "START END [BASE]", 0,
 	  "Times to draw, in ns since the record's clock start, or from BASE "
 	  "(guided: the record's start, guided_end: its end, or a number)", 0 },
-	{ "time_range", OPT_TIME_RANGE, "START END [BASE]", H, NULL, 0 },
+	CMD_ALIAS("time_range", OPT_TIME_RANGE),
 	{ "address-range", OPT_ADDR_RANGE, "START END [BASE]", 0,
 	  "Addresses to draw, one map each time given (default: the hottest "
 	  "contiguous region), from BASE: guided (the lowest address) or a "
 	  "number", 0 },
-	{ "address_range", OPT_ADDR_RANGE, "START END [BASE]", H, NULL, 0 },
+	CMD_ALIAS("address_range", OPT_ADDR_RANGE),
 	{ "draw-range", OPT_DRAW_RANGE, "hottest|all", 0,
 	  "Draw the hottest contiguous region (default) or each of them", 0 },
-	{ "draw_range", OPT_DRAW_RANGE, "hottest|all", H, NULL, 0 },
+	CMD_ALIAS("draw_range", OPT_DRAW_RANGE),
 	{ "resol", OPT_RESOL, "ROWS COLS", 0,
 	  "Time rows and address columns (default 40 80; 500 500 for raw "
 	  "and images)", 0 },
@@ -72,24 +70,24 @@ static const struct argp_option heatmap_options[] = {
 	  "Print the records' ranges in raw numbers instead", 0 },
 	{ "guide-human", OPT_GUIDE_HUMAN, NULL, 0,
 	  "Print the records' ranges in human units instead", 0 },
-	{ "guide_human", OPT_GUIDE_HUMAN, NULL, H, NULL, 0 },
+	CMD_ALIAS("guide_human", OPT_GUIDE_HUMAN),
 	{ "abs-time", OPT_ABS_TIME, NULL, 0, "Raw output times not from the start", 0 },
-	{ "abs_time", OPT_ABS_TIME, NULL, H, NULL, 0 },
+	CMD_ALIAS("abs_time", OPT_ABS_TIME),
 	{ "abs-addr", OPT_ABS_ADDR, NULL, 0, "Raw output addresses not from the start", 0 },
-	{ "abs_addr", OPT_ABS_ADDR, NULL, H, NULL, 0 },
+	CMD_ALIAS("abs_addr", OPT_ABS_ADDR),
 	{ "stdout-colorset", OPT_COLORSET, "gray|flame|emotion|viridis", 0,
 	  "Colours (default gray, images viridis)", 0 },
-	{ "stdout_colorset", OPT_COLORSET, "SET", H, NULL, 0 },
+	CMD_ALIAS("stdout_colorset", OPT_COLORSET),
 	{ "stdout-skip-colorset-example", OPT_SKIP_EXAMPLE, NULL, 0,
 	  "Leave out the '# access_frequency:' line", 0 },
-	{ "stdout_skip_colorset_example", OPT_SKIP_EXAMPLE, NULL, H, NULL, 0 },
+	CMD_ALIAS("stdout_skip_colorset_example", OPT_SKIP_EXAMPLE),
 	{ "color", OPT_COLOR, "always|never|auto", 0,
 	  "ANSI colours (default auto: on a terminal without NO_COLOR)", 0 },
 	{ 0 }
 };
-#undef H
 
-static const struct argp_child heatmap_children[] = {
+static struct argp_child heatmap_children[] = {
+	{ NULL, 0, NULL, 0 },	/* report_opts_argp(), set at run time */
 	{ &cmd_common_argp, 0, NULL, 0 },
 	{ 0 }
 };
@@ -236,10 +234,7 @@ static error_t heatmap_parse(int key, char *arg, struct argp_state *state)
 
 	switch (key) {
 	case ARGP_KEY_INIT:
-		cmd_child_inputs(state, heatmap_children, a->ctx);
-		return 0;
-	case 'i':
-		a->input = arg;
+		report_child_inputs(state, heatmap_children, a->ctx, &a->ro);
 		return 0;
 	case OPT_OUTPUT:
 		parse_output(state, arg, a);
@@ -401,13 +396,13 @@ static int report(struct damo_ctx *ctx, struct heatmap_args *a,
 		if (heatmap_select_matches(&a->sel, &gs[i]))
 			break;
 	if (i == nr && has_selection(&a->sel)) {
-		out_error(cmd_out(ctx), "'%s' has no record of %s", a->input,
+		out_error(cmd_out(ctx), "'%s' has no record of %s", a->ro.input,
 			  fmt_selection(buf, &a->sel));
 		out_hint(cmd_out(ctx), "'damo report record-info' lists them");
 		return -EINVAL;
 	}
 	if (i == nr || !gs[i].nr_snapshots) {
-		out_error(cmd_out(ctx), "'%s' has no snapshot to draw", a->input);
+		out_error(cmd_out(ctx), "'%s' has no snapshot to draw", a->ro.input);
 		return -EINVAL;
 	}
 	if (a->interactive)
@@ -418,7 +413,7 @@ static int report(struct damo_ctx *ctx, struct heatmap_args *a,
 int report_heatmap(int argc, char **argv, struct damo_ctx *ctx)
 {
 	struct heatmap_args a = {
-		.ctx = ctx, .input = REPORT_DEFAULT_INPUT, .color = -1,
+		.ctx = ctx, .ro = REPORT_OPTS_DEFAULT, .color = -1,
 		.colorset = -1, .image_fmt = -1,
 		.sel = { SNAP_NONE, SNAP_NONE, SNAP_NONE, SNAP_NONE },
 	};
@@ -427,6 +422,7 @@ int report_heatmap(int argc, char **argv, struct damo_ctx *ctx)
 	size_t nr = 0, i;
 	int err;
 
+	heatmap_children[0].argp = report_opts_argp(REPORT_OPT_INPUT);
 	err = cmd_parse(&heatmap_argp, argc, argv, &a);
 	if (err)
 		goto out_free_args;
@@ -444,7 +440,7 @@ int report_heatmap(int argc, char **argv, struct damo_ctx *ctx)
 		a.rows = 40;
 		a.cols = 80;
 	}
-	err = report_open(ctx, a.input, &in);
+	err = report_open(ctx, a.ro.input, &in);
 	if (err)
 		goto out_free_args;
 	err = report_read_guides(&in, &gs, &nr);

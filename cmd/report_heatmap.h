@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "cmd.h"
+#include "report_common.h"
 
 struct heatmap;
 struct record_guide;
@@ -46,7 +47,7 @@ struct heatmap_select {
 
 struct heatmap_args {
 	struct damo_ctx *ctx;
-	const char *input;
+	struct report_opts ro;		/* the record file: ro.input */
 	enum heatmap_out out;
 	const char *image_path;
 	int image_fmt;			/* enum heatmap_image_format, -1 */
@@ -79,12 +80,12 @@ int heatmap_bin_record(struct damo_ctx *ctx, const char *path,
 		       bool *hz);
 
 /*
- * heatmap_hottest_region() - index into @cr (the nr_gaps + 1 contiguous
- * regions of @g) of the one of most heat per byte.  Return: 0 or -errno.
+ * heatmap_hottest_region() - index into the contiguous regions of @g
+ * (record_guide_regions()) of the one of most heat per byte.
+ * Return: 0 or -errno (reported).
  */
 int heatmap_hottest_region(struct damo_ctx *ctx, const char *path,
-			   const struct record_guide *g,
-			   const struct guide_range *cr, size_t *hot);
+			   const struct record_guide *g, size_t *hot);
 
 /*
  * heatmap_resolve_range() - @r in absolute numbers into @out, its base

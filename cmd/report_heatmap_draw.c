@@ -8,7 +8,6 @@
 
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +18,7 @@
 #include "core/heatmap_color.h"
 #include "core/heatmap_plot.h"
 #include "core/out.h"
+#include "core/report/heatmap.h"
 #include "core/record_guide.h"
 #include "core/units.h"
 #include "core/xalloc.h"
@@ -33,74 +33,46 @@ enum paint {
 };
 
 int heatmap_hottest_region(struct damo_ctx *ctx, const char *path,
-			   const struct record_guide *g,
-			   const struct guide_range *cr, size_t *hot)
+			   const struct record_guide *g, size_t *hot)
 {
-	const struct record_meta *meta;
+	struct heatmap_hot_model m;
 	struct report_input in;
-	uint64_t *heat = xcalloc(g->nr_gaps + 1, sizeof(*heat));
-	struct snapshot snap;
-	double best = -1, h;
-	size_t i;
 	int err;
 
 	err = report_open(ctx, path, &in);
 	if (err)
-		goto out;
-	snapshot_init(&snap);
-	while ((err = record_next(in.rd, &meta)) == 1) {
-		if (!record_guide_is_of(g, meta))
-			continue;
-		while ((err = record_next_snapshot(in.rd, &snap)) == 1)
-			record_guide_add_heat(cr, g->nr_gaps + 1, heat, &snap);
-		if (err < 0)
-			break;
-	}
-	snapshot_release(&snap);
+		return err;
+	heatmap_hot_model_init(&m, g, 1);
+	err = report_feed(&in, &m.sink);
 	if (err < 0)
 		err = report_read_failed(ctx, &in);
+	else
+		*hot = heatmap_hot_model_result(&m, 0);
+	heatmap_hot_model_release(&m);
 	report_close(&in);
-	for (i = 0; !err && i <= g->nr_gaps; i++) {
-		h = (double)heat[i] / (double)(cr[i].end - cr[i].start);
-		if (h > best) {
-			best = h;
-			*hot = i;
-		}
-	}
-out:
-	free(heat);
-	return err < 0 ? err : 0;
+	return err;
 }
 
 int heatmap_bin_record(struct damo_ctx *ctx, const char *path,
 		       const struct record_guide *g, struct heatmap *hm,
 		       bool *hz)
 {
-	const struct record_meta *meta;
+	struct heatmap_bin_model m;
 	struct report_input in;
-	struct snapshot snap;
 	int err;
 
 	*hz = false;
 	err = report_open(ctx, path, &in);
 	if (err)
 		return err;
-	snapshot_init(&snap);
-	while ((err = record_next(in.rd, &meta)) == 1) {
-		if (!record_guide_is_of(g, meta))
-			continue;
-		*hz = meta->has_intervals && meta->intervals.aggr_us;
-		while ((err = record_next_snapshot(in.rd, &snap)) == 1)
-			heatmap_add(hm, &snap, meta->has_intervals ?
-				    &meta->intervals : NULL);
-		if (err < 0)
-			break;
-	}
-	snapshot_release(&snap);
+	heatmap_bin_model_init(&m, hm, g);
+	err = report_feed(&in, &m.sink);
 	if (err < 0)
 		err = report_read_failed(ctx, &in);
+	*hz = m.hz;
+	heatmap_bin_model_release(&m);
 	report_close(&in);
-	return err < 0 ? err : 0;
+	return err;
 }
 
 static void print_raw(struct out *o, const struct heatmap *hm,
@@ -154,16 +126,11 @@ static void print_map(struct out *o, const struct heatmap *hm,
 			      HEATMAP_LEVELS) * 48 + 8, 1), b1[UNITS_BUFSZ],
 	     b2[UNITS_BUFSZ], b3[UNITS_BUFSZ];
 	const char *reset = paint == PAINT_NONE ? "" : "\x1b[0m";
-	double lo = INFINITY, hi = -INFINITY;
+	double lo, hi;
 	size_t i, j, n;
 	int lv;
 
-	for (i = 0; i < hm->rows * hm->cols; i++) {
-		if (isnan(hm->heat[i]))
-			continue;
-		lo = fmin(lo, hm->heat[i]);
-		hi = fmax(hi, hm->heat[i]);
-	}
+	heatmap_span(hm, &lo, &hi);
 	for (i = 0; i < hm->rows; i++) {
 		for (j = 0, n = 0; j < hm->cols; j++)
 			n += (size_t)fmt_pixel(line + n, heatmap_level(
@@ -191,69 +158,55 @@ static void print_map(struct out *o, const struct heatmap *hm,
 	free(line);
 }
 
-/* Append to the growing string *@s (length *@n) printf-style. */
-static void __attribute__((format(printf, 3, 4)))
-sappend(char **s, size_t *n, const char *fmt, ...)
-{
-	va_list ap;
-	char *t;
-	int len;
-
-	va_start(ap, fmt);
-	len = vasprintf(&t, fmt, ap);
-	va_end(ap);
-	if (len < 0)
-		abort();
-	*s = xreallocarray(*s, *n + (size_t)len + 1, 1);
-	memcpy(*s + *n, t, (size_t)len + 1);
-	*n += (size_t)len;
-	free(t);
-}
-
-/* A u64 of @g, or null when absent. */
-static void sappend_id(char **s, size_t *n, const char *key, uint64_t v)
+/* An index of @g, or null when absent. */
+static void json_id(struct out *o, const char *key, uint64_t v)
 {
 	if (v == SNAP_NONE)
-		sappend(s, n, "\"%s\":null,", key);
+		out_null(o, key);
 	else
-		sappend(s, n, "\"%s\":%llu,", key, (unsigned long long)v);
+		out_u64(o, key, v);
 }
 
 /* One map as a JSON object: its record, axes and rows of heats. */
-static void json_map(char **s, size_t *n, const struct heatmap *hm,
+static void json_map(struct out *o, const struct heatmap *hm,
 		     const struct record_guide *g, bool hz)
 {
 	char buf[40];
 	size_t i, j;
 	double h;
 
-	sappend(s, n, "{");
+	out_begin_obj(o, NULL);
 	if (g->kdamond_is_stat)
-		sappend(s, n, "\"kdamond_idx\":-1,");
+		out_i64(o, "kdamond_idx", -1);
 	else
-		sappend_id(s, n, "kdamond_idx", g->kdamond_idx);
-	sappend_id(s, n, "context_idx", g->context_idx);
-	sappend_id(s, n, "scheme_idx", g->scheme_idx);
-	sappend_id(s, n, "target_id", g->target_id);
-	sappend(s, n, "\"heat_unit\":\"%s\",", hz ? "hz" : "samples");
-	sappend(s, n, "\"time_start_ns\":%llu,\"time_end_ns\":%llu,"
-		"\"time_unit_ns\":%llu,\"addr_start\":%llu,\"addr_end\":%llu,"
-		"\"addr_unit\":%llu,\"rows\":%zu,\"cols\":%zu,\"heats\":[",
-		(unsigned long long)hm->t0,
-		(unsigned long long)(hm->t0 + hm->tu * hm->rows),
-		(unsigned long long)hm->tu, (unsigned long long)hm->a0,
-		(unsigned long long)(hm->a0 + hm->au * hm->cols),
-		(unsigned long long)hm->au, hm->rows, hm->cols);
+		json_id(o, "kdamond_idx", g->kdamond_idx);
+	json_id(o, "context_idx", g->context_idx);
+	json_id(o, "scheme_idx", g->scheme_idx);
+	json_id(o, "target_id", g->target_id);
+	out_str(o, "heat_unit", hz ? "hz" : "samples");
+	out_u64(o, "time_start_ns", hm->t0);
+	out_u64(o, "time_end_ns", hm->t0 + hm->tu * hm->rows);
+	out_u64(o, "time_unit_ns", hm->tu);
+	out_u64(o, "addr_start", hm->a0);
+	out_u64(o, "addr_end", hm->a0 + hm->au * hm->cols);
+	out_u64(o, "addr_unit", hm->au);
+	out_u64(o, "rows", hm->rows);
+	out_u64(o, "cols", hm->cols);
+	out_begin_list(o, "heats");
 	for (i = 0; i < hm->rows; i++) {
-		sappend(s, n, "%s[", i ? "," : "");
+		out_begin_list(o, NULL);
 		for (j = 0; j < hm->cols; j++) {
 			h = heatmap_at(hm, i, j);
-			sappend(s, n, "%s%s", j ? "," : "",
-				isnan(h) ? "null" : heatmap_fmt_float(buf, h));
+			if (isnan(h))
+				out_null(o, NULL);
+			else
+				out_print_num(o, NULL, NULL,
+					      heatmap_fmt_float(buf, h));
 		}
-		sappend(s, n, "]");
+		out_end_list(o);
 	}
-	sappend(s, n, "]}");
+	out_end_list(o);
+	out_end_obj(o);
 }
 
 /* @path with ".@nr" before its extension (damo's names of several maps). */
@@ -313,7 +266,7 @@ static enum paint choose_paint(struct damo_ctx *ctx,
 static int draw(struct damo_ctx *ctx, const struct heatmap_args *a,
 		const struct record_guide *g, const struct guide_range *ar,
 		const struct guide_range *tr, size_t idx, size_t nr_maps,
-		char **json, size_t *njson)
+		struct out *json)
 {
 	struct out *o = cmd_out(ctx);
 	struct heatmap hm;
@@ -328,7 +281,7 @@ static int draw(struct damo_ctx *ctx, const struct heatmap_args *a,
 			  a->cols);
 		return -CMD_EUSAGE;
 	}
-	err = heatmap_bin_record(ctx, a->input, g, &hm, &hz);
+	err = heatmap_bin_record(ctx, a->ro.input, g, &hm, &hz);
 	if (err)
 		goto out;
 	/* an image is written whatever the mode; JSON tells its numbers */
@@ -336,10 +289,8 @@ static int draw(struct damo_ctx *ctx, const struct heatmap_args *a,
 		err = write_image(ctx, a, &hm, g, hz, idx, nr_maps);
 	if (err)
 		goto out;
-	if (out_is_json(o)) {
-		if (idx)
-			sappend(json, njson, ",");
-		json_map(json, njson, &hm, g, hz);
+	if (json) {
+		json_map(json, &hm, g, hz);
 	} else if (a->out == HEATMAP_OUT_IMAGE) {
 		/* nothing on standard output */
 	} else if (a->out == HEATMAP_OUT_RAW) {
@@ -406,7 +357,7 @@ static int address_ranges(struct damo_ctx *ctx, const struct heatmap_args *a,
 		*ars = cr;
 		return 0;
 	}
-	err = heatmap_hottest_region(ctx, a->input, g, cr, &hot);
+	err = heatmap_hottest_region(ctx, a->ro.input, g, &hot);
 	*nr = 1;
 	*ars = xcalloc(1, sizeof(**ars));
 	(*ars)[0] = cr[hot];
@@ -418,26 +369,45 @@ int heatmap_draw_all(struct damo_ctx *ctx, const struct heatmap_args *a,
 		     const struct record_guide *g)
 {
 	struct guide_range tr = { g->start_ns, g->end_ns }, *ars = NULL;
-	char *json = xstrdup("[");
-	size_t i, nr = 0, njson = 1;
+	struct out *json = NULL;
+	FILE *jf = NULL;
+	char *buf = NULL;
+	size_t i, nr = 0, len = 0;
 	int err = 0;
 
 	if (a->has_time_range &&
 	    heatmap_resolve_range(&a->time_range, g->start_ns, g->end_ns,
 				  &tr)) {
 		out_error(cmd_out(ctx), "--time-range starts before 0");
-		err = -EINVAL;
-		goto out;
+		return -EINVAL;
 	}
 	err = address_ranges(ctx, a, g, &ars, &nr);
+	if (err)
+		goto out;
+	/*
+	 * The maps' JSON is printed only once all are drawn, so that an
+	 * error (reading the file, writing an image) is alone on output.
+	 */
+	if (out_is_json(cmd_out(ctx))) {
+		jf = open_memstream(&buf, &len);
+		if (!jf) {
+			out_error(cmd_out(ctx), "out of memory");
+			err = -ENOMEM;
+			goto out;
+		}
+		json = out_new(jf, OUT_JSON);
+		out_begin_list(json, NULL);
+	}
 	for (i = 0; !err && i < nr; i++)
-		err = draw(ctx, a, g, &ars[i], &tr, i, nr, &json, &njson);
-	if (!err && out_is_json(cmd_out(ctx))) {
-		sappend(&json, &njson, "]\n");
-		out_write(cmd_out(ctx), json);
+		err = draw(ctx, a, g, &ars[i], &tr, i, nr, json);
+	if (json) {
+		out_free(&json);	/* ends the list */
+		fclose(jf);
+		if (!err)
+			out_write(cmd_out(ctx), buf);
 	}
 out:
 	free(ars);
-	free(json);
+	free(buf);
 	return err;
 }

@@ -17,6 +17,7 @@
 
 #include "core/diag.h"
 #include "core/heatmap.h"
+#include "core/report/heatmap.h"
 #include "core/out.h"
 #include "core/record_guide.h"
 #include "core/snapshot.h"
@@ -101,54 +102,27 @@ static void label_target(struct heatview_target *t,
 			 (unsigned long long)g->scheme_idx);
 }
 
-/* Heat per byte of every contiguous region of every target, one pass. */
+/* The hottest contiguous region of every target, one pass. */
 static int find_hottest(struct view_src *src, struct heatview_target *ts,
 			char *msg, size_t msgsz)
 {
-	const struct record_meta *meta;
+	struct heatmap_hot_model m;
 	struct report_input in;
-	struct snapshot snap;
-	uint64_t **heat = xcalloc(src->nr, sizeof(*heat));
-	double best, h;
-	size_t i, k;
+	size_t i;
 	int err;
 
-	for (i = 0; i < src->nr; i++)
-		heat[i] = xcalloc(ts[i].nr_regions, sizeof(**heat));
 	err = src_open(src, &in, msg, msgsz);
 	if (err)
-		goto out;
-	snapshot_init(&snap);
-	while ((err = record_next(in.rd, &meta)) == 1) {
-		for (i = 0; i < src->nr; i++)
-			if (record_guide_is_of(&src->gs[i], meta))
-				break;
-		while (i < src->nr &&
-		       (err = record_next_snapshot(in.rd, &snap)) == 1)
-			record_guide_add_heat(ts[i].regions, ts[i].nr_regions,
-					      heat[i], &snap);
-		if (err < 0)
-			break;
-	}
-	snapshot_release(&snap);
+		return err;
+	heatmap_hot_model_init(&m, src->gs, src->nr);
+	err = report_feed(&in, &m.sink);
 	if (err < 0)
 		err = src_failed(&in, msg, msgsz);
+	for (i = 0; !err && i < src->nr; i++)
+		ts[i].hottest = heatmap_hot_model_result(&m, i);
+	heatmap_hot_model_release(&m);
 	report_close(&in);
-	for (i = 0; !err && i < src->nr; i++) {
-		for (k = 0, best = -1; k < ts[i].nr_regions; k++) {
-			h = (double)heat[i][k] / (double)(ts[i].regions[k].end -
-							 ts[i].regions[k].start);
-			if (h > best) {
-				best = h;
-				ts[i].hottest = k;
-			}
-		}
-	}
-out:
-	for (i = 0; i < src->nr; i++)
-		free(heat[i]);
-	free(heat);
-	return err < 0 ? err : 0;
+	return err;
 }
 
 /* Records without snapshots have nothing to show: leave them out. */
@@ -215,9 +189,8 @@ static int src_bin(void *arg, size_t idx, struct heatmap *hm, bool *hz,
 		   char *msg, size_t msgsz)
 {
 	struct view_src *src = arg;
-	const struct record_meta *meta;
+	struct heatmap_bin_model m;
 	struct report_input in;
-	struct snapshot snap;
 	int err;
 
 	*hz = false;
@@ -226,22 +199,14 @@ static int src_bin(void *arg, size_t idx, struct heatmap *hm, bool *hz,
 	err = src_open(src, &in, msg, msgsz);
 	if (err)
 		return err;
-	snapshot_init(&snap);
-	while ((err = record_next(in.rd, &meta)) == 1) {
-		if (!record_guide_is_of(&src->gs[idx], meta))
-			continue;
-		*hz = meta->has_intervals && meta->intervals.aggr_us;
-		while ((err = record_next_snapshot(in.rd, &snap)) == 1)
-			heatmap_add(hm, &snap, meta->has_intervals ?
-				    &meta->intervals : NULL);
-		if (err < 0)
-			break;
-	}
-	snapshot_release(&snap);
+	heatmap_bin_model_init(&m, hm, &src->gs[idx]);
+	err = report_feed(&in, &m.sink);
 	if (err < 0)
 		err = src_failed(&in, msg, msgsz);
+	*hz = m.hz;
+	heatmap_bin_model_release(&m);
 	report_close(&in);
-	return err < 0 ? err : 0;
+	return err;
 }
 
 static bool src_changed(void *arg)
@@ -266,9 +231,9 @@ static const struct heatview_ops view_ops = {
 int heatmap_view(struct damo_ctx *ctx, const struct heatmap_args *a,
 		 const struct record_guide *gs, size_t nr, size_t first)
 {
-	struct view_src src = { .path = a->input };
+	struct view_src src = { .path = a->ro.input };
 	struct heatview_conf conf = {
-		.name = a->input,
+		.name = a->ro.input,
 		.set = a->colorset < 0 ? HEATMAP_GRAY :
 		       (enum heatmap_colorset)a->colorset,
 		.color = a->color < 0 ? !ctx->opts.no_color &&

@@ -9,6 +9,7 @@
 #include "report_common.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -18,6 +19,7 @@
 #include "core/damon.h"
 #include "core/diag.h"
 #include "core/out.h"
+#include "core/report/tried.h"
 #include "core/snapshot.h"
 #include "core/units.h"
 #include "core/xalloc.h"
@@ -26,11 +28,9 @@
 #include "kdamond/sysfs/kdamond.h"
 #include "kdamond/sysfs/run.h"
 
-#define TRIED_HIST_BINS 64
-
 struct tried_args {
 	struct damo_ctx *ctx;
-	const char *input;
+	struct report_opts ro;	/* input NULL: not given */
 	const char *kdamonds;	/* the schemes of a recording */
 	bool live;
 	bool all;
@@ -44,9 +44,7 @@ struct tried_view {
 	uint64_t kdamond_idx;
 	uint64_t context_idx;
 	uint64_t scheme_idx;
-	const struct damos *scheme;	/* NULL: not known */
-	bool has_intervals;
-	struct damon_intervals intervals;
+	struct tried_params p;
 	const struct snapshot *s;
 	uint64_t base_ns;		/* of the record, SNAP_NONE live */
 	bool recorded;			/* from a file: snapshot_idx is set */
@@ -62,8 +60,6 @@ enum {
 };
 
 static const struct argp_option tried_options[] = {
-	{ "input", 'i', "FILE", 0,
-	  "Record file with scheme records (default damon.data)", 0 },
 	{ "kdamonds", OPT_KDAMONDS, "FILE", 0,
 	  "The recording's configuration, for the schemes' actions and "
 	  "access patterns (default FILE.kdamonds when it exists)", 0 },
@@ -78,7 +74,8 @@ static const struct argp_option tried_options[] = {
 	{ 0 }
 };
 
-static const struct argp_child tried_children[] = {
+static struct argp_child tried_children[] = {
+	{ NULL, 0, NULL, 0 },	/* report_opts_argp(), set at run time */
 	{ &cmd_common_argp, 0, NULL, 0 },
 	{ 0 }
 };
@@ -89,10 +86,7 @@ static error_t tried_parse(int key, char *arg, struct argp_state *state)
 
 	switch (key) {
 	case ARGP_KEY_INIT:
-		cmd_child_inputs(state, tried_children, a->ctx);
-		return 0;
-	case 'i':
-		a->input = arg;
+		report_child_inputs(state, tried_children, a->ctx, &a->ro);
 		return 0;
 	case OPT_KDAMONDS:
 		a->kdamonds = arg;
@@ -116,7 +110,7 @@ static error_t tried_parse(int key, char *arg, struct argp_state *state)
 		argp_error(state, "unexpected argument '%s'", arg);
 		return 0;
 	case ARGP_KEY_END:
-		if (a->live && (a->input || a->kdamonds || a->all))
+		if (a->live && (a->ro.input || a->kdamonds || a->all))
 			argp_error(state, "--live reads the kernel: no --input, "
 				   "--kdamonds or --all-snapshots");
 		if (!a->live && a->has_kdamond)
@@ -160,98 +154,72 @@ static const struct out_col region_cols[] = {
 	{ "matches", "matches", false },
 };
 
-static uint64_t samples_of(const struct snap_region *r)
-{
-	return r->nr_accesses == SNAP_NONE ? 0 : r->nr_accesses;
-}
-
-static uint64_t rate_of(const struct tried_view *v, const struct snap_region *r)
-{
-	uint64_t max;
-
-	if (!v->has_intervals || !v->intervals.sample_us)
-		return 0;
-	max = v->intervals.aggr_us / v->intervals.sample_us;
-	return max ? samples_of(r) * 100 / max : 0;
-}
-
-static uint64_t age_us_of(const struct tried_view *v,
-			  const struct snap_region *r)
-{
-	if (!v->has_intervals || r->age == SNAP_NONE)
-		return 0;
-	return r->age * v->intervals.aggr_us;
-}
-
-/* Whether @r is in the scheme's access pattern; false if not known. */
-static bool matches(const struct tried_view *v, const struct snap_region *r)
-{
-	const struct damos_access_pattern *p;
-	uint64_t sz = r->end - r->start, lo, hi;
-
-	if (!v->scheme || !v->has_intervals)
-		return false;
-	p = &v->scheme->pattern;
-	if (sz < p->min_sz_bytes || sz > p->max_sz_bytes)
-		return false;
-	lo = damos_nr_accesses_to_samples(p, p->min_nr_accesses, &v->intervals);
-	hi = damos_nr_accesses_to_samples(p, p->max_nr_accesses, &v->intervals);
-	if (samples_of(r) < lo || samples_of(r) > hi)
-		return false;
-	lo = damos_age_to_aggr_intervals(p, p->min_age, &v->intervals);
-	hi = damos_age_to_aggr_intervals(p, p->max_age, &v->intervals);
-	return r->age != SNAP_NONE && r->age >= lo && r->age <= hi;
-}
-
+/* An index, or null ("-" in text). */
 static void print_idx(struct out *o, const char *key, uint64_t v)
 {
 	if (v == SNAP_NONE)
-		out_null(o, key);
+		out_print_null(o, key, "-");
 	else
-		out_u64(o, key, v);
+		out_print_u64(o, key, "%" PRIu64, v);
 }
 
-static void print_head(struct out *o, const struct tried_view *v)
+/* The scheme's access pattern, in text. */
+static void print_pattern(struct out *o, const struct damos_access_pattern *p)
 {
-	const struct damos_access_pattern *p;
+	bool pct = p->nr_accesses_unit == DAMOS_NR_ACCESSES_PERCENT;
+	bool us = p->age_unit == DAMOS_AGE_US;
 	char b[6][UNITS_BUFSZ];
 
-	if (out_is_json(o)) {
-		print_idx(o, "kdamond_idx", v->kdamond_idx);
-		print_idx(o, "context_idx", v->context_idx);
-		print_idx(o, "scheme_idx", v->scheme_idx);
-		out_str(o, "action", v->scheme ?
-			damos_action_name(v->scheme->action) : NULL);
-		if (v->s->start_ns != SNAP_NONE)
-			out_u64(o, "start_time", v->s->start_ns);
-		else
-			out_null(o, "start_time");
-		if (v->recorded)
-			out_u64(o, "snapshot_idx", v->snapshot_idx);
+	if (out_is_json(o))
 		return;
-	}
-	if (!v->scheme)
-		return;
-	p = &v->scheme->pattern;
 	out_text(o, "access pattern: size [%s, %s], nr_accesses [%s, %s]%s, "
 		 "age [%s, %s]%s\n",
 		 units_fmt_sz(b[0], p->min_sz_bytes, false),
 		 units_fmt_sz(b[1], p->max_sz_bytes, false),
-		 p->nr_accesses_unit == DAMOS_NR_ACCESSES_PERCENT ?
-		 units_fmt_ratio(b[2], p->min_nr_accesses, UNITS_BP, false) :
+		 pct ? units_fmt_ratio(b[2], p->min_nr_accesses, UNITS_BP, false) :
 		 units_fmt_nr(b[2], p->min_nr_accesses, false),
-		 p->nr_accesses_unit == DAMOS_NR_ACCESSES_PERCENT ?
-		 units_fmt_ratio(b[3], p->max_nr_accesses, UNITS_BP, false) :
+		 pct ? units_fmt_ratio(b[3], p->max_nr_accesses, UNITS_BP, false) :
 		 units_fmt_nr(b[3], p->max_nr_accesses, false),
-		 p->nr_accesses_unit == DAMOS_NR_ACCESSES_PERCENT ?
-		 "" : " (samples)",
-		 p->age_unit == DAMOS_AGE_US ?
-		 units_fmt_time(b[4], p->min_age, UNITS_US, false) :
+		 pct ? "" : " (samples)",
+		 us ? units_fmt_time(b[4], p->min_age, UNITS_US, false) :
 		 units_fmt_nr(b[4], p->min_age, false),
-		 p->age_unit == DAMOS_AGE_US ?
-		 units_fmt_time(b[5], p->max_age, UNITS_US, false) :
+		 us ? units_fmt_time(b[5], p->max_age, UNITS_US, false) :
 		 units_fmt_nr(b[5], p->max_age, false),
-		 p->age_unit == DAMOS_AGE_US ? "" : " (aggregation intervals)");
+		 us ? "" : " (aggregation intervals)");
+}
+
+/* "kdamond K / context C / scheme S: ACTION, snapshot I of N". */
+static void print_head(struct out *o, const struct tried_view *v)
+{
+	const struct damos *sc = v->p.scheme;
+	char b[UNITS_BUFSZ];
+
+	out_text(o, "kdamond ");
+	print_idx(o, "kdamond_idx", v->kdamond_idx);
+	out_text(o, " / context ");
+	print_idx(o, "context_idx", v->context_idx);
+	out_text(o, " / scheme ");
+	print_idx(o, "scheme_idx", v->scheme_idx);
+	out_text(o, ": ");
+	if (sc)
+		out_print_str(o, "action", "%s", damos_action_name(sc->action));
+	else
+		out_print_null(o, "action", "action unknown (no --kdamonds)");
+	if (v->s->start_ns != SNAP_NONE)
+		out_print_u64(o, "start_time", NULL, v->s->start_ns);
+	else
+		out_print_null(o, "start_time", NULL);
+	if (v->recorded) {
+		/* counted from 1 in text */
+		snprintf(b, sizeof(b), "%zu", v->snapshot_idx + 1);
+		out_print_u64_as(o, "snapshot_idx", ", snapshot %s",
+				 v->snapshot_idx, b);
+	}
+	if (v->nr_snapshots)
+		out_text(o, " of %zu", v->nr_snapshots);
+	out_text(o, "\n");
+	if (sc)
+		print_pattern(o, &sc->pattern);
 }
 
 static void print_regions(struct out *o, const struct tried_view *v)
@@ -266,12 +234,12 @@ static void print_regions(struct out *o, const struct tried_view *v)
 		out_u64(o, "start", r->start);
 		out_u64(o, "end", r->end);
 		out_size(o, "size", r->end - r->start);
-		out_u64(o, "nr_accesses", samples_of(r));
-		out_u64(o, "access_rate_percent", rate_of(v, r));
-		out_time(o, "age_us", age_us_of(v, r), UNITS_US);
+		out_u64(o, "nr_accesses", tried_samples(r));
+		out_u64(o, "access_rate_percent", tried_rate(&v->p, r));
+		out_time(o, "age_us", tried_age_us(&v->p, r), UNITS_US);
 		out_size(o, "sz_filter_passed", r->sz_filter_passed);
-		if (v->scheme)
-			out_bool(o, "matches", matches(v, r));
+		if (v->p.scheme)
+			out_bool(o, "matches", tried_matches(&v->p, r));
 		else
 			out_null(o, "matches");
 		out_end_obj(o);
@@ -279,121 +247,78 @@ static void print_regions(struct out *o, const struct tried_view *v)
 	out_end_table(o);
 }
 
-static unsigned int log2_of(uint64_t v)
+static void print_totals(struct out *o, const struct tried_view *v,
+			 const struct tried_result *res)
 {
-	unsigned int n = 0;
+	char b[UNITS_BUFSZ];
 
-	while (v >>= 1)
-		n++;
-	return n;
+	out_print_u64(o, "nr_regions", "tried %" PRIu64 " regions, ",
+		      res->nr_regions);
+	out_print_u64_as(o, "total_bytes", "%s", res->total_bytes,
+			 units_fmt_sz(b, res->total_bytes, false));
+	out_print_u64_as(o, "sz_filter_passed", " (%s passed filters)",
+			 res->sz_filter_passed,
+			 units_fmt_sz(b, res->sz_filter_passed, false));
+	if (v->p.scheme) {
+		out_print_u64(o, "nr_matching",
+			      "; %" PRIu64 " match the access pattern, ",
+			      res->nr_matching);
+		out_print_u64_as(o, "matching_bytes", "%s: ",
+				 res->matching_bytes,
+				 units_fmt_sz(b, res->matching_bytes, false));
+		out_text(o, "%s would apply to them",
+			 damos_action_name(v->p.scheme->action));
+	}
+	out_text(o, "\n");
 }
 
-static void print_hist(struct out *o, const struct tried_view *v)
+static void print_hist(struct out *o, const struct tried_result *res)
 {
-	uint64_t nr[TRIED_HIST_BINS] = { 0 }, sz[TRIED_HIST_BINS] = { 0 };
-	uint64_t maxsz = 0, lo, sum_sz;
-	char b1[UNITS_BUFSZ], b2[UNITS_BUFSZ], b3[UNITS_BUFSZ];
-	unsigned int i, first = TRIED_HIST_BINS, last = 0, k, dots;
+	char b[UNITS_BUFSZ];
+	unsigned int i, dots;
+	uint64_t lo;
 
-	for (i = 0; i < v->s->nr_regions; i++) {
-		sum_sz = v->s->regions[i].end - v->s->regions[i].start;
-		k = log2_of(sum_sz ? sum_sz : 1);
-		nr[k]++;
-		sz[k] += sum_sz;
-		first = k < first ? k : first;
-		last = k > last ? k : last;
-	}
-	for (i = first; i <= last && i < TRIED_HIST_BINS; i++)
-		maxsz = sz[i] > maxsz ? sz[i] : maxsz;
-	if (out_is_json(o))
-		out_begin_list(o, "histogram");
-	else if (first < TRIED_HIST_BINS)
+	out_json_begin_list(o, "histogram");
+	if (res->hist_first < TRIED_HIST_BINS)
 		out_text(o, "# region size histogram: <range> <regions> <total size>\n");
-	for (i = first; i <= last && i < TRIED_HIST_BINS; i++) {
+	for (i = res->hist_first; i <= res->hist_last && i < TRIED_HIST_BINS;
+	     i++) {
 		lo = 1ULL << i;
-		if (out_is_json(o)) {
-			out_begin_obj(o, NULL);
-			out_u64(o, "min_size", lo);
-			if (i == 63)
-				out_null(o, "max_size");
-			else
-				out_u64(o, "max_size", lo << 1);
-			out_u64(o, "nr_regions", nr[i]);
-			out_u64(o, "size", sz[i]);
-			out_end_obj(o);
-			continue;
-		}
-		dots = maxsz ? (unsigned int)(sz[i] * 20 / maxsz) : 0;
-		out_text(o, "[%12s, %12s) %6llu %12s |%.*s%*s|\n",
-			 units_fmt_sz(b1, lo, false),
-			 i == 63 ? "max" : units_fmt_sz(b2, lo << 1, false),
-			 (unsigned long long)nr[i], units_fmt_sz(b3, sz[i], false),
-			 (int)dots, "********************", (int)(20 - dots), "");
+		out_json_begin_obj(o, NULL);
+		out_print_u64_as(o, "min_size", "[%12s, ", lo,
+				 units_fmt_sz(b, lo, false));
+		if (i == 63)
+			out_print_null(o, "max_size", "         max) ");
+		else
+			out_print_u64_as(o, "max_size", "%12s) ", lo << 1,
+					 units_fmt_sz(b, lo << 1, false));
+		out_print_u64(o, "nr_regions", "%6" PRIu64 " ",
+			      res->hist_nr[i]);
+		out_print_u64_as(o, "size", "%12s ", res->hist_sz[i],
+				 units_fmt_sz(b, res->hist_sz[i], false));
+		dots = res->hist_max_sz ? (unsigned int)(res->hist_sz[i] * 20 /
+							 res->hist_max_sz) : 0;
+		out_text(o, "|%.*s%*s|\n", (int)dots, "********************",
+			 (int)(20 - dots), "");
+		out_json_end_obj(o);
 	}
-	if (out_is_json(o))
-		out_end_list(o);
+	out_json_end_list(o);
 }
 
 static void print_view(struct tried_args *a, const struct tried_view *v)
 {
 	struct out *o = cmd_out(a->ctx);
-	uint64_t total = 0, msz = 0, fsz = 0;
-	size_t i, mnr = 0;
-	char b1[UNITS_BUFSZ], b2[UNITS_BUFSZ], b3[UNITS_BUFSZ];
+	struct tried_result res;
 
-	for (i = 0; i < v->s->nr_regions; i++) {
-		const struct snap_region *r = &v->s->regions[i];
-
-		total += r->end - r->start;
-		fsz += r->sz_filter_passed;
-		if (matches(v, r)) {
-			mnr++;
-			msz += r->end - r->start;
-		}
-	}
-	if (!out_is_json(o)) {
-		out_text(o, "kdamond %s / context %s / scheme %s: %s",
-			 v->kdamond_idx == SNAP_NONE ? "-" :
-			 units_fmt_nr(b1, v->kdamond_idx, true),
-			 v->context_idx == SNAP_NONE ? "-" :
-			 units_fmt_nr(b2, v->context_idx, true),
-			 v->scheme_idx == SNAP_NONE ? "-" :
-			 units_fmt_nr(b3, v->scheme_idx, true),
-			 v->scheme ? damos_action_name(v->scheme->action) :
-			 "action unknown (no --kdamonds)");
-		if (v->recorded)
-			out_text(o, ", snapshot %zu", v->snapshot_idx + 1);
-		if (v->nr_snapshots)
-			out_text(o, " of %zu", v->nr_snapshots);
-		out_text(o, "\n");
-	}
-	if (out_is_json(o))
-		out_begin_obj(o, NULL);
+	tried_result_of(&v->p, v->s, &res);
+	out_json_begin_obj(o, NULL);
 	print_head(o, v);
 	if (!a->no_regions)
 		print_regions(o, v);
-	if (out_is_json(o)) {
-		out_u64(o, "nr_regions", v->s->nr_regions);
-		out_u64(o, "total_bytes", total);
-		out_u64(o, "sz_filter_passed", fsz);
-		if (v->scheme) {
-			out_u64(o, "nr_matching", mnr);
-			out_u64(o, "matching_bytes", msz);
-		}
-	} else {
-		out_text(o, "tried %zu regions, %s (%s passed filters)", v->s->nr_regions,
-			 units_fmt_sz(b1, total, false), units_fmt_sz(b2, fsz, false));
-		if (v->scheme)
-			out_text(o, "; %zu match the access pattern, %s: %s would "
-				 "apply to them", mnr, units_fmt_sz(b3, msz, false),
-				 damos_action_name(v->scheme->action));
-		out_text(o, "\n");
-	}
-	print_hist(o, v);
-	if (out_is_json(o))
-		out_end_obj(o);
-	else
-		out_text(o, "\n");
+	print_totals(o, v, &res);
+	print_hist(o, &res);
+	out_json_end_obj(o);
+	out_text(o, "\n");
 }
 
 /* The scheme @meta's record is about in @cfg, or NULL. */
@@ -417,7 +342,7 @@ static int load_kdamonds(struct tried_args *a, struct config_file *cf,
 			 bool *loaded)
 {
 	char *path = a->kdamonds ? xstrdup(a->kdamonds) :
-		xasprintf("%s.kdamonds", a->input);
+		xasprintf("%s.kdamonds", a->ro.input);
 	struct diag d;
 	int err = 0;
 
@@ -460,13 +385,12 @@ static int from_file(struct tried_args *a)
 	err = load_kdamonds(a, &cf, &loaded);
 	if (err)
 		return err;
-	err = report_open(a->ctx, a->input, &in);
+	err = report_open(a->ctx, a->ro.input, &in);
 	if (err)
 		goto out_cf;
 	snapshot_init(&snap);
 	snapshot_init(&last);
-	if (out_is_json(cmd_out(a->ctx)))
-		out_begin_list(cmd_out(a->ctx), NULL);
+	out_json_begin_list(cmd_out(a->ctx), NULL);
 	while ((err = record_next(in.rd, &meta)) == 1) {
 		if (meta->scheme_idx == SNAP_NONE)
 			continue;
@@ -475,9 +399,9 @@ static int from_file(struct tried_args *a)
 		v.kdamond_idx = meta->kdamond_idx;
 		v.context_idx = meta->context_idx;
 		v.scheme_idx = meta->scheme_idx;
-		v.scheme = scheme_of(loaded ? &cf.cfg : NULL, meta);
-		v.has_intervals = meta->has_intervals;
-		v.intervals = meta->intervals;
+		v.p.scheme = scheme_of(loaded ? &cf.cfg : NULL, meta);
+		v.p.has_intervals = meta->has_intervals;
+		v.p.intervals = meta->intervals;
 		v.recorded = true;
 		for (idx = 0; (err = record_next_snapshot(in.rd, &snap)) == 1;
 		     idx++) {
@@ -500,13 +424,12 @@ static int from_file(struct tried_args *a)
 			print_view(a, &v);
 		}
 	}
-	if (out_is_json(cmd_out(a->ctx)))
-		out_end_list(cmd_out(a->ctx));
+	out_json_end_list(cmd_out(a->ctx));
 	if (err < 0)
 		err = report_read_failed(a->ctx, &in);
 	else if (!any && !out_is_json(cmd_out(a->ctx)))
 		out_text(cmd_out(a->ctx), "# no scheme records in '%s' "
-			 "(record with --scheme)\n", a->input);
+			 "(record with --scheme)\n", a->ro.input);
 	snapshot_release(&snap);
 	snapshot_release(&last);
 	report_close(&in);
@@ -547,9 +470,9 @@ static void live_kdamond(struct tried_args *a, unsigned long k,
 			v.kdamond_idx = k;
 			v.context_idx = c;
 			v.scheme_idx = i;
-			v.scheme = sc;
-			v.has_intervals = true;
-			v.intervals = ctx->intervals;
+			v.p.scheme = sc;
+			v.p.has_intervals = true;
+			v.p.intervals = ctx->intervals;
 			v.s = &s;
 			print_view(a, &v);
 		}
@@ -579,8 +502,7 @@ static int from_kernel(struct tried_args *a)
 		err = -ENOENT;
 		goto out;
 	}
-	if (out_is_json(o))
-		out_begin_list(o, NULL);
+	out_json_begin_list(o, NULL);
 	for (k = 0; k < n && !err; k++) {
 		if (a->has_kdamond && (unsigned long)k != a->kdamond)
 			continue;
@@ -590,8 +512,7 @@ static int from_kernel(struct tried_args *a)
 			live_kdamond(a, (unsigned long)k, &kd);
 		kdamond_release(&kd);
 	}
-	if (out_is_json(o))
-		out_end_list(o);
+	out_json_end_list(o);
 	if (err)
 		cmd_diag_report(o, &kr.diag, false);
 out:
@@ -601,15 +522,17 @@ out:
 
 int report_tried(int argc, char **argv, struct damo_ctx *ctx)
 {
-	struct tried_args a = { .ctx = ctx };
+	struct tried_args a = { .ctx = ctx, .ro = REPORT_OPTS_DEFAULT };
 	int err;
 
+	a.ro.input = NULL;
+	tried_children[0].argp = report_opts_argp(REPORT_OPT_INPUT);
 	err = cmd_parse(&tried_argp, argc, argv, &a);
 	if (err)
 		return err;
 	if (a.live)
 		return from_kernel(&a);
-	if (!a.input)
-		a.input = REPORT_DEFAULT_INPUT;
+	if (!a.ro.input)
+		a.ro.input = REPORT_DEFAULT_INPUT;
 	return from_file(&a);
 }

@@ -37,6 +37,21 @@ void heatmap_release(struct heatmap *hm)
 	hm->heat = NULL;
 }
 
+bool heatmap_span(const struct heatmap *hm, double *lo, double *hi)
+{
+	size_t i;
+
+	*lo = INFINITY;
+	*hi = -INFINITY;
+	for (i = 0; i < hm->rows * hm->cols; i++) {
+		if (isnan(hm->heat[i]))
+			continue;
+		*lo = fmin(*lo, hm->heat[i]);
+		*hi = fmax(*hi, hm->heat[i]);
+	}
+	return !isinf(*lo);
+}
+
 double heatmap_at(const struct heatmap *hm, size_t row, size_t col)
 {
 	return hm->heat[row * hm->cols + col];

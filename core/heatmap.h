@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * damo's access heatmap (damo-compat.md §4.2 "Binning"): snapshots binned
+ * damo's access heatmap: snapshots binned
  * into a time x address grid of pixels, each the access heat averaged over
  * its area, with damo's arithmetic so raw output matches it bit for bit.
  */
@@ -48,6 +48,13 @@ void heatmap_release(struct heatmap *hm);
  */
 void heatmap_add(struct heatmap *hm, const struct snapshot *s,
 		 const struct damon_intervals *iv);
+
+/*
+ * heatmap_span() - the lowest and highest heat of @hm's pixels into *@lo
+ * and *@hi (fmin()/fmax() of them: +inf and -inf when no pixel has heat).
+ * Return: whether some pixel has heat.
+ */
+bool heatmap_span(const struct heatmap *hm, double *lo, double *hi);
 
 /* Pixel (@row, @col)'s heat; NaN when nothing touched it. */
 double heatmap_at(const struct heatmap *hm, size_t row, size_t col);

@@ -10,7 +10,7 @@ static const char *const set_names[HEATMAP_NR_COLORSETS] = {
 	"gray", "flame", "emotion", "viridis",
 };
 
-/* damo's sets, damo-compat.md §4.2 */
+/* damo's sets */
 static const unsigned char damo_bg[3][HEATMAP_LEVELS] = {
 	{ 232, 232, 232, 232, 232, 232, 232, 232, 232, 232 },
 	{ 232, 1, 1, 2, 3, 3, 20, 21, 26, 27 },

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Colours of heatmaps: damo's terminal colour sets (gray, flame, emotion,
- * damo-compat.md §4.2) and viridis, a perceptually uniform scale that
+ * Colours of heatmaps: damo's terminal colour sets (gray, flame and
+ * emotion) and viridis, a perceptually uniform scale that
  * readers with the common colour vision deficiencies tell apart, as ten
  * levels for terminals and as a continuous scale for images.
  */

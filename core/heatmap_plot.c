@@ -56,18 +56,9 @@ int heatmap_plot_text_width(const struct plot_text *t)
 
 static void heat_span(struct heatmap_plot *p)
 {
-	const struct heatmap *hm = p->hm;
-	size_t i;
-
-	p->lo = NAN;
-	p->hi = NAN;
-	for (i = 0; i < hm->rows * hm->cols; i++) {
-		if (isnan(hm->heat[i]))
-			continue;
-		if (isnan(p->lo) || hm->heat[i] < p->lo)
-			p->lo = hm->heat[i];
-		if (isnan(p->hi) || hm->heat[i] > p->hi)
-			p->hi = hm->heat[i];
+	if (!heatmap_span(p->hm, &p->lo, &p->hi)) {
+		p->lo = NAN;
+		p->hi = NAN;
 	}
 }
 

@@ -60,7 +60,7 @@ extern const struct heatmap_rgb heatmap_plot_ink, heatmap_plot_paper,
  * heatmap_plot_init() - lay out the picture of @hm (borrowed, must outlive
  * @p) in colour set @set, titled @title, its heats in @unit ("hz" or
  * "samples").  Ticks are labelled relative to the start of each range, in
- * damo's units (damo-compat.md §4.0), the axis names saying where that is.
+ * damo's units, the axis names saying where that is.
  */
 void heatmap_plot_init(struct heatmap_plot *p, const struct heatmap *hm,
 		       enum heatmap_colorset set, const char *title,

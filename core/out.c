@@ -333,6 +333,20 @@ void out_end_table(struct out *o)
 	memset(&o->table, 0, sizeof(o->table));
 }
 
+/* A JSON value (JSON mode only). */
+static void json_field(struct out *o, const char *key, const char *json,
+		       bool quote)
+{
+	json_prefix(o, key);
+	if (quote)
+		json_str(o->f, json);
+	else
+		fputs(json, o->f);
+	json_after_value(o);
+	if (!o->depth)
+		o->top_written = true;
+}
+
 /* Emit one scalar: @json is the JSON text, @text the text-mode value. */
 static void field(struct out *o, const char *key, const char *json,
 		  bool json_quote, const char *text)
@@ -341,14 +355,7 @@ static void field(struct out *o, const char *key, const char *json,
 	size_t c;
 
 	if (o->flags & OUT_JSON) {
-		json_prefix(o, key);
-		if (json_quote)
-			json_str(o->f, json);
-		else
-			fputs(json, o->f);
-		json_after_value(o);
-		if (!o->depth)
-			o->top_written = true;
+		json_field(o, key, json, json_quote);
 		return;
 	}
 	if (fr && fr->kind == FRAME_ROW) {
@@ -432,6 +439,128 @@ void out_time(struct out *o, const char *key, uint64_t v, uint64_t unit_ns)
 
 	snprintf(j, sizeof(j), "%" PRIu64, v);
 	field(o, key, j, false, units_fmt_time(t, v, unit_ns, out_is_raw(o)));
+}
+
+/*
+ * Text of an out_print_*() field; printf's format check is done on the
+ * typed callers' prototypes, not here.
+ */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+void out_print_u64(struct out *o, const char *key, const char *fmt,
+		   uint64_t v)
+{
+	char j[32];
+
+	if (o->flags & OUT_JSON) {
+		snprintf(j, sizeof(j), "%" PRIu64, v);
+		json_field(o, key, j, false);
+	} else if (fmt) {
+		fprintf(o->f, fmt, v);
+	}
+}
+
+void out_print_i64(struct out *o, const char *key, const char *fmt,
+		   int64_t v)
+{
+	char j[32];
+
+	if (o->flags & OUT_JSON) {
+		snprintf(j, sizeof(j), "%" PRId64, v);
+		json_field(o, key, j, false);
+	} else if (fmt) {
+		fprintf(o->f, fmt, v);
+	}
+}
+
+void out_print_str(struct out *o, const char *key, const char *fmt,
+		   const char *v)
+{
+	if (o->flags & OUT_JSON)
+		json_field(o, key, v ? v : "null", v != NULL);
+	else if (fmt)
+		fprintf(o->f, fmt, v ? v : "-");
+}
+
+void out_print_null(struct out *o, const char *key, const char *fmt)
+{
+	if (o->flags & OUT_JSON)
+		json_field(o, key, "null", false);
+	else if (fmt)
+		fputs(fmt, o->f);
+}
+
+void out_print_u64_as(struct out *o, const char *key, const char *fmt,
+		      uint64_t v, const char *shown)
+{
+	char j[32];
+
+	if (o->flags & OUT_JSON) {
+		snprintf(j, sizeof(j), "%" PRIu64, v);
+		json_field(o, key, j, false);
+	} else if (fmt) {
+		fprintf(o->f, fmt, shown);
+	}
+}
+
+void out_print_i64_as(struct out *o, const char *key, const char *fmt,
+		      int64_t v, const char *shown)
+{
+	char j[32];
+
+	if (o->flags & OUT_JSON) {
+		snprintf(j, sizeof(j), "%" PRId64, v);
+		json_field(o, key, j, false);
+	} else if (fmt) {
+		fprintf(o->f, fmt, shown);
+	}
+}
+
+void out_print_num(struct out *o, const char *key, const char *fmt,
+		   const char *num)
+{
+	if (o->flags & OUT_JSON)
+		json_field(o, key, num, false);
+	else if (fmt)
+		fprintf(o->f, fmt, num);
+}
+
+void out_print_f64(struct out *o, const char *key, const char *fmt,
+		   double v, int prec)
+{
+	char j[64];
+
+	if (o->flags & OUT_JSON) {
+		snprintf(j, sizeof(j), "%.*f", prec, v);
+		json_field(o, key, j, false);
+	} else if (fmt) {
+		fprintf(o->f, fmt, v);
+	}
+}
+#pragma GCC diagnostic pop
+
+void out_json_begin_obj(struct out *o, const char *key)
+{
+	if (o->flags & OUT_JSON)
+		out_begin_obj(o, key);
+}
+
+void out_json_end_obj(struct out *o)
+{
+	if (o->flags & OUT_JSON)
+		out_end_obj(o);
+}
+
+void out_json_begin_list(struct out *o, const char *key)
+{
+	if (o->flags & OUT_JSON)
+		out_begin_list(o, key);
+}
+
+void out_json_end_list(struct out *o)
+{
+	if (o->flags & OUT_JSON)
+		out_end_list(o);
 }
 
 void out_text(struct out *o, const char *fmt, ...)

@@ -73,6 +73,47 @@ void out_size(struct out *o, const char *key, uint64_t bytes);
 /* JSON: the exact number of @unit_ns units; text: human time unless raw. */
 void out_time(struct out *o, const char *key, uint64_t v, uint64_t unit_ns);
 
+/*
+ * One field printed both ways, for reports whose text is a fixed layout
+ * (damo's) rather than "key: value" lines.  In JSON: the member @key (NULL
+ * inside a list) with the value.  In text: @fmt, a printf format taking
+ * the value as its only argument, printed as is (no indentation, no
+ * heading); nothing when @fmt is NULL, which makes the field JSON-only.
+ * Text-only lines are out_text().
+ */
+void out_print_u64(struct out *o, const char *key, const char *fmt,
+		   uint64_t v);
+void out_print_i64(struct out *o, const char *key, const char *fmt,
+		   int64_t v);
+/* A string value; NULL @v is JSON null (and "-" in text). */
+void out_print_str(struct out *o, const char *key, const char *fmt,
+		   const char *v);
+/* JSON null; @fmt (no argument) in text. */
+void out_print_null(struct out *o, const char *key, const char *fmt);
+/* JSON: the number @v; text: @fmt with @shown, @v as text shows it. */
+void out_print_u64_as(struct out *o, const char *key, const char *fmt,
+		      uint64_t v, const char *shown);
+void out_print_i64_as(struct out *o, const char *key, const char *fmt,
+		      int64_t v, const char *shown);
+/*
+ * A number already formatted as @num (a JSON number, for example a float
+ * as Python prints it): as is in JSON, @fmt with it in text.
+ */
+void out_print_num(struct out *o, const char *key, const char *fmt,
+		   const char *num);
+/* JSON: the number @v (printed "%.*f" with @prec); text: @fmt with @v. */
+void out_print_f64(struct out *o, const char *key, const char *fmt,
+		   double v, int prec);
+
+/*
+ * JSON-only structure for the out_print_*() fields: an object or list in
+ * JSON, nothing at all in text (no heading, no indentation).
+ */
+void out_json_begin_obj(struct out *o, const char *key);
+void out_json_end_obj(struct out *o);
+void out_json_begin_list(struct out *o, const char *key);
+void out_json_end_list(struct out *o);
+
 /* Free text, printed in text mode only (headings, hints in reports). */
 void out_text(struct out *o, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * damo's re-aggregation (damo-compat.md §4.6): a region overlapping one
+ * damo's re-aggregation: a region overlapping one
  * already in the group adds the maximum of the overlapping samples of each
  * snapshot to it; its parts not covered are appended as new regions.
  */

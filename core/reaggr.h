@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Re-aggregation of a record's snapshots to a longer aggregation interval
- * (damo adjust, and wss/nr_regions --work-time; damo-compat.md §4.6), fed
+ * (damo adjust, and wss/nr_regions --work-time), fed
  * one snapshot at a time: memory is one group's merged regions.
  */
 #ifndef DAMO_CORE_REAGGR_H

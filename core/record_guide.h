@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * damo's record guide (damo-compat.md §4.2 "Guide"): what one record of a
+ * damo's record guide: what one record of a
  * recording covers in time and address space, and the contiguous address
  * ranges its snapshots left no hole in.  record_info prints it; heatmaps
  * take their default ranges from it.

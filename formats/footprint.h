@@ -3,7 +3,7 @@
  * Memory footprint samples recorded next to access records: an iterator
  * of one sample per process (or the system) per sampling time, so that
  * reports read any source the same way.  The source here is damo's
- * <record>.mem_footprint side file (damo-compat.md §3.5), streamed; a
+ * <record>.mem_footprint side file, streamed; a
  * record format carrying its own RSS samples can add another source
  * behind the same trio.
  */

@@ -206,20 +206,6 @@ static void cache_put(struct view *v)
 	memcpy(c->heat, v->hm.heat, n * sizeof(double));
 }
 
-static void heat_span(struct view *v)
-{
-	size_t i;
-
-	v->lo = INFINITY;
-	v->hi = -INFINITY;
-	for (i = 0; i < v->hm.rows * v->hm.cols; i++) {
-		if (isnan(v->hm.heat[i]))
-			continue;
-		v->lo = fmin(v->lo, v->hm.heat[i]);
-		v->hi = fmax(v->hi, v->hm.heat[i]);
-	}
-}
-
 /* Recompute the grid of the view for the window's size. */
 static void compute(struct view *v)
 {
@@ -247,7 +233,7 @@ static void compute(struct view *v)
 	} else {
 		cache_put(v);
 	}
-	heat_span(v);
+	heatmap_span(&v->hm, &v->lo, &v->hi);
 	if (v->crow >= rows)
 		v->crow = rows - 1;
 	if (v->ccol >= cols)

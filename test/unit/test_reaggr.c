@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Unit tests of damo's re-aggregation (core/reaggr.c, damo-compat §4.6). */
+/* Unit tests of damo's re-aggregation (core/reaggr.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
