@@ -380,14 +380,17 @@ static int record_config(const struct record_args *a, struct config_file *cf,
 	return 0;
 }
 
-/* A started command is watched (and ended) by the loop if it is our child. */
+/*
+ * A started command is watched (and ended) by the loop if it is our child;
+ * asked without reaping it, so that an early exit is still seen.
+ */
 static pid_t our_child(long pid)
 {
-	int st;
+	siginfo_t info;
 
 	if (pid <= 0)
 		return -1;
-	return waitpid((pid_t)pid, &st, WNOHANG) == -1 && errno == ECHILD ?
+	return waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT) ?
 	       -1 : (pid_t)pid;
 }
 

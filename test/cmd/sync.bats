@@ -521,7 +521,7 @@ json_keys() {
 	json_keys "$j/summary.json" "$output" "$MAN/damo-record.8"
 	json_check "$j/record.json" '.[1].scheme_filters | length == 2'
 	keys_in_output "$MAN/damo-record.8" "$j/record.json"
-	run -1 --separate-stderr damo record --json --source kernel --duration 1s
+	run -1 --separate-stderr damo record --json --model missing.yaml --duration 1s
 	json_keys "$j/record-error.json" "$output" "$MAN/damo-record.8"
 	json_check "$j/record-error.json" 'has("error")'
 }
