@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# damo_layer(TARGET DIRS dir... SEES path...) - a static library of every .c
-# file below DIRS, compiled with one include root of its own:
+# damo_layer(TARGET [DIRS dir...] [FILES file...] SEES path...) - a static
+# library of every .c file below DIRS and of FILES (paths relative to the
+# source tree), compiled with one include root of its own:
 # ${CMAKE_BINARY_DIR}/layers/TARGET, which holds a symbolic link for each
 # path in SEES (a directory or a header, relative to the source tree) and
 # nothing else.  Headers are included by their path from the top
@@ -19,8 +20,11 @@ function(damo_layer_root target out)
 endfunction()
 
 function(damo_layer target)
-  cmake_parse_arguments(L "" "" "DIRS;SEES" ${ARGN})
+  cmake_parse_arguments(L "" "" "DIRS;FILES;SEES" ${ARGN})
   set(srcs "")
+  foreach(f ${L_FILES})
+    list(APPEND srcs ${PROJECT_SOURCE_DIR}/${f})
+  endforeach()
   foreach(d ${L_DIRS})
     file(GLOB_RECURSE s CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/${d}/*.c)
     list(APPEND srcs ${s})

@@ -84,15 +84,6 @@ void cmd_child_inputs(struct argp_state *state,
 int cmd_parse(const struct argp *argp, int argc, char **argv, void *input);
 
 /*
- * cmd_spawn_held() - fork @argv, held before its exec until *@gate (the
- * write end of a pipe, returned) is written, so that it can be monitored
- * from its first instruction; closing *@gate unwritten ends it.  With
- * @preload, the command runs with it in LD_PRELOAD (ASan's link order
- * check off, for a sanitized command).  Return: its pid, or -1 (errno).
- */
-pid_t cmd_spawn_held(char **argv, const char *preload, int *gate);
-
-/*
  * cmd_split_command() - split "damo CMD [OPTION...] -- COMMAND [ARG...]":
  * *@command receives COMMAND's argv (NULL-terminated, inside @argv) or
  * NULL without "--".  Return: how many words of @argv are damo's, or

@@ -3,7 +3,6 @@
 #include "cmd.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -211,44 +210,6 @@ void cmd_list_opts(const struct argp *argp)
 	for (c = argp->children; c && c->argp; c++)
 		if (c->argp != &cmd_common_argp)
 			cmd_list_opts(c->argp);
-}
-
-pid_t cmd_spawn_held(char **argv, const char *preload, int *gate)
-{
-	int fds[2];
-	pid_t pid;
-	char c;
-
-	if (pipe2(fds, O_CLOEXEC))
-		return -1;
-	pid = fork();
-	if (pid < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return -1;
-	}
-	if (!pid) {
-		close(fds[1]);
-		if (read(fds[0], &c, 1) != 1)
-			_exit(127);
-		if (preload) {
-			const char *old = getenv("ASAN_OPTIONS");
-			char *asan = xasprintf("%s%sverify_asan_link_order=0",
-					       old ? old : "",
-					       old && *old ? ":" : "");
-
-			setenv("LD_PRELOAD", preload, 1);
-			/* a sanitized workload: the agent comes first */
-			setenv("ASAN_OPTIONS", asan, 1);
-		}
-		execvp(argv[0], argv);
-		fprintf(stderr, "damo: error: cannot run '%s': %s\n", argv[0],
-			strerror(errno));
-		_exit(127);
-	}
-	close(fds[0]);
-	*gate = fds[1];
-	return pid;
 }
 
 int cmd_split_command(int argc, char **argv, char ***command)

@@ -25,8 +25,7 @@
 #include "core/xalloc.h"
 #include "formats/config.h"
 #include "formats/record.h"
-#include "kdamond/sysfs/kdamond.h"
-#include "kdamond/sysfs/run.h"
+#include "kdamond/backend.h"
 
 struct tried_args {
 	struct damo_ctx *ctx;
@@ -36,11 +35,12 @@ struct tried_args {
 	bool all;
 	bool no_regions;
 	bool has_kdamond;
-	unsigned long kdamond;
+	struct damo_id kdamond;	/* --kdamond-idx: the monitor's id */
 };
 
 /* One scheme's tried regions, from either source. */
 struct tried_view {
+	const struct damo_id *id;	/* live: the monitor's; NULL: a file's */
 	uint64_t kdamond_idx;
 	uint64_t context_idx;
 	uint64_t scheme_idx;
@@ -64,9 +64,10 @@ static const struct argp_option tried_options[] = {
 	  "The recording's configuration, for the schemes' actions and "
 	  "access patterns (default FILE.kdamonds when it exists)", 0 },
 	{ "live", OPT_LIVE, NULL, 0,
-	  "Read the tried regions of the running kdamonds instead (as the "
-	  "kernel last exposed them; nothing is written)", 0 },
-	{ "kdamond-idx", 'k', "N", 0, "Only kdamond N (with --live)", 0 },
+	  "Read the tried regions of the running monitors instead (as they "
+	  "last exposed them; nothing is written)", 0 },
+	{ "kdamond-idx", 'k', "ID", 0,
+	  "Only the monitor ID: N or eN (with --live)", 0 },
 	{ "all-snapshots", OPT_ALL, NULL, 0,
 	  "Every snapshot of a recording, not only the last", 0 },
 	{ "no-regions", OPT_NO_REGIONS, NULL, 0,
@@ -95,8 +96,8 @@ static error_t tried_parse(int key, char *arg, struct argp_state *state)
 		a->live = true;
 		return 0;
 	case 'k':
-		if (kernel_parse_idx(arg, &a->kdamond))
-			argp_error(state, "--kdamond-idx: '%s' is not an index",
+		if (damo_id_parse(arg, &a->kdamond))
+			argp_error(state, "--kdamond-idx: '%s' is not a monitor's id (N, or eN for an embedded monitor)",
 				   arg);
 		a->has_kdamond = true;
 		return 0;
@@ -192,10 +193,14 @@ static void print_pattern(struct out *o, const struct damos_access_pattern *p)
 static void print_head(struct out *o, const struct tried_view *v)
 {
 	const struct damos *sc = v->p.scheme;
+	char id[DAMO_ID_BUFSZ];
 	char b[UNITS_BUFSZ];
 
 	out_text(o, "kdamond ");
-	print_idx(o, "kdamond_idx", v->kdamond_idx);
+	if (v->id)
+		out_print_str(o, "kdamond", "%s", damo_id_str(*v->id, id));
+	else
+		print_idx(o, "kdamond_idx", v->kdamond_idx);
 	out_text(o, " / context ");
 	print_idx(o, "context_idx", v->context_idx);
 	out_text(o, " / scheme ");
@@ -439,8 +444,18 @@ out_cf:
 	return err < 0 ? err : 0;
 }
 
-/* One kdamond's schemes, as read (tried regions as last refreshed). */
-static void live_kdamond(struct tried_args *a, unsigned long k,
+static bool nr_has(const struct damo_id *ids, size_t nr, struct damo_id id)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++)
+		if (damo_id_eq(ids[i], id))
+			return true;
+	return false;
+}
+
+/* One monitor's schemes, as read (tried regions as last refreshed). */
+static void live_monitor(struct tried_args *a, const struct damo_id *id,
 			 const struct kdamond *kd)
 {
 	struct tried_view v;
@@ -455,7 +470,7 @@ static void live_kdamond(struct tried_args *a, unsigned long k,
 			const struct damos *sc = &ctx->schemes[i];
 
 			snapshot_clear(&s);
-			s.start_ns = SNAP_NONE;	/* the kernel does not say */
+			s.start_ns = SNAP_NONE;	/* the monitor does not say */
 			s.end_ns = SNAP_NONE;
 			for (j = 0; j < sc->nr_tried; j++) {
 				struct snap_region *r = snapshot_add_region(&s);
@@ -467,7 +482,7 @@ static void live_kdamond(struct tried_args *a, unsigned long k,
 				r->sz_filter_passed = sc->tried[j].sz_filter_passed;
 			}
 			memset(&v, 0, sizeof(v));
-			v.kdamond_idx = k;
+			v.id = id;
 			v.context_idx = c;
 			v.scheme_idx = i;
 			v.p.scheme = sc;
@@ -480,43 +495,52 @@ static void live_kdamond(struct tried_args *a, unsigned long k,
 	snapshot_release(&s);
 }
 
-static int from_kernel(struct tried_args *a)
+/* Every running monitor's schemes (or --kdamond-idx's), refreshing nothing. */
+static int from_monitors(struct tried_args *a)
 {
 	struct out *o = cmd_out(a->ctx);
-	struct kernel_run kr;
-	struct kdamond kd;
-	long n, k;
+	struct backend b[2];
+	struct damo_id *ids;
+	size_t nr_b, nr, i, j;
+	struct diag d;
 	int err;
 
-	err = kernel_run_open(&kr, cmd_backend_env(a->ctx), false);
+	diag_init(&d);
+	err = backend_open_all(cmd_backend_env(a->ctx), BACKEND_AUTO,
+			       a->has_kdamond ? &a->kdamond : NULL, b, &nr_b,
+			       &d);
 	if (err)
-		return err;
-	n = kdamond_nr(&kr.io);
-	if (n < 0) {
-		err = (int)n;
-		cmd_diag_report(o, &kr.diag, false);
 		goto out;
-	}
-	if (a->has_kdamond && a->kdamond >= (unsigned long)n) {
-		out_error(o, "no kdamond %lu (there are %ld)", a->kdamond, n);
-		err = -ENOENT;
-		goto out;
-	}
 	out_json_begin_list(o, NULL);
-	for (k = 0; k < n && !err; k++) {
-		if (a->has_kdamond && (unsigned long)k != a->kdamond)
-			continue;
-		kdamond_init(&kd);
-		err = kdamond_read(&kr.io, (unsigned long)k, &kd);
-		if (!err)
-			live_kdamond(a, (unsigned long)k, &kd);
-		kdamond_release(&kd);
+	for (i = 0; i < nr_b && !err; i++) {
+		err = backend_list(&b[i], false, &ids, &nr);
+		for (j = 0; j < nr && !err; j++) {
+			struct backend_status st;
+
+			if (a->has_kdamond && !damo_id_eq(ids[j], a->kdamond))
+				continue;
+			backend_status_init(&st);
+			err = backend_status(&b[i], ids[j], REFRESH_NONE,
+					     false, &st);
+			if (!err)
+				live_monitor(a, &ids[j], &st.k);
+			backend_status_release(&st);
+		}
+		if (!err && a->has_kdamond && !nr_has(ids, nr, a->kdamond)) {
+			char buf[DAMO_ID_BUFSZ + 8];
+
+			diag_add(&d, "", "there is no %s", damo_id_label(a->kdamond, buf));
+			diag_add(&d, "hint", "'damo status' lists the monitors");
+			err = -ENOENT;
+		}
+		free(ids);
 	}
 	out_json_end_list(o);
-	if (err)
-		cmd_diag_report(o, &kr.diag, false);
+	for (i = 0; i < nr_b; i++)
+		backend_close(&b[i]);
 out:
-	kernel_close(&kr);
+	cmd_diag_report(o, &d, false);
+	diag_release(&d);
 	return err;
 }
 
@@ -531,7 +555,7 @@ int report_tried(int argc, char **argv, struct damo_ctx *ctx)
 	if (err)
 		return err;
 	if (a.live)
-		return from_kernel(&a);
+		return from_monitors(&a);
 	if (!a.ro.input)
 		a.ro.input = REPORT_DEFAULT_INPUT;
 	return from_file(&a);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cmd/backend_args.h"
+#include "cmd/dispatch.h"
 #include "cmd/kernel.h"
 #include "core/damon.h"
 #include "core/diag.h"
@@ -238,46 +239,41 @@ static int apply(struct schemes_args *a, struct backend *b, struct diag *d)
 	return err;
 }
 
-static const char *const subs[] = { "stats", "tried", "apply" };
+static const struct cmd_sub subs[] = {
+	{ .name = "stats", .shown = "schemes stats",
+	  .synopsis = "[ID] [--scheme N]" },
+	{ .name = "tried", .shown = "schemes tried",
+	  .synopsis = "[ID] [--scheme N] [--total]" },
+	{ .name = "apply", .shown = "schemes apply", .synopsis = "ID FILE" },
+};
+
+static const struct cmd_table schemes_table = {
+	.prog = "damo schemes",
+	.what = "subcommand",
+	.subs = subs,
+	.nr_subs = ARRAY_SIZE(subs),
+	.footer = "Run 'damo schemes SUBCOMMAND --help' for the options.\n",
+};
 
 int cmd_schemes(int argc, char **argv, struct damo_ctx *ctx)
 {
 	struct schemes_args a = { .ctx = ctx, .scheme = -1 };
+	const struct cmd_sub *row;
 	struct backend b[2];
 	struct argp sargp;
 	struct diag d;
 	size_t i, k, nb = 0;
 	int err;
 
-	for (i = 0; argc >= 2 && i < ARRAY_SIZE(subs); i++)
-		if (!strcmp(argv[1], subs[i]))
-			break;
-	if (argc >= 2 && !strcmp(argv[1], "--list-opts")) {
-		for (i = 0; i < ARRAY_SIZE(subs); i++)
-			printf("%s\n", subs[i]);
-		return 0;
-	}
-	if (argc < 2 || i == ARRAY_SIZE(subs)) {
-		if (argc >= 2 && (!strcmp(argv[1], "--help") ||
-				  !strcmp(argv[1], "-h"))) {
-			printf("Usage: damo schemes stats [ID] [--scheme N]\n"
-			       "   or: damo schemes tried [ID] [--scheme N] [--total]\n"
-			       "   or: damo schemes apply ID FILE\n\n"
-			       "Run 'damo schemes SUBCOMMAND --help' for the options.\n");
-			return 0;
-		}
-		fprintf(stderr, "damo schemes: %s%s%s; expected stats, tried or apply\n",
-			argc < 2 ? "no subcommand given" : "unknown subcommand '",
-			argc < 2 ? "" : argv[1], argc < 2 ? "" : "'");
-		return -CMD_EUSAGE;
-	}
-	a.sub = subs[i];
-	argv[1] = (char *)(i == 0 ? "schemes stats" : i == 1 ? "schemes tried" :
-			   "schemes apply");
+	err = cmd_select(&schemes_table, &argc, &argv, ctx, &row);
+	if (err)
+		return err > 0 ? 0 : err;
+	i = (size_t)(row - subs);
+	a.sub = row->name;
 	/* one argp, with the arguments of the subcommand in its usage */
 	sargp = schemes_argp;
 	sargp.args_doc = i == 2 ? "ID FILE" : "[ID]";
-	err = cmd_parse(&sargp, argc - 1, argv + 1, &a);
+	err = cmd_parse(&sargp, argc, argv, &a);
 	if (err)
 		return err;
 	diag_init(&d);

@@ -19,8 +19,9 @@
 #include "core/sources/uffd.h"
 #include "core/xalloc.h"
 
+/* The installed agent's path, from the build (CMakeLists.txt). */
 #ifndef DAMO_AGENT_PATH
-#define DAMO_AGENT_PATH "/usr/local/lib/damo/libdamo-agent.so"
+#error "DAMO_AGENT_PATH is not defined"
 #endif
 
 #define AGENT_WAIT_MS 3000

@@ -178,3 +178,16 @@ text_error() {
 		grep -qE -- "^  $w +[A-Z]" <<<"$output" || { echo "--help lacks $w"; false; }
 	done
 }
+
+@test "schemes picks its subcommand from its table, with errors as every error" {
+	run -64 --separate-stderr damo schemes nosuch
+	[ "$stderr" = "damo: error: unknown subcommand 'nosuch'; see 'damo schemes --help'" ]
+	run -64 --separate-stderr damo -j schemes
+	json_check <(echo "$output") '.error == "no subcommand given; see '"'"'damo schemes --help'"'"'"'
+	run -0 --separate-stderr damo schemes --list-opts
+	[ "$output" = "$(printf '%s\n' apply stats tried)" ]
+	run -0 damo schemes --help
+	for w in stats tried apply; do
+		grep -q "damo schemes $w " <<<"$output" || { echo "schemes --help lacks $w"; false; }
+	done
+}

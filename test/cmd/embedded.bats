@@ -323,7 +323,12 @@ recorded_hot() {
 		def ov: ([.end, $he] | min) - ([.start, $hs] | max) | if . < 0 then 0 else . end;
 		[.[0].snapshots[-3:][] | .regions[] | select(.nr_accesses.samples >= 5)]
 		| (map(.end - .start) | add) as $all | (map(ov) | add) as $in
-		| $all > 0 and $in >= 0.8 * $all' "$BATS_TEST_TMPDIR/rec.json"
+		| $all > 0 and $in >= 0.8 * $all' "$BATS_TEST_TMPDIR/rec.json" >/dev/null && return 0
+	# what was recorded instead, for the log
+	echo "hot range [$HOT_START, $HOT_END); the last snapshots' regions (start end samples):"
+	jq -r '.[0].snapshots[-3:][] | "snapshot", (.regions[] | "  \(.start) \(.end) \(.nr_accesses.samples)")' \
+		"$BATS_TEST_TMPDIR/rec.json" | head -n 60
+	return 1
 }
 
 @test "record -- COMMAND goes through the embedded monitor here and shows the hot range" {
@@ -379,6 +384,12 @@ recorded_hot() {
 		and ([.kdamonds[].backend] == ["kernel", "embedded"])'
 	run -0 damo schemes stats --json
 	echo "$output" | jq -e '[.[].kdamond] == ["0", "e0"]'
+	# the tried regions of every running monitor, read through each backend
+	run -0 --separate-stderr damo report tried --live --json
+	echo "$output" | jq -e '[.[].kdamond] == ["0", "e0"]
+		and ([.[].action] == ["stat", "stat"])'
+	run -0 --separate-stderr damo report tried --live --kdamond-idx e0
+	[ "${lines[0]}" = "kdamond e0 / context 0 / scheme 0: stat" ]
 	for id in 0 e0; do
 		# a tree keeps the last state command written: running again
 		echo on > "$DAMO_SYSFS_ROOT/kdamonds/0/state"
