@@ -2,7 +2,7 @@
 /*
  * DAMON parameter options shared by every command that takes a
  * configuration (config show now; start, tune and record later): damo's
- * "args damon" options of damo-compat.md §1.1 and §1.3 under GNU spelling
+ * "args damon" options of docs/damo-compat.md §1.1 and §1.3 under GNU spelling
  * (--monitoring-intervals), with damo's spelling (--monitoring_intervals)
  * accepted as a hidden alias, plus --scheme FILE.
  */

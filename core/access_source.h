@@ -133,7 +133,7 @@ const struct access_source_type *access_source_find(const char *name);
 const char *access_source_names(const char *sep);
 
 /*
- * damon_three_regions() - the vaddr initial layout (kernel-damon.md §4.6):
+ * damon_three_regions() - the vaddr initial layout (docs/kernel-damon.md §4.6):
  * from @maps, the [start, end) mappings of a process sorted by address,
  * find the two largest gaps between consecutive mappings and return the
  * three ranges around them in @out, each bound aligned up to @align.

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The embedded monitor's loop: sampling, aggregation, tuning, updates. */
+/*
+ * The embedded monitor's loop: sampling, aggregation, tuning, updates.
+ * Section numbers (§) are those of docs/kernel-damon.md.
+ */
 #include "core/monitor.h"
 
 #include <errno.h>

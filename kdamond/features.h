@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * DAMON feature detection by file existence (kernel-damon.md §7), so that
+ * DAMON feature detection by file existence (docs/kernel-damon.md §7), so that
  * one binary serves every kernel from 5.18 to the newest.
  */
 #ifndef DAMO_KDAMOND_FEATURES_H

@@ -8,7 +8,7 @@
 /*
  * system_largest_ram() - [start, end) of the largest "System RAM" range of
  * /proc/iomem ($DAMO_IOMEM overrides the path, for tests), the default
- * region of paddr monitoring (kernel-damon.md §4.6).  Return 0 or -errno
+ * region of paddr monitoring (docs/kernel-damon.md §4.6).  Return 0 or -errno
  * (-ENOENT: no System RAM line; addresses read as 0 without privilege).
  */
 int system_largest_ram(uint64_t *start, uint64_t *end);

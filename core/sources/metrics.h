@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The system metrics of the embedded monitor's quota goals and watermarks
- * (kernel-damon.md §3.3, §3.4, §5.4, §5.7), read from /proc, the NUMA node
+ * (docs/kernel-damon.md §3.3, §3.4, §5.4, §5.7), read from /proc, the NUMA node
  * directories in sysfs and the memory cgroup hierarchy, computed as the
  * kernel computes them.  The struct damos_metrics the DAMOS engine calls.
  * See core/sources/README.md, "Metrics".

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The embedded daemon's wire format (cmd/embedded_wire.h). */
+/* The embedded daemon's wire format (kdamond/embedded/wire.h). */
 #include "kdamond/embedded/wire.h"
 
 #include <errno.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Writing the model into a kdamond directory, in the order damo uses and
- * the kernel expects (damo-compat.md §5.1, kernel-damon.md §9.1): each nr_*
+ * the kernel expects (docs/damo-compat.md §5.1, docs/kernel-damon.md §9.1): each nr_*
  * file before its children, optional files only where they exist.
  */
 #include "kdamond/sysfs/kdamond.h"

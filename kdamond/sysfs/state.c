@@ -50,7 +50,7 @@ int kdamond_cmd(const struct kdamond_io *io, unsigned long idx,
 
 	snprintf(rel, sizeof(rel), "kdamonds/%lu/state", idx);
 	/*
-	 * The sysfs mutex is try-locked, so EBUSY may pass (kernel-damon.md
+	 * The sysfs mutex is try-locked, so EBUSY may pass (docs/kernel-damon.md
 	 * §1.1); EBUSY at "on" means another DAMON user and does not pass.
 	 */
 	for (tries = 0;; tries++) {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0
-# damo adjust (damo-compat.md §4.6) and what shares its re-aggregation:
+# damo adjust (docs/damo-compat.md §4.6) and what shares its re-aggregation:
 # report wss --work-time (§4.3).
 
 load ../helpers

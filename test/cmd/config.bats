@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0
-# damo config: check and show configuration files (damo-compat.md §2).
+# damo config: check and show configuration files (docs/damo-compat.md §2).
 
 load ../helpers
 

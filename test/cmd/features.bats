@@ -30,7 +30,7 @@ tree_state() {
 		json_check "$f" ".features[] | select(.name == \"$n\") | .supported == true" ||
 			{ echo "expected $n supported"; false; }
 	done
-	# absent in 6.12 (kernel-damon.md §7, test-kernels.md)
+	# absent in 6.12 (docs/kernel-damon.md §7, test-kernels.md)
 	for n in refresh_ms addr_unit intervals_goal schemes_filters_core_ops \
 		schemes_dests schemes_filters_allow schemes_quota_goal_nid \
 		schemes_stat_sz_ops_filter_passed obsolete_target pause probes \

@@ -5,7 +5,7 @@
 # writes.  A tree is not a tracefs (statfs tells), so damo fills the trace
 # instance it makes the way the kernel would (events/damon/*/{enable,filter}
 # and trace_pipe, a link to the root's trace_pipe) and removes it again;
-# the end of a regular trace_pipe file ends the trace (kdamond/trace.h).
+# the end of a regular trace_pipe file ends the trace (kdamond/sysfs/trace.h).
 # What the real kernel does is the qemu tier's (test/kernel/scenarios/).
 
 load ../helpers

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0
 # damo report: record-info, wss and nr_regions on the record Python damo
-# wrote and reported on (damo-compat.md §4.2 guide, §4.3, §4.4, §4.5).
+# wrote and reported on (docs/damo-compat.md §4.2 guide, §4.3, §4.4, §4.5).
 
 load ../helpers
 
@@ -207,7 +207,7 @@ has_lines() {
 
 @test "access --raw-form: damo's text for damon.data, byte for byte" {
 	damo report access --raw-form --input "$DATA" >"$BATS_TEST_TMPDIR/o"
-	# damo-compat.md §4.1's real output: the head of the first snapshots
+	# docs/damo-compat.md §4.1's real output: the head of the first snapshots
 	head -n 19 "$BATS_TEST_TMPDIR/o" >"$BATS_TEST_TMPDIR/head"
 	printf '%s\n' \
 		'base_time_absolute: 8 m 59.809 s' \

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # damo report access: damo's detailed view, its distribution styles, the
 # record filters and the format options, on the snapshots Python damo wrote
-# (damo-compat.md §4.1 shows their output).
+# (docs/damo-compat.md §4.1 shows their output).
 
 load ../helpers
 

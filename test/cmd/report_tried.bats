@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # damo report tried (ours: each scheme's tried regions, from a recording or,
 # read only, from a kdamond) and report footprint (damo's footprints over
-# the .mem_footprint side file, damo-compat.md §3.5, §4.5).
+# the .mem_footprint side file, docs/damo-compat.md §3.5, §4.5).
 
 load ../helpers
 

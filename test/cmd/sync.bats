@@ -1,8 +1,9 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0
-# Commands, options, man pages, completions and JSON keys agree (STYLE.md
-# §10.11): the binary's --list-cmds/--list-opts are the truth, everything
-# else is checked against them.  No allowlist.
+# Commands, options, man pages, completions and JSON keys agree, so that
+# what a user reads and tab-completes is what the binary takes: the
+# binary's --list-cmds/--list-opts are the truth, everything else is
+# checked against them.  No allowlist.
 
 load ../helpers
 
