@@ -330,6 +330,18 @@ struct damos *damon_ctx_add_scheme(struct damon_ctx *c)
 	return s;
 }
 
+void damon_ctx_set_schemes(struct damon_ctx *c, const struct damos *schemes,
+			   size_t nr)
+{
+	size_t i;
+
+	for (i = 0; i < c->nr_schemes; i++)
+		damos_release(&c->schemes[i]);
+	c->nr_schemes = 0;
+	for (i = 0; i < nr; i++)
+		damos_copy(damon_ctx_add_scheme(c), &schemes[i]);
+}
+
 struct damon_addr_range *damon_target_add_region(struct damon_target *t)
 {
 	return grow_one((void **)&t->regions, &t->nr_regions,

@@ -323,6 +323,9 @@ struct damon_probe_filter *damon_probe_add_filter(struct damon_probe *p);
 
 /* Deep copies; the destination must be released by the caller. */
 void damos_copy(struct damos *dst, const struct damos *src);
+/* Replace @c's schemes with copies of @schemes[0..@nr). */
+void damon_ctx_set_schemes(struct damon_ctx *c, const struct damos *schemes,
+			   size_t nr);
 void damon_config_copy(struct damon_config *dst, const struct damon_config *src);
 
 /*

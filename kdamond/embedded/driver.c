@@ -98,8 +98,6 @@ static int emb_apply_schemes(struct backend *b, struct damo_id id,
 {
 	struct embedded_info info;
 	struct damon_config cfg;
-	struct damon_ctx *c;
-	size_t i;
 	int err;
 
 	(void)force;
@@ -108,12 +106,7 @@ static int emb_apply_schemes(struct backend *b, struct damo_id id,
 			      damon_config_add_kdamond(&cfg), &info, b->diag);
 	embedded_info_release(&info);
 	if (!err) {
-		c = &cfg.kdamonds[0].ctxs[0];
-		for (i = 0; i < c->nr_schemes; i++)
-			damos_release(&c->schemes[i]);
-		c->nr_schemes = 0;
-		for (i = 0; i < nr; i++)
-			damos_copy(damon_ctx_add_scheme(c), &schemes[i]);
+		damon_ctx_set_schemes(&cfg.kdamonds[0].ctxs[0], schemes, nr);
 		err = embedded_tune(b->rundir, id.nr, &cfg, b->diag);
 	}
 	damon_config_release(&cfg);

@@ -256,8 +256,6 @@ static int sysfs_apply_schemes(struct backend *b, struct damo_id id,
 {
 	struct kernel_run *kr = run(b);
 	struct damon_config cfg;
-	struct damon_ctx *c;
-	size_t i;
 	int err;
 
 	err = tune_check_target(kr, id.nr, force);
@@ -270,12 +268,7 @@ static int sysfs_apply_schemes(struct backend *b, struct damo_id id,
 		err = -ENOENT;
 	}
 	if (!err) {
-		c = &cfg.kdamonds[0].ctxs[0];
-		for (i = 0; i < c->nr_schemes; i++)
-			damos_release(&c->schemes[i]);
-		c->nr_schemes = 0;
-		for (i = 0; i < nr; i++)
-			damos_copy(damon_ctx_add_scheme(c), &schemes[i]);
+		damon_ctx_set_schemes(&cfg.kdamonds[0].ctxs[0], schemes, nr);
 		if (damon_config_validate(&cfg, 0, &kr->diag))
 			err = -EINVAL;
 		else
