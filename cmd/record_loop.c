@@ -18,6 +18,8 @@
 
 #define SEC_NS 1000000000ULL
 #define PROGRESS_NS SEC_NS
+/* How long a command has to end on SIGTERM before it gets SIGKILL. */
+#define END_GRACE_NS (3 * SEC_NS)
 
 static volatile sig_atomic_t caught;
 
@@ -213,10 +215,21 @@ void record_loop_set_info(struct record_loop *l,
 
 void record_loop_end_command(struct record_loop *l)
 {
+	struct timespec tick = { 0, 20 * 1000 * 1000 };
+	uint64_t until;
+
 	if (l->command <= 0)
 		return;
 	kill(l->command, SIGTERM);
-	waitpid(l->command, &l->command_status, 0);
+	until = mono_ns() + END_GRACE_NS;
+	while (waitpid(l->command, &l->command_status, WNOHANG) == 0) {
+		if (mono_ns() >= until) {
+			kill(l->command, SIGKILL);
+			waitpid(l->command, &l->command_status, 0);
+			break;
+		}
+		nanosleep(&tick, NULL);
+	}
 	l->command = -1;
 }
 

@@ -81,7 +81,8 @@ bool record_loop_stopping(struct record_loop *l);
 
 /*
  * record_loop_end_command() - a command the recording ran and that still
- * runs gets SIGTERM and is waited for, as damo ends its monitoring.
+ * runs gets SIGTERM and is waited for, as damo ends its monitoring; one
+ * that has not ended 3 seconds later gets SIGKILL.
  */
 void record_loop_end_command(struct record_loop *l);
 

@@ -299,3 +299,15 @@ commit" ]
 		([.regions[] | [.start, .end, .nr_accesses.samples, .age.aggr_intervals]] == [[4096, 12288, 3, "2"], [12288, 20480, 0, "9"]]))'
 	run -0 damo stop
 }
+
+@test "a command that ignores SIGTERM gets SIGKILL when the recording ends" {
+	feed >"$TP"
+	echo 0 >"$DAMO_SYSFS_ROOT/kdamonds/nr_kdamonds"
+	echo off >"$DAMO_SYSFS_ROOT/$K/state"
+	run -0 --separate-stderr damo record --json -o out.data -- \
+		sh -c 'trap "" TERM; while :; do sleep 1; done'
+	json_check <(echo "$output") '.end == "end of trace" and .snapshots == 3'
+	pid=$(cat "$DAMO_SYSFS_ROOT/$K/contexts/0/targets/0/pid_target")
+	! kill -0 "$pid" 2>/dev/null
+	[ "$(cat "$DAMO_SYSFS_ROOT/$K/state")" = off ]
+}
