@@ -7,8 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd/backend_args.h"
+#include "core/access_source.h"
 #include "core/diag.h"
 #include "core/out.h"
+#include "kdamond/backend.h"
 #include "kdamond/features.h"
 
 enum features_filter {
@@ -71,12 +74,18 @@ static const struct argp features_argp = {
 	.options = features_options,
 	.parser = features_parse,
 	.args_doc = "[all|supported|unsupported]",
-	.doc = "Show which DAMON features this kernel has.\v"
+	.doc = "Show which DAMON features this kernel has, and what damo's "
+	       "embedded monitor can use here.\v"
 	       "Features are found by the files the kernel's DAMON sysfs "
 	       "interface has, read from the existing kdamonds; a feature "
 	       "of an older kernel than one seen is reported as inferred.  "
 	       "Only when no kdamond exists at all is a temporary one created "
-	       "to look at, and removed again (not with --read-only).\n\n"
+	       "to look at, and removed again (not with --read-only).  A "
+	       "kernel without DAMON (no sysfs interface) is reported as "
+	       "such, with exit status 0.  Then the embedded monitor's access "
+	       "sources are listed, each tried for real: whether a monitor "
+	       "damo starts for a command could see accesses through it, what "
+	       "it sees, and why not.\n\n"
 	       "Examples:\n"
 	       "  damo features\n"
 	       "  damo features unsupported\n"
@@ -132,6 +141,48 @@ static void print_feature(struct out *o, const struct feature *f)
 	out_end_obj(o);
 }
 
+static const struct out_col source_cols[] = {
+	{ "name", "source", false },
+	{ "usable", "usable", false },
+	{ "sees", "sees", false },
+	{ "why_not", "why not", false },
+};
+
+/* The embedded monitor's sources, each tried for a command damo launches. */
+static void print_sources(struct out *o, struct damo_ctx *ctx)
+{
+	struct backend b[2];
+	struct backend_source *v;
+	size_t nb = 0, i, j, nr;
+	struct diag d;
+
+	diag_init(&d);
+	out_text(o, "\n");
+	out_begin_table(o, "embedded_sources", source_cols, 4);
+	if (!backend_open_all(cmd_backend_env(ctx), BACKEND_AUTO, NULL, b, &nb,
+			      &d)) {
+		for (i = 0; i < nb; i++) {
+			if (backend_sources(&b[i], &v, &nr))
+				nr = 0;
+			for (j = 0; j < nr; j++) {
+				out_begin_obj(o, NULL);
+				out_str(o, "name", v[j].type->name);
+				out_bool(o, "usable", v[j].usable);
+				out_str(o, "sees", v[j].type->sees);
+				if (v[j].usable)
+					out_null(o, "why_not");
+				else
+					out_str(o, "why_not", v[j].why);
+				out_end_obj(o);
+			}
+			free(v);
+			backend_close(&b[i]);
+		}
+	}
+	out_end_table(o);
+	diag_release(&d);
+}
+
 static void print_features(struct out *o, const struct features *fs,
 			   const struct features_args *a, const char *root)
 {
@@ -141,15 +192,18 @@ static void print_features(struct out *o, const struct features *fs,
 	out_str(o, "kernel", fs->kernel);
 	out_str(o, "sysfs_root", root);
 	out_bool(o, "sysfs", fs->sysfs);
+	out_str(o, "kernel_damon", fs->sysfs ? "present" :
+		"absent: no DAMON sysfs interface (CONFIG_DAMON_SYSFS not set, or sysfs not mounted)");
 	out_u64(o, "kdamonds_read", fs->nr_kdamonds);
 	out_bool(o, "temporary_kdamond", fs->temporary);
 	out_text(o, "\n");
 	out_begin_table(o, "features", cols,
 			a->ctx->opts.verbose ? 5 : 4);
-	for (i = 0; i < fs->nr; i++)
+	for (i = 0; fs->sysfs && i < fs->nr; i++)
 		if (shown(&fs->v[i], a->show))
 			print_feature(o, &fs->v[i]);
 	out_end_table(o);
+	print_sources(o, a->ctx);
 	out_end_obj(o);
 }
 
@@ -174,11 +228,11 @@ int cmd_features(int argc, char **argv, struct damo_ctx *ctx)
 	err = features_detect(&roots, !a.read_only, &fs, &d);
 	for (i = 0; i < d.nr; i++)
 		out_warn(o, "%s", d.v[i].msg);
-	if (err == -ENOENT) {
-		out_error(o, "no DAMON sysfs interface at '%s'", roots.sysfs);
-		out_hint(o, "is CONFIG_DAMON_SYSFS enabled and sysfs mounted?");
-	} else {
+	/* a kernel without DAMON is an answer, not an error */
+	if (!err || err == -ENOENT) {
+		fs.sysfs = !err;
 		print_features(o, &fs, &a, roots.sysfs);
+		err = 0;
 	}
 	features_release(&fs);
 	diag_release(&d);

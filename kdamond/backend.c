@@ -303,6 +303,14 @@ int backend_record(struct backend *b, struct damo_id id,
 	return check_id(b, id) ? -EINVAL : b->ops->record(b, id, req, sink);
 }
 
+int backend_sources(struct backend *b, struct backend_source **v,
+		    size_t *nr)
+{
+	*v = NULL;
+	*nr = 0;
+	return b->ops->sources ? b->ops->sources(b, v, nr) : 0;
+}
+
 bool backend_modules(struct backend *b, struct backend_module **mods,
 		     size_t *nr)
 {

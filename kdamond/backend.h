@@ -24,6 +24,7 @@
 struct diag;
 struct out;
 struct snap_sink;
+struct access_source_type;
 
 enum backend_kind {
 	BACKEND_AUTO,		/* a choice only: the kernel where it can */
@@ -200,6 +201,13 @@ struct backend_record {
 	uint64_t nr_dropped;		/* out: snapshots lost on the way */
 };
 
+/* An access source of the embedded monitor, and whether it works here. */
+struct backend_source {
+	const struct access_source_type *type;	/* name, what it sees */
+	bool usable;
+	char why[256];			/* why not, when not */
+};
+
 struct backend_ops {
 	/* the rest may be NULL where a backend has no such thing */
 	int (*open)(struct backend *b, bool may_create_tmp);
@@ -237,6 +245,12 @@ struct backend_ops {
 	/* The DAMON modules loaded: *@mods owned. */
 	int (*modules)(struct backend *b, struct backend_module **mods,
 		       size_t *nr);
+	/*
+	 * The access sources a monitor damo starts for a command could see
+	 * through here, each tried for real: *@v owned.
+	 */
+	int (*sources)(struct backend *b, struct backend_source **v,
+		       size_t *nr);
 };
 
 /*
@@ -260,6 +274,12 @@ int backend_apply_schemes(struct backend *b, struct damo_id id,
 			  const struct damos *schemes, size_t nr, bool force);
 int backend_record(struct backend *b, struct damo_id id,
 		   struct backend_record *req, struct snap_sink *sink);
+/*
+ * backend_sources() - the access sources @b's monitors could use for a
+ * command damo launches (none for a backend without sources): *@v owned.
+ */
+int backend_sources(struct backend *b, struct backend_source **v,
+		    size_t *nr);
 /* Whether @b has DAMON modules to show (and then they are in *@mods). */
 bool backend_modules(struct backend *b, struct backend_module **mods,
 		     size_t *nr);

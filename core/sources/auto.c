@@ -11,8 +11,7 @@
 #include "core/diag.h"
 #include "core/xalloc.h"
 
-/* Whether @t can watch the targets: opened for real, then let go. */
-static int try_source(const struct access_source_type *t, const pid_t *pids,
+int access_source_try(const struct access_source_type *t, const pid_t *pids,
 		      size_t nr, const char *agent, struct diag *d)
 {
 	struct access_source *src;
@@ -55,7 +54,7 @@ int source_auto_pick(const pid_t *pids, size_t nr, const char *agent,
 	for (k = 0; (t = access_source_at(k)) && k + 1 < ARRAY_SIZE(from);
 	     k++) {
 		from[k] = tried.nr;
-		if (!try_source(t, pids, nr, agent, &tried)) {
+		if (!access_source_try(t, pids, nr, agent, &tried)) {
 			err = 0;
 			break;
 		}

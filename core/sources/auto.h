@@ -36,4 +36,13 @@ struct source_pick {
 int source_auto_pick(const pid_t *pids, size_t nr, const char *agent,
 		     struct source_pick *p, struct diag *d);
 
+/*
+ * access_source_try() - whether source @t can watch the @nr processes
+ * @pids or, with @nr 0, a command damo is about to launch (with @agent, as
+ * for source_auto_pick()): opened for real, then let go.  Return: 0, or
+ * -errno with why (and a hint where one helps) in @d.
+ */
+int access_source_try(const struct access_source_type *t, const pid_t *pids,
+		      size_t nr, const char *agent, struct diag *d);
+
 #endif /* DAMO_CORE_SOURCES_AUTO_H */

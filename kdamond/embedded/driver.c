@@ -8,11 +8,14 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/access_source.h"
 #include "core/diag.h"
 #include "core/snap_sink.h"
 #include "core/snapshot.h"
+#include "core/sources/auto.h"
 #include "core/sources/proc.h"
 #include "core/xalloc.h"
+#include "kdamond/embedded/daemon.h"
 #include "kdamond/embedded/embedded.h"
 
 #define RSS_EVERY_NS (1000ULL * 1000 * 1000)
@@ -219,6 +222,33 @@ out:
 	return err;
 }
 
+/* Each source of the registry, tried for a command as --source would. */
+static int emb_sources(struct backend *b, struct backend_source **v,
+		       size_t *nr)
+{
+	const struct access_source_type *t;
+	char *agent = emb_agent_path();
+	struct diag why;
+	size_t i, n;
+
+	(void)b;
+	for (n = 0; access_source_at(n); n++)
+		;
+	*v = xcalloc(n ? n : 1, sizeof(**v));
+	for (i = 0; (t = access_source_at(i)); i++) {
+		diag_init(&why);
+		(*v)[i].type = t;
+		(*v)[i].usable = !access_source_try(t, NULL, 0, agent, &why);
+		if (!(*v)[i].usable && why.nr)
+			snprintf((*v)[i].why, sizeof((*v)[i].why), "%s",
+				 why.v[0].msg);
+		diag_release(&why);
+	}
+	*nr = n;
+	free(agent);
+	return 0;
+}
+
 const struct backend_ops backend_embedded_ops = {
 	.list = emb_list,
 	.start = emb_start,
@@ -227,4 +257,5 @@ const struct backend_ops backend_embedded_ops = {
 	.status = emb_status,
 	.apply_schemes = emb_apply_schemes,
 	.record = emb_record,
+	.sources = emb_sources,
 };

@@ -101,12 +101,22 @@ tree_state() {
 	[ -z "$stderr" ]
 }
 
-@test "no DAMON: clear error and exit 1" {
+@test "no DAMON: said as information, exit 0, with what the embedded monitor can use" {
 	export DAMO_SYSFS_ROOT=$BATS_TEST_TMPDIR/none
-	run -1 --separate-stderr damo features
-	[[ "$stderr" == *"error: no DAMON sysfs interface at '$BATS_TEST_TMPDIR/none'"* ]]
-	[[ "$stderr" == *"hint: "* ]]
-	run -1 --separate-stderr damo features --json
+	run -0 --separate-stderr damo features
 	[ -z "$stderr" ]
-	echo "$output" | jq -e '.error | test("no DAMON sysfs")'
+	[[ "$output" == *"sysfs: no"* ]]
+	[[ "$output" == *"kernel_damon: absent: no DAMON sysfs interface"* ]]
+	# one row per source of the registry, each yes or no
+	for s in pageidle softdirty uffd; do
+		grep -qE "^$s +(yes|no) +(reads and writes|writes)" <<<"$output" ||
+			{ echo "no row for $s"; false; }
+	done
+	run -0 --separate-stderr damo features --json
+	[ -z "$stderr" ]
+	echo "$output" | jq -e '.sysfs == false and .features == []
+		and (.kernel_damon | startswith("absent:"))
+		and ([.embedded_sources[].name] == ["pageidle", "softdirty", "uffd"])
+		and all(.embedded_sources[]; (.usable | type) == "boolean"
+			and (if .usable then .why_not == null else (.why_not | length) > 0 end))'
 }

@@ -356,8 +356,8 @@ write_rich_config() {
 	run -0 --separate-stderr damo features --json
 	[ -z "$stderr" ]
 	printf '%s\n' "$output" >"$d/json/features.json"
-	DAMO_SYSFS_ROOT=$d/nonexistent run -1 --separate-stderr damo features --json
-	printf '%s\n' "$output" >"$d/json/features-error.json"
+	DAMO_SYSFS_ROOT=$d/nonexistent run -0 --separate-stderr damo features --json
+	printf '%s\n' "$output" >"$d/json/features-nodamon.json"
 	for f in "$d"/json/features*.json; do
 		keys_in_output "$MAN/damo-features.8" "$f"
 	done
