@@ -17,6 +17,16 @@ static int cmp_param(const void *a, const void *b)
 		      ((const struct module_param *)b)->name);
 }
 
+/* Whether damon_<@name> is in this kernel (loaded or built in). */
+static bool module_present(const char *root, const char *name)
+{
+	char *rel = xasprintf("damon_%s", name);
+	bool yes = sysfs_exists(root, rel);
+
+	free(rel);
+	return yes;
+}
+
 long module_read(const char *root, const char *name,
 		 struct module_param **params)
 {
@@ -67,6 +77,13 @@ int module_set(const char *root, const char *name, const char *key,
 	char *rel = xasprintf("damon_%s/parameters/%s", name, key);
 	int err;
 
+	if (!module_present(root, name)) {
+		diag_add(diag, "", "this kernel has no damon_%s module (no '%s/damon_%s'): it needs CONFIG_DAMON_%s",
+			 name, root, name, !strcmp(name, "lru_sort") ? "LRU_SORT" :
+			 !strcmp(name, "reclaim") ? "RECLAIM" : "STAT");
+		free(rel);
+		return -ENOENT;
+	}
 	if (strchr(key, '/') || !sysfs_exists(root, rel)) {
 		diag_add(diag, "", "damon_%s has no parameter '%s'", name, key);
 		free(rel);

@@ -6,11 +6,14 @@
 #   scripts/test-kernels.sh fetch [--refresh]   cache both kernels, say which
 #   scripts/test-kernels.sh build               the static damo, workload, probe
 #   scripts/test-kernels.sh run [SCENARIO_DIR]  all of the above, then boot
-#                                               each kernel with the scenarios
+#                                               each kernel with its scenarios
 #
 # Kernels: "stable" is Debian 12's newest linux-image-6.12.*+deb12 cloud
-# kernel, "newest" the newest linux-binary-*-cloud-amd64 in Debian sid.  Both
-# are resolved at fetch time and cached (only the vmlinuz) in
+# kernel, "newest" the newest linux-binary-*-cloud-amd64 in Debian sid, and
+# "nodamon" Debian 12's own default kernel (linux-image-6.1.0-N cloud),
+# built without DAMON: it runs test/kernel/nodamon/ (the embedded monitor
+# on a kernel with no DAMON at all), the others test/kernel/scenarios/.
+# All are resolved at fetch time and cached (only the vmlinuz) in
 # $DAMO_TEST_KERNELS_CACHE, by default ${XDG_CACHE_HOME:-~/.cache}/
 # damo-test-kernels; later runs use the cache without the network until
 # --refresh.  DAMO_TEST_KERNELS="stable newest" picks which ones run;
@@ -22,7 +25,7 @@ set -eu -o pipefail
 
 src=$(cd "$(dirname "$0")/.." && pwd)
 cache=${DAMO_TEST_KERNELS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/damo-test-kernels}
-kernels=${DAMO_TEST_KERNELS:-stable newest}
+kernels=${DAMO_TEST_KERNELS:-stable newest nodamon}
 static_dir=${DAMO_STATIC_BUILD:-$src/build-static}
 
 die() {
@@ -122,6 +125,15 @@ fetch_one() {
 		regex='^linux-image-6\.12\.[0-9]+\+deb12-cloud-amd64-unsigned$'
 		prefix=linux-image- suffix=-unsigned
 		;;
+	nodamon)
+		# Debian 12's default kernel: 6.1.0-N, CONFIG_DAMON not set.
+		{
+			stanza "$(debian_uri)" "bookworm bookworm-updates"
+			stanza "$(security_uri)" bookworm-security
+		} > "$tmp/apt.sources"
+		regex='^linux-image-6\.1\.0-[0-9]+-cloud-amd64-unsigned$'
+		prefix=linux-image- suffix=-unsigned
+		;;
 	newest)
 		# linux-image-<ver>-cloud-amd64 is only a meta package in sid
 		# now; the vmlinuz is in linux-binary-<ver>-cloud-amd64.
@@ -130,7 +142,7 @@ fetch_one() {
 		prefix=linux-binary- suffix=
 		;;
 	*)
-		die "unknown kernel '$slot' (stable, newest)"
+		die "unknown kernel '$slot' (stable, newest, nodamon)"
 		;;
 	esac
 	apt_private "$tmp/apt"
@@ -196,15 +208,25 @@ boot_once() {
 		"$src/test/kernel/run.sh" "$cache/$1/vmlinuz" "$2" | tee "$3"
 }
 
-# run SCENARIO_DIR: every kernel in turn, one closing line for all of them.
+# scenarios_of KERNEL: the scenarios a kernel runs (see the top).
+scenarios_of() {
+	case $1 in
+	nodamon) echo "$src/test/kernel/nodamon" ;;
+	*) echo "$src/test/kernel/scenarios" ;;
+	esac
+}
+
+# run [SCENARIO_DIR]: every kernel in turn (each with SCENARIO_DIR, else its
+# own scenarios), one closing line for all of them.
 run() {
-	local scen=${1:-$src/test/kernel/scenarios} k out last rc
+	local scen k out last rc
 	local passed=0 failed=0 p f start=$SECONDS
 
 	fetch
 	build
 	for k in $kernels; do
 		echo "== kernel $k: $(cat "$cache/$k/release")"
+		scen=${1:-$(scenarios_of "$k")}
 		out=$(mktemp)
 		rc=0
 		boot_once "$k" "$scen" "$out" || rc=$?

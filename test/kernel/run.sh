@@ -64,7 +64,7 @@ cp "$damo" "$root/bin/damo"
 cp "$workload" "$root/bin/damo-workload"
 cp "$probe" "$root/bin/damo-source-probe"
 
-# jq makes the scenarios' JSON checks exact (STYLE.md 10.11); it is
+# jq makes the scenarios' JSON checks exact rather than grepped; it is
 # dynamic, so it comes with its libraries and loader at the same paths.
 copy_dynamic() {
 	local bin lib

@@ -11,30 +11,6 @@
 T=/sys/kernel/tracing
 ev=$T/events/damon/damon_aggregated
 
-# hot_share FILE N: of the accesses (bytes x nr_accesses) in the last N
-# snapshots of record file FILE's first record, the percentage inside
-# [$hot_start, $hot_end).
-hot_share() {
-	damo convert --format json -o /tmp/share.json "$1" > /dev/null || return 1
-	jq -r --argjson n "$2" --argjson hs "$hot_start" --argjson he "$hot_end" '
-		[.[0].snapshots[-$n:][].regions[] |
-		 {w: .nr_accesses.samples, s: .start, e: .end}] |
-		(map(.w * (.e - .s)) | add) as $all |
-		(map(.w * ([([.e, $he] | min) - ([.s, $hs] | max), 0] | max)) | add)
-			as $in |
-		if $all > 0 then ($in * 100 / $all | floor) else 0 end' /tmp/share.json
-}
-
-# hottest_in N: the region with the most accesses (bytes x nr_accesses:
-# a few pages of stack or code can have more nr_accesses) in the last N
-# snapshots of the file hot_share read last overlaps the hot range.
-hottest_in() {
-	jq -e --argjson n "$1" --argjson hs "$hot_start" --argjson he "$hot_end" '
-		[.[0].snapshots[-$n:][].regions[]] |
-		max_by(.nr_accesses.samples * (.end - .start)) |
-		.start < $he and .end > $hs' /tmp/share.json > /dev/null
-}
-
 tracefs_state() {
 	ls $T/instances | grep '^damo\.' || true
 	cat $ev/enable $ev/filter $T/events/damon/enable $T/tracing_on
