@@ -91,6 +91,13 @@ int cmd_parse(const struct argp *argp, int argc, char **argv, void *input);
  */
 int cmd_split_command(int argc, char **argv, char ***command);
 
+/*
+ * cmd_parse_cpu_budget() - --cpu-budget PERCENT ("1%", "0.5", bare numbers
+ * are percent) of one core, above 0 and at most 100 %, into 1/10000 of a
+ * core.  Return: 0 or -EINVAL.
+ */
+int cmd_parse_cpu_budget(const char *arg, unsigned int *bp);
+
 /* The output handle for this run, created on first use from ctx->opts. */
 struct out *cmd_out(struct damo_ctx *ctx);
 

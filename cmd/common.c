@@ -10,6 +10,7 @@
 
 #include "core/diag.h"
 #include "core/out.h"
+#include "core/units.h"
 #include "core/xalloc.h"
 
 enum {
@@ -228,4 +229,18 @@ int cmd_split_command(int argc, char **argv, char ***command)
 		return i;
 	}
 	return argc;
+}
+
+int cmd_parse_cpu_budget(const char *arg, unsigned int *bp)
+{
+	char *t = strchr(arg, '%') ? NULL : xasprintf("%s%%", arg);
+	uint64_t v;
+	int err;
+
+	err = units_parse_ratio(t ? t : arg, 10000, &v);
+	free(t);
+	if (err || !v || v > 10000)
+		return -EINVAL;
+	*bp = (unsigned int)v;
+	return 0;
 }

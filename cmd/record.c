@@ -39,6 +39,7 @@ struct record_args {
 	struct backend_args bargs;	/* --backend, the ID */
 	const char *model;		/* --model: a workload model file */
 	const char *source;		/* --source: an access source */
+	unsigned int cpu_budget_bp;	/* --cpu-budget; 0: not given */
 	uint64_t seed;
 	uint64_t duration_ns;		/* 0: not given */
 	uint64_t snapshot_ns;		/* --snapshot; 0: as it runs */
@@ -56,6 +57,7 @@ enum {
 	OPT_FORMAT,
 	OPT_REALTIME,
 	OPT_SNAPSHOT,
+	OPT_CPU_BUDGET,
 };
 
 /* not const: --source's values come from the registry of sources */
@@ -66,6 +68,9 @@ static struct argp_option record_options[] = {
 	{ "model", OPT_MODEL, "FILE", 0,
 	  "Record a workload model (a YAML file of mappings and phases) "
 	  "that DAMON's algorithms run on inside damo", 0 },
+	{ "cpu-budget", OPT_CPU_BUDGET, "PERCENT", 0,
+	  "Embedded monitor without --monitoring-intervals: the share of one "
+	  "core its sampling may use (default 1%)", 0 },
 	{ "snapshot", OPT_SNAPSHOT, "INTERVAL", 0,
 	  "Record kernel DAMON through a stat scheme's tried regions every "
 	  "INTERVAL (1s, 500ms) instead of its tracepoints", 0 },
@@ -116,7 +121,7 @@ static error_t record_check(struct record_args *a, struct argp_state *state)
 
 	if (a->model) {
 		if (has_id || a->command || a->snapshot_ns || a->source ||
-		    a->bargs.backend_given)
+		    a->cpu_budget_bp || a->bargs.backend_given)
 			argp_error(state, "--model records a workload model; an ID, a command, --backend, --source and --snapshot are for monitoring a process");
 		if (!a->duration_ns)
 			argp_error(state, "--duration is required with --model (for example --duration 60s)");
@@ -130,6 +135,10 @@ static error_t record_check(struct record_args *a, struct argp_state *state)
 	if (a->source && !backend_kind_may_embed(a->bargs.backend))
 		argp_error(state, "--source %s is the embedded monitor's, not --backend %s",
 			   a->source, backend_kind_name(a->bargs.backend));
+	if (a->cpu_budget_bp && (has_id || a->snapshot_ns ||
+				 !backend_kind_may_embed(a->bargs.backend) ||
+				 damon_opts_intervals_given(&a->damon)))
+		argp_error(state, "--cpu-budget paces an embedded monitor damo starts without --monitoring-intervals");
 	if (a->source && a->snapshot_ns)
 		argp_error(state, "--snapshot records kernel DAMON's tried regions; --source is the embedded monitor's");
 	if (has_id && (a->command || a->source || damon_opts_given(&a->damon)))
@@ -167,6 +176,11 @@ static error_t record_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_MODEL:
 		a->model = arg;
+		return 0;
+	case OPT_CPU_BUDGET:
+		if (cmd_parse_cpu_budget(arg, &a->cpu_budget_bp))
+			argp_error(state, "--cpu-budget: '%s' is not a share of a core above 0 and at most 100%%",
+				   arg);
 		return 0;
 	case OPT_SEED:
 		if (units_parse_nr(arg, &a->seed))
@@ -405,6 +419,7 @@ static int record_monitor(const struct record_args *a, struct record_loop *l,
 	struct started st = { 0 };
 	struct backend_start bs = {
 		.command = a->command, .source = a->source,
+		.cpu_budget_bp = a->cpu_budget_bp,
 		.intervals_given = damon_opts_intervals_given(&a->damon),
 		.started = on_started, .data = &st,
 	};

@@ -71,6 +71,9 @@ static int sink_snapshot(struct snap_sink *sink, size_t rec,
 	 * A recording through tried regions (--snapshot) has only a scheme's
 	 * record: its snapshots are the recording's until a target's come.
 	 */
+	if (s->start_ns != SNAP_NONE && s->end_ns != SNAP_NONE &&
+	    s->end_ns > s->start_ns)
+		l->aggr_ns = s->end_ns - s->start_ns;
 	if (rec < l->nr_records && l->is_scheme[rec]) {
 		l->nr_scheme_snapshots++;
 		l->nr_scheme_regions += s->nr_regions;
@@ -296,6 +299,20 @@ int record_loop_end(struct record_loop *l, int err)
 	sigaction(SIGTERM, &l->old_term, NULL);
 	if (!l->end)
 		l->end = "end of the monitor";
+	/* a report needs two snapshots to say anything over time */
+	if (!err && nr_snapshots(l) < 2) {
+		char a[UNITS_BUFSZ], b[UNITS_BUFSZ];
+
+		if (l->aggr_ns)
+			out_warn(l->out, "only %llu snapshot in %s: each is one aggregation interval (%s here); record longer or with a shorter aggregation interval",
+				 (unsigned long long)nr_snapshots(l),
+				 units_fmt_time(a, l->wall_ns, UNITS_NS, false),
+				 units_fmt_time(b, l->aggr_ns, UNITS_NS, false));
+		else
+			out_warn(l->out, "%s snapshots in %s: the monitor ended or aggregated nothing before the recording did",
+				 nr_snapshots(l) ? "only 1" : "no",
+				 units_fmt_time(a, l->wall_ns, UNITS_NS, false));
+	}
 	if (!err && !strcmp(l->end, "command exited") &&
 	    WIFEXITED(l->command_status) && WEXITSTATUS(l->command_status))
 		out_warn(l->out, "the command exited with status %d",

@@ -53,6 +53,7 @@ struct record_loop {
 	uint64_t t0_ns, shown_ns, wall_ns;
 	uint64_t nr_records, nr_snapshots, nr_regions;
 	uint64_t nr_scheme_snapshots, nr_scheme_regions;
+	uint64_t aggr_ns;		/* the last snapshot's span; 0: unknown */
 	bool *is_scheme;		/* per record: a scheme's */
 	struct diag *diag;		/* the writer's problems go there */
 	int werr;

@@ -30,12 +30,14 @@ struct start_args {
 	struct backend_args bargs;
 	const char *source;
 	bool foreground;
+	unsigned int cpu_budget_bp;	/* 0: not given */
 };
 
 enum {
 	OPT_FORCE = 0x400,
 	OPT_SOURCE,
 	OPT_FOREGROUND,
+	OPT_CPU_BUDGET,
 };
 
 /* not const: --source's values come from the registry of sources */
@@ -47,6 +49,9 @@ static struct argp_option start_options[] = {
 	  "Embedded monitor: where accesses are seen (default auto)", 0 },
 	{ "foreground", OPT_FOREGROUND, NULL, 0,
 	  "Embedded monitor: stay attached instead of running as a daemon", 0 },
+	{ "cpu-budget", OPT_CPU_BUDGET, "PERCENT", 0,
+	  "Embedded monitor without --monitoring-intervals: the share of one "
+	  "core its sampling may use (default 1%)", 0 },
 	{ 0 }
 };
 
@@ -77,6 +82,11 @@ static error_t start_parse(int key, char *arg, struct argp_state *state)
 	case OPT_FOREGROUND:
 		a->foreground = true;
 		return 0;
+	case OPT_CPU_BUDGET:
+		if (cmd_parse_cpu_budget(arg, &a->cpu_budget_bp))
+			argp_error(state, "--cpu-budget: '%s' is not a share of a core above 0 and at most 100%%",
+				   arg);
+		return 0;
 	case ARGP_KEY_ARG:
 		if (a->file)
 			argp_error(state, "more than one configuration ('%s', '%s'); a command goes after '--'",
@@ -91,9 +101,12 @@ static error_t start_parse(int key, char *arg, struct argp_state *state)
 		if (a->command && damon_opts_target_option(&a->damon) &&
 		    !strcmp(damon_opts_target_option(&a->damon), "target-pid"))
 			argp_error(state, "--target-pid: the command after '--' is the target");
-		if ((a->source || a->foreground) &&
+		if ((a->source || a->foreground || a->cpu_budget_bp) &&
 		    !backend_kind_may_embed(a->bargs.backend))
-			argp_error(state, "--source and --foreground are for the embedded monitor, not --backend kernel");
+			argp_error(state, "--source, --foreground and --cpu-budget are for the embedded monitor, not --backend kernel");
+		if (a->cpu_budget_bp && (a->file ||
+					 damon_opts_intervals_given(&a->damon)))
+			argp_error(state, "--cpu-budget paces the embedded monitor's own intervals; it does not go with --monitoring-intervals or a configuration file");
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -209,6 +222,7 @@ int cmd_start(int argc, char **argv, struct damo_ctx *ctx)
 		bs.force = a.force;
 		bs.source = a.source;
 		bs.foreground = a.foreground;
+		bs.cpu_budget_bp = a.cpu_budget_bp;
 		bs.intervals_given = a.file ||
 				     damon_opts_intervals_given(&a.damon);
 		if (!err)

@@ -148,6 +148,11 @@ struct backend_start {
 	const char *source;		/* an access source name, or NULL */
 	bool foreground;		/* stay attached (where one can) */
 	bool intervals_given;		/* else the backend's own defaults */
+	/*
+	 * The embedded monitor without intervals given: its sampling paced
+	 * to this CPU budget, in 1/10000 of a core (0: the default, 1 %).
+	 */
+	unsigned int cpu_budget_bp;
 	/* told of what started, before a foreground monitor runs */
 	void (*started)(void *data, const struct backend_started *s,
 			size_t nr);

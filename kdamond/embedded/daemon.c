@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "core/diag.h"
+#include "core/mon_budget.h"
 #include "core/xalloc.h"
 #include "kdamond/embedded/wire.h"
 #include "kdamond/spawn.h"
@@ -25,6 +26,64 @@ volatile sig_atomic_t emb_stop_signal;
 static void on_signal(int sig)
 {
 	emb_stop_signal = sig;
+}
+
+/* ---- the CPU budget ---- */
+
+/* The daemon's CPU time so far (one thread: the process's). */
+static uint64_t cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * At each aggregation: what one region-sample cost over it (all the
+ * daemon did, serving clients included), and so the sampling interval the
+ * budget allows with the regions there are now; taken in the next call
+ * hook when it differs enough from the current one.
+ */
+static void budget_measure(struct emb_daemon *dm, const struct monitor *mon)
+{
+	uint64_t now = cpu_ns(), regions = 0, samples, cost, want;
+	size_t ti;
+
+	if (!dm->cpu_budget_bp)
+		return;
+	for (ti = 0; ti < mon->nr_targets; ti++)
+		regions += mon->targets[ti].nr_regions;
+	samples = mon->attrs.sample_us ?
+		  mon->attrs.aggr_us / mon->attrs.sample_us : 0;
+	if (dm->budget_cpu_ns && samples && regions) {
+		cost = mon_budget_cost_ns(now - dm->budget_cpu_ns, samples,
+					  regions);
+		want = mon_budget_sample_us(cost, regions, dm->cpu_budget_bp);
+		if (mon_budget_should_change(mon->attrs.sample_us, want))
+			dm->budget_want_us = want;
+	}
+	dm->budget_cpu_ns = now;
+}
+
+/* Take the interval budget_measure() chose; the model says it too. */
+static void budget_apply(struct emb_daemon *dm, struct monitor *mon)
+{
+	struct damon_ctx *c = &dm->cfg.kdamonds[0].ctxs[0];
+	struct mon_attrs a = mon->attrs;
+
+	if (!dm->budget_want_us)
+		return;
+	a.sample_us = dm->budget_want_us;
+	a.aggr_us = MON_BUDGET_AGGR_SAMPLES * dm->budget_want_us;
+	a.aggr_samples = 0;
+	dm->budget_want_us = 0;
+	if (monitor_set_attrs(mon, &a))
+		return;	/* keeps what it has: nothing to undo */
+	c->intervals.sample_us = a.sample_us;
+	c->intervals.aggr_us = a.aggr_us;
+	/* the change itself is not charged to the next measurement */
+	dm->budget_cpu_ns = cpu_ns();
 }
 
 /* ---- hooks ---- */
@@ -37,6 +96,7 @@ static void on_aggregated(void *data, const struct monitor *mon)
 	size_t ci, ti;
 	bool any = false;
 
+	budget_measure(dm, mon);
 	for (ci = 0; ci < dm->nr_clients; ci++)
 		any |= dm->clients[ci].subscribed;
 	if (!any)
@@ -110,6 +170,8 @@ static int apply_tune(struct emb_daemon *dm, struct damon_config *ncfg,
 static void on_call(void *data, struct monitor *mon)
 {
 	struct emb_daemon *dm = data;
+
+	budget_apply(dm, mon);
 
 	if (dm->tune) {
 		struct emb_client *c = &dm->clients[dm->tune_client];

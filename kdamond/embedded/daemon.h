@@ -75,6 +75,13 @@ struct emb_daemon {
 	const char *exit_reason;
 	char *snap_buf;			/* one record line, reused */
 	size_t snap_cap;
+	/*
+	 * Sampling paced by a CPU budget (core/mon_budget.h), in 1/10000 of
+	 * a core; 0: the intervals stay as configured.
+	 */
+	unsigned int cpu_budget_bp;
+	uint64_t budget_cpu_ns;		/* CPU time at the last aggregation */
+	uint64_t budget_want_us;	/* a sampling interval to take; 0 */
 };
 
 /* The signal that asked the daemon to stop, 0 while none did. */

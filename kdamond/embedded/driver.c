@@ -10,6 +10,7 @@
 
 #include "core/access_source.h"
 #include "core/diag.h"
+#include "core/mon_budget.h"
 #include "core/snap_sink.h"
 #include "core/snapshot.h"
 #include "core/sources/auto.h"
@@ -44,10 +45,14 @@ static int emb_start(struct backend *b, struct damon_config *cfg,
 		.warn = b->env->warn, .started = o->started, .data = o->data,
 	};
 
-	/* its own defaults, unless intervals were asked for */
+	/* its own defaults, paced by a CPU budget, unless intervals were
+	 * asked for */
 	if (!o->intervals_given && cfg->nr_kdamonds &&
-	    cfg->kdamonds[0].nr_ctxs)
+	    cfg->kdamonds[0].nr_ctxs) {
 		embedded_default_intervals(&cfg->kdamonds[0].ctxs[0]);
+		eo.cpu_budget_bp = o->cpu_budget_bp ? o->cpu_budget_bp :
+				   MON_BUDGET_DEFAULT_BP;
+	}
 	return embedded_start(b->rundir, cfg, &eo, b->diag);
 }
 

@@ -40,18 +40,14 @@ struct snapshot;
 #define EMB_REQ_MAX (1024 * 1024)
 
 /*
- * The embedded monitor's intervals when none are given: sampling a page
- * from outside costs microseconds, not the kernel's nanoseconds, so it
- * samples every 250 ms and lets DAMON's intervals auto-tuning (4 % of
- * accesses in 3 aggregations) move that between 250 ms and 10 s; the
- * aggregation stays 20 samples, as DAMON's defaults.
+ * The embedded monitor's intervals when none are given: DAMON's defaults
+ * (5 ms sample, 100 ms aggregation, 1 s ops update), paced from there by a
+ * CPU budget (core/mon_budget.h): sampling a page from outside costs
+ * microseconds, so the sampling interval grows with the regions to keep
+ * the monitor within its budget; the aggregation stays 20 samples.
+ * DAMON's own intervals auto-tuning is off then: the budget sets them.
  */
-#define EMB_SAMPLE_US 250000ULL
-#define EMB_AGGR_US (20 * EMB_SAMPLE_US)
 #define EMB_UPDATE_US 1000000ULL
-#define EMB_GOAL_BP 400
-#define EMB_GOAL_AGGRS 3
-#define EMB_GOAL_MAX_US 10000000ULL
 
 /* Set @c's intervals to the embedded monitor's defaults above. */
 void embedded_default_intervals(struct damon_ctx *c);
@@ -67,6 +63,8 @@ struct embedded_opts {
 	void (*started)(void *data, const struct backend_started *s,
 			size_t nr);
 	void *data;
+	/* sampling paced by this CPU budget (1/10000 of a core); 0: fixed */
+	unsigned int cpu_budget_bp;
 	unsigned long id;	/* out: the monitor's number */
 };
 

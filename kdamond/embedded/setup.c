@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "core/diag.h"
+#include "core/mon_budget.h"
 #include "core/out.h"
 #include "core/xalloc.h"
 #include "kdamond/backend.h"
@@ -47,13 +48,11 @@ bool embedded_parse_id(const char *s, unsigned long *id)
 
 void embedded_default_intervals(struct damon_ctx *c)
 {
-	c->intervals.sample_us = EMB_SAMPLE_US;
-	c->intervals.aggr_us = EMB_AGGR_US;
+	c->intervals.sample_us = MON_BUDGET_MIN_SAMPLE_US;
+	c->intervals.aggr_us = MON_BUDGET_AGGR_SAMPLES *
+			       MON_BUDGET_MIN_SAMPLE_US;
 	c->intervals.ops_update_us = EMB_UPDATE_US;
-	c->intervals.goal.access_bp = EMB_GOAL_BP;
-	c->intervals.goal.aggrs = EMB_GOAL_AGGRS;
-	c->intervals.goal.min_sample_us = EMB_SAMPLE_US;
-	c->intervals.goal.max_sample_us = EMB_GOAL_MAX_US;
+	memset(&c->intervals.goal, 0, sizeof(c->intervals.goal));
 }
 
 /* Actions must be applicable from outside; filters decidable. */
@@ -310,6 +309,7 @@ int embedded_start(const char *rundir, struct damon_config *cfg,
 	dm->clk.ops = &emb_serving_clock;
 	mon_clock_init_real(&dm->real);
 	dm->rundir = xstrdup(rundir);
+	dm->cpu_budget_bp = o->cpu_budget_bp;
 	damon_config_init(&dm->cfg);
 	damon_config_copy(&dm->cfg, cfg);
 	err = emb_check_config(&dm->cfg, o->command != NULL, d);

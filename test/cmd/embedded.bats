@@ -82,9 +82,11 @@ hot_found() {
 	start_wl --backend embedded --damos-action stat
 	stderr=$START_STDERR
 	run -0 damo status --json
-	# sampling from outside costs more: its own default intervals
+	# DAMON's defaults, paced by the CPU budget from there: never below
+	# 5 ms, the aggregation 20 samples, DAMON's own auto-tuning off
 	echo "$output" | jq -e '.kdamonds[0].contexts[0].intervals
-		| .sample_us >= 250000 and .aggr_us == 20 * .sample_us'
+		| .sample_us >= 5000 and .aggr_us == 20 * .sample_us
+		  and ((.intervals_goal.aggrs // 0) == 0)'
 	echo "$output" | jq -e --argjson p "$WL_PID" '.kdamonds[0]
 		| .id == "e0" and .backend == "embedded" and .state == "on"
 		  and .owner == "damo" and .exit_reason == null
@@ -407,4 +409,58 @@ recorded_hot() {
 	run -0 damo stop --all --json
 	echo "$output" | jq -e '. == ["0", "e0"]'
 	[ "$(cat "$DAMO_SYSFS_ROOT/kdamonds/0/state")" = off ]
+}
+
+# paced_sample_us ID: the sampling interval of monitor ID once its regions
+# have grown (20 or more) and the budget had a few aggregations to act.
+paced_sample_us() {
+	local i
+
+	for i in $(seq 40); do
+		"$DAMO" status "$1" --json | jq -e '.kdamonds[0].nr_regions >= 20' >/dev/null && break
+		sleep 0.5
+	done
+	sleep 3
+	"$DAMO" status "$1" --json | jq '.kdamonds[0].contexts[0].intervals.sample_us'
+}
+
+@test "at defaults, sampling is paced by the CPU budget and a 15 s recording finds the hot range" {
+	# the workload of the embedded monitor's issue: 32 MiB written in 512 MiB
+	run -0 --separate-stderr damo record --json --duration 15s \
+		-o "$BATS_TEST_TMPDIR/d.data" -- sh -c \
+		"exec $DAMO_WORKLOAD --size 512M --hot 32M@240M --write --seconds 60 > $WL_OUT"
+	echo "$output" | tail -n 1 | jq -e '.end == "duration" and .snapshots >= 50'
+	HOT_START=$(( $(sed -n 's/.* hot_start=\(0x[0-9a-f]*\).*/\1/p' "$WL_OUT") ))
+	HOT_END=$(( $(sed -n 's/.* hot_end=\(0x[0-9a-f]*\).*/\1/p' "$WL_OUT") ))
+	damo convert "$BATS_TEST_TMPDIR/d.data" -o "$BATS_TEST_TMPDIR/d.json" --format json >/dev/null
+	# at least 60 % of the access weight of the last 10 snapshots is inside
+	jq -e --argjson hs "$HOT_START" --argjson he "$HOT_END" '
+		[.[0].snapshots[-10:][].regions[] | {w: .nr_accesses.samples, s: .start, e: .end}]
+		| (map(.w * (.e - .s)) | add) as $all
+		| (map(.w * ([([.e, $he] | min) - ([.s, $hs] | max), 0] | max)) | add) as $in
+		| $all > 0 and $in >= 0.6 * $all' "$BATS_TEST_TMPDIR/d.json"
+	# the intervals in force are in the record: the kernel's 5 ms at most
+	# while regions are few, slower once they grow, never below 5 ms
+	jq -e '[.[0].snapshots[].sample_interval_us | tonumber] | min >= 5000 and max < 1000000' \
+		"$BATS_TEST_TMPDIR/d.json"
+	# a budget of 10 % samples faster than one of 0.2 %, on the same workload
+	start_wl --cpu-budget 10% --damos-action stat
+	fast=$(paced_sample_us "$ID")
+	run -0 damo stop "$ID"
+	start_wl --cpu-budget 0.2% --damos-action stat
+	slow=$(paced_sample_us "$ID")
+	run -0 damo stop "$ID"
+	[ "$fast" -lt "$slow" ] || { echo "10 %: $fast us, 0.2 %: $slow us"; false; }
+}
+
+@test "--cpu-budget is refused where it cannot apply" {
+	run -64 --separate-stderr damo start --cpu-budget 0 -- true
+	[[ $stderr == *"--cpu-budget: '0' is not a share of a core above 0 and at most 100%"* ]]
+	run -64 --separate-stderr damo start --cpu-budget 101% -- true
+	run -64 --separate-stderr damo start --backend kernel --cpu-budget 2 -- true
+	[[ $stderr == *"are for the embedded monitor, not --backend kernel"* ]]
+	run -64 --separate-stderr damo start --cpu-budget 2 --monitoring-intervals 5ms 100ms 1s -- true
+	[[ $stderr == *"does not go with --monitoring-intervals"* ]]
+	run -64 --separate-stderr damo record --cpu-budget 2 0
+	[[ $stderr == *"--cpu-budget paces an embedded monitor damo starts"* ]]
 }

@@ -279,3 +279,12 @@ assert zlib.compress(t.encode()) == open("s.data", "rb").read()'
 	run -0 --separate-stderr damo report record-info -i whole.data
 	[ -z "$stderr" ]
 }
+
+@test "a recording of fewer than two snapshots says so, and why" {
+	run -0 --separate-stderr damo record --model "$MODELS/stairs.yaml" --duration 150ms -o one.data
+	[[ $output == "recorded 1 snapshots with "* ]]
+	[ "$stderr" = "damo: warning: only 1 snapshot in ${stderr#*snapshot in }" ]
+	[[ $stderr == *": each is one aggregation interval (100 ms here); record longer or with a shorter aggregation interval" ]]
+	run -0 --separate-stderr damo record --model "$MODELS/stairs.yaml" --duration 2s -o two.data
+	[ -z "$stderr" ]
+}

@@ -107,3 +107,32 @@ hottest_in() {
 		max_by(.nr_accesses.samples * (.end - .start)) |
 		.start < $he and .end > $hs' /tmp/share.json > /dev/null
 }
+
+# overlap min|max: of the hot ranges in /tmp/ktried.out (kernel DAMON) and
+# /tmp/etried.out (the embedded monitor), the bytes both call hot, in
+# percent of the smaller (min) or the larger (max) of the two.
+overlap() {
+	jq -n --slurpfile k /tmp/ktried.out --slurpfile e /tmp/etried.out "
+		def total(r): r | map(.end - .start) | add // 0;
+		[ \$k[0][] as \$a | \$e[0][] as \$b
+		  | ([\$a.end, \$b.end] | min) - ([\$a.start, \$b.start] | max)
+		  | select(. > 0) ] | add // 0
+		| . * 100 / ([[total(\$k[0]), total(\$e[0])] | $1, 1] | max)
+		| floor"
+}
+
+# hot_ranges NAME ID: poll 'damo schemes tried ID' for up to 40 s until
+# the tried regions sit on the hot range; the last answer in /tmp/NAME.out.
+hot_ranges() {
+	local i=0
+
+	while :; do
+		run_cmd "$1" damo schemes tried "$2" --json
+		coverage "/tmp/$1.out"
+		hot_found || [ $i -ge 40 ] || { sleep 1; i=$((i + 1)); continue; }
+		break
+	done
+	diag "$1: hot range $(printf '%#x-%#x' $hot_start $hot_end); tried:"
+	jq -r '.[] | "\(.start)-\(.end) nr_accesses=\(.nr_accesses)"' \
+		"/tmp/$1.out" | diag
+}

@@ -17,21 +17,6 @@ start_workload --size 64M --hot 8M@16M --write --period 0 --seconds 300
 iv="--monitoring-intervals 50ms 1s 1s --monitoring-nr-regions-range 100 1000"
 pattern="--damos-action stat --damos-access-rate 10% max"
 
-# hot_ranges NAME ID: poll 'damo schemes tried ID' for up to 40 s until
-# the tried regions sit on the hot range; the last answer in /tmp/NAME.out.
-hot_ranges() {
-	local i=0
-
-	while :; do
-		run_cmd "$1" damo schemes tried "$2" --json
-		coverage "/tmp/$1.out"
-		hot_found || [ $i -ge 40 ] || { sleep 1; i=$((i + 1)); continue; }
-		break
-	done
-	diag "$1: hot range $(printf '%#x-%#x' $hot_start $hot_end); tried:"
-	jq -r '.[] | "\(.start)-\(.end) nr_accesses=\(.nr_accesses)"' \
-		"/tmp/$1.out" | diag
-}
 
 # kernel DAMON first
 # shellcheck disable=SC2086
@@ -59,15 +44,6 @@ check "embedded-daemon: the embedded monitor finds the hot range" hot_found
 # fidelity: the bytes both call hot, in percent of the smaller hot range
 # (region edges are DAMON's estimates on both sides: which one reaches a
 # few hundred KiB further is noise) and of the larger one, for the record
-overlap() {
-	jq -n --slurpfile k /tmp/ktried.out --slurpfile e /tmp/etried.out "
-		def total(r): r | map(.end - .start) | add // 0;
-		[ \$k[0][] as \$a | \$e[0][] as \$b
-		  | ([\$a.end, \$b.end] | min) - ([\$a.start, \$b.start] | max)
-		  | select(. > 0) ] | add // 0
-		| . * 100 / ([[total(\$k[0]), total(\$e[0])] | $1, 1] | max)
-		| floor"
-}
 both=$(overlap min)
 diag "overlap: $both % of the smaller hot range, $(overlap max) % of the larger"
 check "embedded-daemon: kernel and embedded hot ranges overlap by $both % (>= 80)" \
