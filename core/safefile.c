@@ -54,15 +54,12 @@ static char *tmp_prefix(const char *path)
 int safefile_open(struct safefile *sf, const char *path, mode_t mode)
 {
 	char *prefix, suffix[7];
-	struct stat st;
 	int i, fd = -1, err = -EEXIST;
 
 	memset(sf, 0, sizeof(*sf));
 	sf->fd = -1;
 	if (!*path)
 		return -ENOENT;
-	if (!stat(path, &st) && S_ISDIR(st.st_mode))
-		return -EISDIR;
 	prefix = tmp_prefix(path);
 	for (i = 0; i < TMP_TRIES && err == -EEXIST; i++) {
 		free(sf->tmp);

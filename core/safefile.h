@@ -48,7 +48,8 @@ struct safefile {
  *
  * The name is PATH's directory, '.', PATH's name and six random letters;
  * it is made with O_CREAT|O_EXCL|O_NOFOLLOW, a new name tried if one
- * exists.  Return 0 or -errno (-EISDIR when @path is a directory).
+ * exists.  Return 0 or -errno.  (A directory at @path makes the commit
+ * fail with -EISDIR.)
  */
 int safefile_open(struct safefile *sf, const char *path, mode_t mode);
 

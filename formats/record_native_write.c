@@ -18,6 +18,7 @@
 #include <zlib.h>
 
 #include "core/diag.h"
+#include "core/safefile.h"
 #include "core/snapshot.h"
 #include "core/xalloc.h"
 #include "formats/crc32c.h"
@@ -136,9 +137,16 @@ struct rn_writer *rn_writer_open(const char *path, struct diag *diag)
 		}
 		w->old = old;
 	}
-	w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (w->fd < 0)
-		fail(w, -errno, "create");
+	/*
+	 * The record grows in place: a new file, O_EXCL|O_NOFOLLOW, so that
+	 * a link or file someone put there after the rename is refused, not
+	 * written through.
+	 */
+	w->fd = safefile_create_new(path, 0600);
+	if (w->fd < 0) {
+		fail(w, w->fd, "create");
+		w->fd = -1;
+	}
 	return w;
 }
 
