@@ -434,6 +434,15 @@ void rn_writer_free(struct rn_writer *w)
 	free(w);
 }
 
+int rn_writer_set_permission(struct rn_writer *w, unsigned int mode)
+{
+	if (w->err)
+		return w->err;
+	if (fchmod(w->fd, (mode_t)mode))
+		return fail(w, -errno, "change its permission");
+	return 0;
+}
+
 uint64_t rn_writer_bytes(const struct rn_writer *w)
 {
 	return w->off;

@@ -152,6 +152,8 @@ struct record_writer {
 	size_t nr_recs;
 	size_t cap_recs;
 	int err;		/* sticky: the first failure */
+	bool mode_set;		/* else 0600 less the umask */
+	unsigned int mode;	/* its permission bits, when mode_set */
 	struct rn_writer *native;	/* set: the native format instead */
 };
 
@@ -554,6 +556,11 @@ static int write_file(struct record_writer *w)
 	int err;
 
 	err = safefile_open(&sf, w->path, 0600);
+	/* the bits asked for, umask or not, on the file and not its name */
+	if (!err && w->mode_set && fchmod(sf.fd, (mode_t)w->mode)) {
+		err = -errno;
+		safefile_discard(&sf);
+	}
 	if (err) {
 		fail(w, err, "create a temporary file next to it", w->path);
 		return err;
@@ -576,6 +583,15 @@ static int write_file(struct record_writer *w)
 	if (err)
 		fail(w, err, "put it in place", w->path);
 	return err;
+}
+
+int record_writer_set_permission(struct record_writer *w, unsigned int mode)
+{
+	if (w->native)
+		return rn_writer_set_permission(w->native, mode);
+	w->mode_set = true;
+	w->mode = mode & 07777;
+	return w->err;
 }
 
 int record_writer_finish(struct record_writer *w)

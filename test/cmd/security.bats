@@ -89,6 +89,18 @@ no_leftovers() {
 	done
 }
 
+@test "adjust's output, and its permission, are not applied through planted links" {
+	run -0 damo record --model "$MODELS/stairs.yaml" --duration 1s -o "$BATS_TEST_TMPDIR/in.data"
+	out=$S/a.data
+	as_attacker ln -s "$VICTIM" "$out.tmp"
+	as_attacker ln -s "$VICTIM" "$out"
+	run -0 damo adjust -i "$BATS_TEST_TMPDIR/in.data" --output-permission 666 -o "$out"
+	victim_untouched
+	[ "$(stat -c %a "$VICTIM")" = 644 ]
+	[ -f "$out" ] && [ ! -L "$out" ] && [ "$(stat -c %a "$out")" = 666 ]
+	no_leftovers "$out"
+}
+
 @test "a heatmap image is not written through links planted at its name or PATH.tmp" {
 	run -0 damo record --model "$MODELS/stairs.yaml" --duration 2s -o "$BATS_TEST_TMPDIR/hb.data"
 	for ext in png svg; do
