@@ -150,12 +150,17 @@ no_leftovers() {
 		FALLBACK=
 		skip "/tmp/damo-65534 exists already"
 	fi
+	# the victim's own file, that its damo could empty or forge
+	OWN=$S/nobody-file
+	echo "$VICTIM_TEXT" >"$OWN"
+	chown 65534:65534 "$OWN"
+	chmod 0600 "$OWN"
 	as_attacker mkdir -m 0777 "$FALLBACK"
-	as_attacker ln -s "$VICTIM" "$FALLBACK/kdamonds"
+	as_attacker ln -s "$OWN" "$FALLBACK/kdamonds"
 	run -1 --separate-stderr setpriv --reuid=65534 --regid=65534 --clear-groups \
 		env -u DAMO_RUNTIME_DIR -u XDG_RUNTIME_DIR "$DAMO" stop --all
 	[[ $stderr == *"refusing the runtime directory '$FALLBACK': it belongs to another user"* ]]
-	victim_untouched
+	[ "$(cat "$OWN")" = "$VICTIM_TEXT" ]
 }
 
 @test "a kdamonds registry that is a link, a FIFO or another user's is refused" {
