@@ -234,16 +234,14 @@ int cmd_adjust(int argc, char **argv, struct damo_ctx *ctx)
 		if (err < 0)
 			break;
 	}
+	/* set on the new file before it has the name: no chmod(2) of a name */
+	if (!err)
+		err = record_writer_set_permission(w, a.permission);
 	if (!err)
 		err = record_writer_finish(w);
 	record_writer_free(w);
 	snapshot_release(&snap);
 	snapshot_release(&merged);
-	if (!err && chmod(a.output, a.permission)) {
-		err = -errno;
-		diag_add(&d, a.output, "cannot chmod to %o: %s", a.permission,
-			 strerror(errno));
-	}
 	if (err && !d.nr)
 		diag_add(&d, a.ro.input, "cannot adjust: %s", strerror(-err));
 	if (!err)

@@ -12,6 +12,7 @@
 
 #include "core/heatmap.h"
 #include "core/heatmap_plot.h"
+#include "core/safefile.h"
 #include "core/xalloc.h"
 
 int heatmap_image_format_parse(const char *name)
@@ -184,33 +185,40 @@ int heatmap_image_write(const struct heatmap_plot *p,
 			enum heatmap_image_format fmt, const char *path,
 			const char **what)
 {
-	char *tmp = xasprintf("%s.tmp", path);
-	FILE *f = fopen(tmp, "w");
-	int err;
+	struct safefile sf;
+	FILE *f = NULL;
+	int fd, err;
 
+	/* a new file of an unpredictable name next to PATH, then renamed */
+	err = safefile_open(&sf, path, 0666);
+	if (err) {
+		*what = "create";
+		return err;
+	}
+	fd = dup(sf.fd);
+	if (fd >= 0)
+		f = fdopen(fd, "w");
 	if (!f) {
 		err = -errno;
+		if (fd >= 0)
+			close(fd);
 		*what = "create";
-		goto out_free;
+		safefile_discard(&sf);
+		return err;
 	}
+	errno = 0;
 	err = fmt == HEATMAP_IMAGE_PNG ? write_png(p, f) : write_svg(p, f);
-	if (!err && (fflush(f) || ferror(f) || fsync(fileno(f))))
+	if (!err && (fflush(f) || ferror(f)))
 		err = -(errno ? errno : EIO);
 	if (fclose(f) && !err)
 		err = -errno;
 	if (err) {
 		*what = "write";
-		goto out_unlink;
+		safefile_discard(&sf);
+		return err;
 	}
-	if (rename(tmp, path)) {
-		err = -errno;
+	err = safefile_commit(&sf, 0);
+	if (err)
 		*what = "rename";
-		goto out_unlink;
-	}
-	goto out_free;
-out_unlink:
-	unlink(tmp);
-out_free:
-	free(tmp);
 	return err;
 }

@@ -187,6 +187,8 @@ int rn_writer_flush(struct rn_writer *w);
 /* Bytes written to the file so far. */
 uint64_t rn_writer_bytes(const struct rn_writer *w);
 int rn_writer_finish(struct rn_writer *w);
+/* Set the file's permission bits (fchmod: never a name's). 0 or -errno. */
+int rn_writer_set_permission(struct rn_writer *w, unsigned int mode);
 void rn_writer_free(struct rn_writer *w);
 
 #endif /* DAMO_FORMATS_RECORD_NATIVE_H */

@@ -18,6 +18,7 @@
 #include <zlib.h>
 
 #include "core/diag.h"
+#include "core/safefile.h"
 #include "core/snapshot.h"
 #include "core/xalloc.h"
 #include "formats/crc32c.h"
@@ -136,9 +137,16 @@ struct rn_writer *rn_writer_open(const char *path, struct diag *diag)
 		}
 		w->old = old;
 	}
-	w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (w->fd < 0)
-		fail(w, -errno, "create");
+	/*
+	 * The record grows in place: a new file, O_EXCL|O_NOFOLLOW, so that
+	 * a link or file someone put there after the rename is refused, not
+	 * written through.
+	 */
+	w->fd = safefile_create_new(path, 0600);
+	if (w->fd < 0) {
+		fail(w, w->fd, "create");
+		w->fd = -1;
+	}
 	return w;
 }
 
@@ -424,6 +432,15 @@ void rn_writer_free(struct rn_writer *w)
 	if (w->z_live)
 		deflateEnd(&w->zs);
 	free(w);
+}
+
+int rn_writer_set_permission(struct rn_writer *w, unsigned int mode)
+{
+	if (w->err)
+		return w->err;
+	if (fchmod(w->fd, (mode_t)mode))
+		return fail(w, -errno, "change its permission");
+	return 0;
 }
 
 uint64_t rn_writer_bytes(const struct rn_writer *w)

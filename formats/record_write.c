@@ -15,6 +15,7 @@
 
 #include "core/damon.h"
 #include "core/diag.h"
+#include "core/safefile.h"
 #include "core/snapshot.h"
 #include "core/xalloc.h"
 #include "formats/record_native.h"
@@ -145,13 +146,14 @@ struct rw_rec {
 
 struct record_writer {
 	char *path;
-	char *tmp_path;		/* PATH.tmp */
 	bool compress;
 	struct diag *diag;
 	struct rw_rec *recs;
 	size_t nr_recs;
 	size_t cap_recs;
 	int err;		/* sticky: the first failure */
+	bool mode_set;		/* else 0600 less the umask */
+	unsigned int mode;	/* its permission bits, when mode_set */
 	struct rn_writer *native;	/* set: the native format instead */
 };
 
@@ -174,7 +176,6 @@ struct record_writer *record_writer_new(const char *path, bool compress,
 	int err;
 
 	w->path = xstrdup(path);
-	w->tmp_path = xasprintf("%s.tmp", path);
 	w->compress = compress;
 	w->diag = diag;
 	/* a place that cannot be written fails now, not at the first snapshot */
@@ -425,6 +426,7 @@ int record_writer_snapshot(struct record_writer *w, size_t rec,
 			return err;
 		}
 	}
+	errno = 0;
 	/* top-level list, record, "snapshots" list */
 	jw_init(&j, r->snaps, 3, !r->nr_snapshots);
 	jw_open(&j, NULL, '{');
@@ -442,8 +444,10 @@ int record_writer_snapshot(struct record_writer *w, size_t rec,
 	jw_u64s(&j, "sample_interval_us", s->sample_interval_us);
 	jw_close(&j, '}');
 	r->nr_snapshots++;
-	if (ferror(r->snaps)) {
-		fail(w, -EIO, "write a temporary file next to it", w->path);
+	/* the failing write's errno (ENOSPC on a full disk), not ferror()'s EIO */
+	if (fflush(r->snaps) || ferror(r->snaps)) {
+		fail(w, errno ? -errno : -EIO,
+		     "write a temporary file next to it", w->path);
 		return w->err;
 	}
 	return 0;
@@ -451,7 +455,7 @@ int record_writer_snapshot(struct record_writer *w, size_t rec,
 
 /* Where the file's bytes go: straight to it, or through deflate. */
 struct rw_sink {
-	FILE *f;
+	int fd;
 	bool compress;
 	z_stream zs;
 	unsigned char *buf;
@@ -460,7 +464,7 @@ struct rw_sink {
 static int sink_deflate(struct rw_sink *k, const void *p, size_t n,
 			int flush)
 {
-	int ret;
+	int ret, err;
 
 	k->zs.next_in = (Bytef *)p;
 	k->zs.avail_in = (uInt)n;
@@ -470,10 +474,13 @@ static int sink_deflate(struct rw_sink *k, const void *p, size_t n,
 		ret = deflate(&k->zs, flush);
 		if (ret == Z_STREAM_ERROR || ret == Z_BUF_ERROR)
 			return -EIO;
-		fwrite(k->buf, 1, COPY_BUFSZ - k->zs.avail_out, k->f);
+		err = safefile_write_all(k->fd, k->buf,
+					 COPY_BUFSZ - k->zs.avail_out);
+		if (err)
+			return err;
 	} while (k->zs.avail_out == 0 ||
 		 (flush == Z_FINISH && ret != Z_STREAM_END));
-	return ferror(k->f) ? -EIO : 0;
+	return 0;
 }
 
 /* @n is at most COPY_BUFSZ or a record head: far below 4 GiB. */
@@ -481,8 +488,7 @@ static int sink_write(struct rw_sink *k, const void *p, size_t n)
 {
 	if (k->compress)
 		return sink_deflate(k, p, n, Z_NO_FLUSH);
-	fwrite(p, 1, n, k->f);
-	return ferror(k->f) ? -EIO : 0;
+	return safefile_write_all(k->fd, p, n);
 }
 
 static int sink_puts(struct rw_sink *k, const char *s)
@@ -500,11 +506,12 @@ static int copy_snapshots(struct rw_sink *k, struct rw_rec *r)
 		return 0;
 	if (fflush(r->snaps) || fseek(r->snaps, 0, SEEK_SET))
 		return -errno;
+	errno = 0;
 	while (!err && (n = fread(k->buf + COPY_BUFSZ, 1, COPY_BUFSZ,
 				  r->snaps)))
 		err = sink_write(k, k->buf + COPY_BUFSZ, n);
 	if (!err && ferror(r->snaps))
-		err = -EIO;
+		err = errno ? -errno : -EIO;
 	return err;
 }
 
@@ -537,21 +544,28 @@ static int write_all(struct record_writer *w, struct rw_sink *k)
 	return err;
 }
 
-/* PATH.tmp, complete and on disk. */
-static int write_tmp(struct record_writer *w)
+/*
+ * The whole file into a new temporary file next to PATH (made by
+ * core/safefile.c: never a name someone planted), then put in place, an
+ * existing PATH renamed PATH.old.
+ */
+static int write_file(struct record_writer *w)
 {
 	struct rw_sink k = { .compress = w->compress };
-	int fd, err;
+	struct safefile sf;
+	int err;
 
-	fd = open(w->tmp_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	k.f = fdopen(fd, "w");
-	if (!k.f) {
+	err = safefile_open(&sf, w->path, 0600);
+	/* the bits asked for, umask or not, on the file and not its name */
+	if (!err && w->mode_set && fchmod(sf.fd, (mode_t)w->mode)) {
 		err = -errno;
-		close(fd);
+		safefile_discard(&sf);
+	}
+	if (err) {
+		fail(w, err, "create a temporary file next to it", w->path);
 		return err;
 	}
+	k.fd = sf.fd;
 	k.buf = xmalloc(2 * COPY_BUFSZ);
 	/* Python's zlib.compress(): level 6, a zlib header 78 9c */
 	if (k.compress && deflateInit(&k.zs, Z_DEFAULT_COMPRESSION) != Z_OK)
@@ -560,20 +574,29 @@ static int write_tmp(struct record_writer *w)
 	if (k.compress)
 		deflateEnd(&k.zs);
 	free(k.buf);
-	if (fflush(k.f) && !err)
-		err = -errno;
-	if (!err && fsync(fileno(k.f)))
-		err = -errno;
-	if (fclose(k.f) && !err)
-		err = -errno;
+	if (err) {
+		safefile_discard(&sf);
+		fail(w, err, "write", w->path);
+		return err;
+	}
+	err = safefile_commit(&sf, SAFEFILE_KEEP_OLD);
+	if (err)
+		fail(w, err, "put it in place", w->path);
 	return err;
+}
+
+int record_writer_set_permission(struct record_writer *w, unsigned int mode)
+{
+	if (w->native)
+		return rn_writer_set_permission(w->native, mode);
+	w->mode_set = true;
+	w->mode = mode & 07777;
+	return w->err;
 }
 
 int record_writer_finish(struct record_writer *w)
 {
 	struct stat st;
-	char *old;
-	int err;
 
 	if (w->native)
 		return rn_writer_finish(w->native);
@@ -583,27 +606,7 @@ int record_writer_finish(struct record_writer *w)
 		fail(w, -EISDIR, "write a record there", w->path);
 		return w->err;
 	}
-	err = write_tmp(w);
-	if (err) {
-		fail(w, err, "write", w->tmp_path);
-		unlink(w->tmp_path);
-		return err;
-	}
-	if (!lstat(w->path, &st)) {
-		old = xasprintf("%s.old", w->path);
-		if (rename(w->path, old)) {
-			err = -errno;
-			fail(w, err, "rename it to '.old'", w->path);
-		}
-		free(old);
-	}
-	if (!err && rename(w->tmp_path, w->path)) {
-		err = -errno;
-		fail(w, err, "rename it into place", w->tmp_path);
-	}
-	if (err)
-		unlink(w->tmp_path);
-	return err;
+	return write_file(w);
 }
 
 void record_writer_free(struct record_writer *w)
@@ -621,7 +624,6 @@ void record_writer_free(struct record_writer *w)
 	}
 	free(w->recs);
 	free(w->path);
-	free(w->tmp_path);
 	free(w);
 }
 

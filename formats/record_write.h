@@ -14,7 +14,7 @@
  * Memory stays bounded by one snapshot: each record's snapshots wait in an
  * unlinked temporary file next to the output until record_writer_finish()
  * puts the records together.  Nothing appears at the output path before
- * that, and then all at once (PATH.tmp renamed over it).
+ * that, and then all at once (a temporary file renamed over it).
  */
 #ifndef DAMO_FORMATS_RECORD_WRITE_H
 #define DAMO_FORMATS_RECORD_WRITE_H
@@ -46,7 +46,8 @@ struct record_writer *record_writer_new(const char *path, bool compress,
  * record_writer_open() - a writer of the record file @path in @fmt.
  * RECORD_FMT_JSON and RECORD_FMT_JSON_COMPRESSED are record_writer_new().
  * RECORD_FMT_NATIVE writes directly at @path, append-only: an existing
- * @path is renamed to PATH.old and @path created (mode 0600) here; a chunk
+ * @path is renamed to PATH.old and @path created (mode 0600, with
+ * O_EXCL|O_NOFOLLOW: a name that reappeared is refused) here; a chunk
  * of snapshots is written out at least every 64 snapshots, 1 MiB or second
  * (checked as snapshots come), so a killed recorder loses at most the
  * last chunk and leaves a file the readers read up to there.
@@ -119,11 +120,22 @@ int record_writer_snapshot(struct record_writer *w, size_t rec,
 			   const struct snapshot *s);
 
 /*
- * record_writer_finish() - write the file: all of it to PATH.tmp (mode
- * 0600, as damo's default --output_permission), synced, then an existing
- * PATH renamed to PATH.old (as damo does) and PATH.tmp to PATH.  For the
- * native format: the last chunk, the index and the trailer, synced.
- * Return: 0, or -errno with PATH as it was and no PATH.tmp left.
+ * record_writer_set_permission() - the file's permission bits, @mode
+ * (default 0600, as damo's default --output_permission), set on the file
+ * itself before it is in place (fchmod): never through a name someone
+ * could have swapped for a link since.  Return: 0 or -errno.
+ */
+int record_writer_set_permission(struct record_writer *w, unsigned int mode);
+
+/*
+ * record_writer_finish() - write the file: all of it to a new temporary
+ * file next to PATH (core/safefile.h: a random name, O_EXCL|O_NOFOLLOW;
+ * mode 0600 or record_writer_set_permission()'s), synced, then an
+ * existing PATH renamed to PATH.old (as damo does) and the temporary file
+ * to PATH: a link planted at PATH is moved aside, never written through.
+ * For the native format: the last chunk, the index and the trailer,
+ * synced.
+ * Return: 0, or -errno with PATH as it was and no temporary file left.
  */
 int record_writer_finish(struct record_writer *w);
 

@@ -101,12 +101,18 @@ static const struct backend_ops *driver(enum backend_kind kind)
 int backend_open(const struct backend_env *env, enum backend_kind kind,
 		 bool may_create_tmp, struct backend *b, struct diag *d)
 {
+	int err;
+
 	memset(b, 0, sizeof(*b));
 	b->kind = kind == BACKEND_EMBEDDED ? BACKEND_EMBEDDED : BACKEND_KERNEL;
 	b->ops = driver(b->kind);
 	b->env = env;
 	b->diag = d;
 	b->rundir = owner_dir();
+	/* refused here, for every command: not as an empty registry later */
+	err = owner_dir_check(b->rundir, 0, d);
+	if (err)
+		return err;
 	return b->ops->open ? b->ops->open(b, may_create_tmp) : 0;
 }
 

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "core/diag.h"
+#include "core/safefile.h"
 #include "core/xalloc.h"
 
 #define REG_FILE "kdamonds"
@@ -32,23 +33,19 @@ char *owner_dir(void)
 	return xasprintf("/tmp/damo-%u", (unsigned int)geteuid());
 }
 
-/* mkdir -p, the last component owner-only (a fresh system may lack /run). */
-static int mkdir_parents(const char *dir)
+int owner_dir_check(const char *dir, unsigned int deny_mode,
+		    struct diag *diag)
 {
-	char *p = xstrdup(dir), *slash;
-	int err = 0;
+	const char *why;
+	int err = safefile_private_dir(dir, (mode_t)deny_mode, &why);
 
-	for (slash = strchr(p + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
-		*slash = '\0';
-		if (mkdir(p, 0755) && errno != EEXIST)
-			err = -errno;
-		*slash = '/';
-	}
-	if (mkdir(p, 0700) && errno != EEXIST)
-		err = -errno;
-	else
-		err = 0;
-	free(p);
+	if (err == -EPERM && why)
+		diag_add(diag, "",
+			 "refusing the runtime directory '%s': %s (it must be a directory of this user that no one else can write; remove it or set DAMO_RUNTIME_DIR)",
+			 dir, why);
+	else if (err)
+		diag_add(diag, "", "cannot create the runtime directory '%s': %s",
+			 dir, strerror(-err));
 	return err;
 }
 
@@ -74,16 +71,24 @@ int owner_open(const char *dir, struct owner_reg *reg, struct diag *diag)
 {
 	char *path = xasprintf("%s/%s", dir, REG_FILE);
 	char *buf = xmalloc(REG_MAX + 1);
+	const char *why;
 	ssize_t n;
 	int err = 0;
 
 	memset(reg, 0, sizeof(*reg));
 	reg->fd = -1;
-	err = mkdir_parents(dir);
-	if (!err) {
-		reg->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-		if (reg->fd < 0)
-			err = -errno;
+	err = owner_dir_check(dir, 0, diag);
+	if (err)
+		goto out;
+	reg->fd = safefile_open_private(path, O_RDWR, 0600, &why);
+	if (reg->fd < 0) {
+		err = reg->fd;
+		reg->fd = -1;
+		if (why) {
+			diag_add(diag, "", "refusing the ownership registry '%s': %s",
+				 path, why);
+			goto out;
+		}
 	}
 	if (!err && flock(reg->fd, LOCK_EX))
 		err = -errno;
@@ -103,6 +108,7 @@ int owner_open(const char *dir, struct owner_reg *reg, struct diag *diag)
 	} else {
 		parse(reg, buf);
 	}
+out:
 	free(buf);
 	free(path);
 	return err;

@@ -32,8 +32,21 @@ struct owner_reg {
 char *owner_dir(void);
 
 /*
- * owner_open() - open and lock (flock) the registry in @dir, creating it
- * with owner-only permissions, and read its entries.  Return 0 or -errno.
+ * owner_dir_check() - create the runtime directory @dir (0700) if absent;
+ * if present it must be a directory, not a link, owned by the effective
+ * user and not writable by group or others (nor have any of @deny_mode's
+ * permission bits), else damo refuses it: a clear error naming @dir and
+ * what is wrong goes to @diag.  Every user of the runtime directory goes
+ * through here (owner_open() does).  Return 0 or -errno.
+ */
+int owner_dir_check(const char *dir, unsigned int deny_mode,
+		    struct diag *diag);
+
+/*
+ * owner_open() - check @dir (owner_dir_check()), open and lock (flock) the
+ * registry in it, creating it with owner-only permissions, and read its
+ * entries.  The registry is opened without following a link and must be
+ * a regular file of this user.  Return 0 or -errno.
  */
 int owner_open(const char *dir, struct owner_reg *reg, struct diag *diag);
 /* Write the entries back (if @save) and unlock. */

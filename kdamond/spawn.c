@@ -11,6 +11,24 @@
 
 #include "core/xalloc.h"
 
+char *kdamond_preload_list(const char *old, const char *lib)
+{
+	size_t n = strlen(lib);
+	const char *p;
+
+	if (!old || !old[strspn(old, ": ")])
+		return xstrdup(lib);
+	for (p = old; *p; ) {
+		size_t len = strcspn(p, ": ");
+
+		if (len == n && !strncmp(p, lib, n))
+			return xstrdup(old);
+		p += len;
+		p += strspn(p, ": ");
+	}
+	return xasprintf("%s:%s", lib, old);
+}
+
 pid_t kdamond_spawn_held(char **argv, const char *preload, int *gate)
 {
 	int fds[2];
@@ -34,8 +52,10 @@ pid_t kdamond_spawn_held(char **argv, const char *preload, int *gate)
 			char *asan = xasprintf("%s%sverify_asan_link_order=0",
 					       old ? old : "",
 					       old && *old ? ":" : "");
+			char *libs = kdamond_preload_list(getenv("LD_PRELOAD"),
+							  preload);
 
-			setenv("LD_PRELOAD", preload, 1);
+			setenv("LD_PRELOAD", libs, 1);
 			/* a sanitized workload: the agent comes first */
 			setenv("ASAN_OPTIONS", asan, 1);
 		}

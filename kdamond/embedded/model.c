@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/safefile.h"
 #include "core/xalloc.h"
 #include "kdamond/embedded/wire.h"
 
@@ -163,17 +164,15 @@ char *emb_status_answer(struct emb_daemon *dm)
 void emb_write_status_file(struct emb_daemon *dm)
 {
 	char *text = emb_status_answer(dm);
-	char *tmp = xasprintf("%s.tmp", dm->status_path);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	size_t len = strlen(text);
+	struct safefile sf;
 
-	if (fd >= 0) {
-		if (write(fd, text, len) == (ssize_t)len && !fsync(fd))
-			rename(tmp, dm->status_path);
-		close(fd);
+	/* a new file next to eN.status, renamed over it: never half written */
+	if (!safefile_open(&sf, dm->status_path, 0600)) {
+		if (safefile_write_all(sf.fd, text, strlen(text)))
+			safefile_discard(&sf);
+		else
+			safefile_commit(&sf, 0);
 	}
-	unlink(tmp);
-	free(tmp);
 	free(text);
 }
 

@@ -21,6 +21,7 @@
 #include "core/diag.h"
 #include "core/mon_budget.h"
 #include "core/out.h"
+#include "core/safefile.h"
 #include "core/xalloc.h"
 #include "kdamond/backend.h"
 #include "kdamond/owner.h"
@@ -171,13 +172,18 @@ fail:
 /* Lock eN.pid for the daemon's life: the sign that it runs. */
 static int lock_pid_file(struct emb_daemon *dm, struct diag *d)
 {
-	int fd = open(dm->pid_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	const char *why;
+	int fd = safefile_open_private(dm->pid_path, O_RDWR, 0600, &why);
 
-	if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB)) {
+	if (fd < 0) {
+		diag_add(d, "", "cannot open '%s': %s", dm->pid_path,
+			 why ? why : strerror(-fd));
+		return fd;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
 		diag_add(d, "", "cannot lock '%s': %s", dm->pid_path,
 			 strerror(errno));
-		if (fd >= 0)
-			close(fd);
+		close(fd);
 		return -EBUSY;
 	}
 	dm->pid_fd = fd;
@@ -193,22 +199,10 @@ static void write_pid(struct emb_daemon *dm)
 		return;
 }
 
+/* The runtime directory and its embedded/: this user's, owner-only. */
 static int make_dir(const char *path, struct diag *d)
 {
-	struct stat st;
-
-	if (mkdir(path, 0700) && errno != EEXIST) {
-		int err = -errno;
-
-		diag_add(d, "", "cannot create '%s': %s", path, strerror(-err));
-		return err;
-	}
-	if (stat(path, &st) || st.st_uid != geteuid() || (st.st_mode & 077)) {
-		diag_add(d, "", "'%s' must be a directory of this user with owner-only permissions",
-			 path);
-		return -EPERM;
-	}
-	return 0;
+	return owner_dir_check(path, 077, d);
 }
 
 /* The lowest eN free in the registry. */
@@ -258,6 +252,7 @@ static pid_t daemonize(struct emb_daemon *dm, int *status_pipe)
 
 static void redirect_stdio(const char *log)
 {
+	const char *why;
 	int fd = open("/dev/null", O_RDWR);
 
 	if (fd >= 0) {
@@ -265,7 +260,7 @@ static void redirect_stdio(const char *log)
 		dup2(fd, STDOUT_FILENO);
 		close(fd);
 	}
-	fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	fd = safefile_open_private(log, O_WRONLY | O_TRUNC, 0600, &why);
 	if (fd >= 0) {
 		dup2(fd, STDERR_FILENO);
 		close(fd);
