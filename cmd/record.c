@@ -457,13 +457,17 @@ static int record_monitor(const struct record_args *a, struct record_loop *l,
 			l->end = req.end;
 	}
 	record_loop_end_command(l);
-	if (st.has && (err2 = backend_stop(&b, &st.id, 1, false))) {
+	err2 = st.has ? backend_stop(&b, &st.id, 1, false) : 0;
+	if (err2)
 		diag_add(d, "", "cannot stop %s, which damo started for the recording; stop it with 'damo stop %s'",
 			 what, id);
-		err = err ? err : err2;
-	}
-	/* l's strings point here: the summary is printed now */
+	/*
+	 * What was recorded is kept whether or not the monitor could be
+	 * stopped (l's strings point here: the summary is printed now).
+	 */
 	err = record_loop_end(l, err);
+	if (!err)
+		err = err2;
 	backend_close(&b);
 	return err;
 }
