@@ -413,7 +413,8 @@ int record_perf_init(struct record_reader *rd)
 		/* damon_region_aggregated lines carry all the others do. */
 		p->region_mode = true;
 		rec_stats_release(&p->stats);
-		memset(p->pass, 0, p->cap_pass * sizeof(*p->pass));
+		if (p->cap_pass)	/* memset(NULL, 0, 0) is undefined */
+			memset(p->pass, 0, p->cap_pass * sizeof(*p->pass));
 		p->lineno = 0;
 		if (rsrc_rewind(&rd->src))
 			return record_error(rd, 0, 0, "", "%s", rd->src.errmsg);
