@@ -1,0 +1,32 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0
+# Every number in its real range: values that do not fit are refused with
+# the value and the allowed range, never narrowed, clamped or rounded.
+
+load ../helpers
+
+@test "a pid above 2^32 is refused, not truncated to the process it wraps to" {
+	local big=$(($$ + 4294967296))
+	run -1 --separate-stderr damo start --backend embedded --target-pid "$big"
+	[[ $stderr == *"--target-pid: '$big' is not a process id (1 to "*", below the kernel's pid_max)"* ]]
+	run -0 damo status --json
+	echo "$output" | jq -e '.kdamonds == []'
+	run -1 --separate-stderr damo config show --target-pid "$big"
+	[ -z "$output" ]
+	[[ $stderr == *"'$big' is not a process id"* ]]
+	run -1 --separate-stderr damo record --backend embedded \
+		--target-pid "$big" -o "$BATS_TEST_TMPDIR/r.data"
+	[[ $stderr == *"'$big' is not a process id"* ]]
+	[ ! -e "$BATS_TEST_TMPDIR/r.data" ]
+	# the kernel's absolute limit, 2^22, is no process id anywhere
+	run -1 --separate-stderr damo config show --target-pid 4194304
+	[[ $stderr == *"'4194304' is not a process id"* ]]
+	run -0 damo config show --target-pid $$
+}
+
+@test "config check refuses pid 99999999999 at its line and column" {
+	printf 'kdamonds:\n- contexts:\n  - ops: vaddr\n    targets:\n    - pid: 99999999999\n      regions: []\n' \
+		> "$BATS_TEST_TMPDIR/pid.yaml"
+	run -1 --separate-stderr damo config check "$BATS_TEST_TMPDIR/pid.yaml"
+	[[ $stderr == "$BATS_TEST_TMPDIR/pid.yaml:5:12: error: kdamonds[0].contexts[0].targets[0].pid: 99999999999 is not a process id (1 to "* ]]
+}
