@@ -348,7 +348,11 @@ static int bad_value(struct diag *d, int key, const char *s, int err,
 		     const char *what)
 {
 	if (err == -ERANGE)
-		dopts_err(d, key, "'%s' is out of range for %s", s, what);
+		dopts_err(d, key,
+			  "'%s' is out of range for %s (it must fit in 64 bits; 'max' is the largest)",
+			  s, what);
+	else if (err == -EDOM)
+		dopts_err(d, key, "'%s' is not a whole number", s);
 	else
 		dopts_err(d, key, "'%s' is not %s", s, what);
 	return err;

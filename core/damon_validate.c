@@ -101,6 +101,18 @@ static void check_range(struct vctx *v, const char *base, const char *what,
 	    fmt(a, ap, min), fmt(b, ap, max));
 }
 
+/* An access rate is 0 to 100 % of the samples ("max" is 100 % too). */
+static void check_rate(struct vctx *v, const char *base, const char *leaf,
+		       const struct damos_access_pattern *ap, uint64_t val)
+{
+	char a[UNITS_BUFSZ];
+
+	if (ap->nr_accesses_unit == DAMOS_NR_ACCESSES_PERCENT &&
+	    val != UINT64_MAX && val > 10000)
+		bad(v, base, leaf, "%s is more than 100 %% (access rates are 0 to 100 %%)",
+		    units_fmt_ratio(a, val, UNITS_BP, false));
+}
+
 static void check_intervals(struct vctx *v, const char *base,
 			    const struct damon_intervals *iv)
 {
@@ -357,6 +369,8 @@ static void check_scheme(struct vctx *v, const char *base,
 	sub(ab, base, ".access_pattern");
 	check_range(v, ab, "sz_bytes", ap, ap->min_sz_bytes, ap->max_sz_bytes,
 		    fmt_sz);
+	check_rate(v, ab, "nr_accesses.min", ap, ap->min_nr_accesses);
+	check_rate(v, ab, "nr_accesses.max", ap, ap->max_nr_accesses);
 	check_range(v, ab, "nr_accesses", ap, ap->min_nr_accesses,
 		    ap->max_nr_accesses, fmt_nr_acc);
 	check_range(v, ab, "age", ap, ap->min_age, ap->max_age, fmt_age);

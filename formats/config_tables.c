@@ -241,7 +241,11 @@ static int rd_unit_pair(struct cfg_reader *r, const struct doc_node *n,
 	num = xstrndup(s, len - ulen);
 	err = units_parse_nr(num, v);
 	free(num);
-	if (err)
+	if (err == -EDOM)
+		rd_err(r, n, "'%s' is not a whole number of %s", s, unit);
+	else if (err == -ERANGE)
+		rd_err(r, n, "'%s' does not fit in 64 bits", s);
+	else if (err)
 		rd_err(r, n, "'%s' is not a number of %s", s, unit);
 	return err;
 }

@@ -30,3 +30,36 @@ load ../helpers
 	run -1 --separate-stderr damo config check "$BATS_TEST_TMPDIR/pid.yaml"
 	[[ $stderr == "$BATS_TEST_TMPDIR/pid.yaml:5:12: error: kdamonds[0].contexts[0].targets[0].pid: 99999999999 is not a process id (1 to "* ]]
 }
+
+@test "sizes above 2^64 - 1 are refused, not capped to max; max stays" {
+	run -1 --separate-stderr damo config show --damos-action stat \
+		--damos-sz-region 0 18446744073709551617
+	[[ $stderr == *"--damos-sz-region: '18446744073709551617' is out of range for a size (it must fit in 64 bits; 'max' is the largest)"* ]]
+	run -1 --separate-stderr damo config show --damos-action stat \
+		--damos-sz-region 0 '100000 EiB'
+	[[ $stderr == *"'100000 EiB' is out of range for a size"* ]]
+	run -0 --separate-stderr damo config show --json --damos-action stat \
+		--damos-sz-region 0 max
+	echo "$output" | jq -e '.kdamonds[0].contexts[0].schemes[0].access_pattern.sz_bytes.max == "max"'
+	run -0 --separate-stderr damo config show --json --damos-action stat \
+		--damos-sz-region 0 18446744073709551615
+	echo "$output" | jq -e '.kdamonds[0].contexts[0].schemes[0].access_pattern.sz_bytes.max == "max"'
+}
+
+@test "a count with a fraction is refused, not truncated" {
+	run -1 --separate-stderr damo config show --monitoring-nr-regions-range 10 5000.5
+	[[ $stderr == *"'5000.5' is not a whole number"* ]]
+	run -0 damo config show --json --monitoring-nr-regions-range 10 5000.0
+	echo "$output" | jq -e '.kdamonds[0].contexts[0].nr_regions.max == "5,000"'
+}
+
+@test "an access rate above 100 % is refused on the command line and in files" {
+	run -1 --separate-stderr damo config show --damos-action stat \
+		--damos-access-rate 0 200
+	[[ $stderr == *"--damos-access-rate: '200' is more than 100 % (access rates are 0 to 100 %)"* ]]
+	run -1 --separate-stderr damo config show --damos-action stat \
+		--damos_access_rate 0% 100.5%
+	[[ $stderr == *"'100.5%' is more than 100 %"* ]]
+	run -0 damo config show --damos-action stat --damos-access-rate 0 100
+	run -0 damo config show --damos-action stat --damos-access-rate 0 max
+}
