@@ -408,6 +408,11 @@ int record_perf_init(struct record_reader *rd)
 		return -errno;
 	for (;;) {
 		r = first_pass(rd, p);
+		/* text that holds no record is not one: say so */
+		if (!r && !p->stats.nr)
+			return record_error(rd, p->lineno, 0, "",
+					    "no DAMON trace event in its %u line%s: not a record, nor a perf script or trace-cmd report of one",
+					    p->lineno, p->lineno == 1 ? "" : "s");
 		if (r <= 0)
 			return r;
 		/* damon_region_aggregated lines carry all the others do. */

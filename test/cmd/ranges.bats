@@ -63,3 +63,31 @@ load ../helpers
 	run -0 damo config show --damos-action stat --damos-access-rate 0 100
 	run -0 damo config show --damos-action stat --damos-access-rate 0 max
 }
+
+@test "report percentiles are 0 to 100: --range 0 1000000000 1 is refused" {
+	local data=$FIXTURES/records/damon.data
+	run -64 --separate-stderr damo report wss -i "$data" --range 0 1000000000 1
+	[ -z "$output" ]
+	[[ $stderr == *"--range: 0 1000000000 1 gives percentiles 0 to 999999999; percentiles are 0 to 100"* ]]
+	run -64 --separate-stderr damo report nr_regions -i "$data" --range -5 101 25
+	[[ $stderr == *"--range: -5 101 25 gives percentiles -5 to 95; percentiles are 0 to 100"* ]]
+	run -64 --separate-stderr damo report wss -i "$data" \
+		--range 100 -9223372036854775808 -9223372036854775808
+	[[ $stderr == *"percentiles are 0 to 100"* ]]
+	# a long STOP or STEP is fine while every percentile is 0 to 100
+	run -0 damo report wss -i "$data" --range 0 9223372036854775807 9223372036854775807
+	[ "$(grep -c '|$' <<<"$output")" -eq 1 ]
+	run -0 damo report wss -i "$data" --range 100 -1 -50
+	[ "$(grep -cE '^(100| 50|  0) ' <<<"$output")" -eq 3 ]
+}
+
+@test "a text file with no DAMON trace event is an error, not an empty record" {
+	printf 'hello world\nperf 1234 [000] 1.000: sched:sched_switch: a b c\n' \
+		> "$BATS_TEST_TMPDIR/none.txt"
+	run -1 --separate-stderr damo report wss -i "$BATS_TEST_TMPDIR/none.txt"
+	[ -z "$output" ]
+	[[ $stderr == *"$BATS_TEST_TMPDIR/none.txt:2: no DAMON trace event in its 2 lines"* ]]
+	run -1 --separate-stderr damo convert "$BATS_TEST_TMPDIR/none.txt" \
+		-o "$BATS_TEST_TMPDIR/out.json"
+	[[ $stderr == *"no DAMON trace event"* ]]
+}

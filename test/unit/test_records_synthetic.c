@@ -344,8 +344,18 @@ static void test_perf_errors(void **state)
 	done(&t);
 	/* lines of other shapes are not DAMON's: skipped as damo does */
 	open_text(&t, "k 1 [0] 1.0: damon:damon_aggregated: target_id=1\n"
-		  "short line\n");
+		  "short line\n"
+		  "k 1 [0] 2.0: damon:damon_aggregated: target_id=1 nr_regions=1 0-1: 0\n");
+	assert_int_equal(next(&t), 1);
+	assert_int_equal(snap(&t), 1);
+	assert_int_equal(snap(&t), 0);
 	assert_int_equal(next(&t), 0);
+	done(&t);
+	/* but text with no DAMON event at all is not an empty record */
+	open_fails(&t, "k 1 [0] 1.0: damon:damon_aggregated: target_id=1\n"
+		   "short line\n");
+	assert_error(&t, 2, 0, "",
+		     "no DAMON trace event in its 2 lines: not a record, nor a perf script or trace-cmd report of one");
 	done(&t);
 }
 
