@@ -62,6 +62,9 @@ load ../helpers
 	[[ $stderr == *"'100.5%' is more than 100 %"* ]]
 	run -0 damo config show --damos-action stat --damos-access-rate 0 100
 	run -0 damo config show --damos-action stat --damos-access-rate 0 max
+	run -64 --separate-stderr damo report access \
+		-i "$FIXTURES/records/damon.data" --access-rate 0 200
+	[[ $stderr == *"--access-rate: '200' is more than 100 % (access rates are 0 to 100 %)"* ]]
 }
 
 @test "report percentiles are 0 to 100: --range 0 1000000000 1 is refused" {
