@@ -440,9 +440,14 @@ const char *dopts_keywords(char *buf, size_t size, const char *(*name)(int),
 	int i;
 
 	buf[0] = '\0';
-	for (i = 0; i < nr && len < size; i++)
-		len += snprintf(buf + len, size - len, "%s%s",
-				!i ? "" : i == nr - 1 ? " or " : ", ",
-				name(i));
+	for (i = 0; i < nr && len < size; i++) {
+		int n = snprintf(buf + len, size - len, "%s%s",
+				 !i ? "" : i == nr - 1 ? " or " : ", ",
+				 name(i));
+
+		if (n < 0)
+			break;
+		len += (size_t)n;
+	}
 	return buf;
 }
