@@ -433,7 +433,7 @@ int emb_wire_snapshot_parse(const char *line, size_t *ti, struct snapshot *s)
 			p++;
 		if (scan_u64(&p, "[", &v[0]) || scan_u64(&p, ",", &v[1]) ||
 		    scan_u64(&p, ",", &v[2]) || scan_u64(&p, ",", &v[3]) ||
-		    *p++ != ']' || v[0] >= v[1])	/* not a region */
+		    *p++ != ']')
 			return -EINVAL;
 		r = snapshot_add_region(s);
 		r->start = v[0];
