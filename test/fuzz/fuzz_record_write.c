@@ -166,12 +166,19 @@ static void compare(const char *path, const struct model *m)
 	diag_release(&d);
 }
 
+static char dir[] = "/tmp/damo-fuzz-XXXXXX";
+
+/* Every run leaves the directory empty: remove it at exit. */
+static void remove_dir(void)
+{
+	rmdir(dir);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const enum record_format fmts[] = {
 		RECORD_FMT_JSON, RECORD_FMT_JSON_COMPRESSED, RECORD_FMT_NATIVE,
 	};
-	static char dir[] = "/tmp/damo-fuzz-XXXXXX";
 	static bool made;
 	struct bytes b = { data, size };
 	struct record_writer *w;
@@ -184,6 +191,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!mkdtemp(dir))
 			abort();
 		made = true;
+		atexit(remove_dir);
 	}
 	path = xasprintf("%s/r", dir);
 	old = xasprintf("%s/r.old", dir);
