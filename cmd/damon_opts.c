@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 
 #include "cmd/cmd.h"
 #include "cmd/damon_opts_internal.h"
+#include "core/damon.h"
 #include "core/diag.h"
 #include "core/units.h"
 #include "core/xalloc.h"
@@ -346,7 +348,11 @@ static int bad_value(struct diag *d, int key, const char *s, int err,
 		     const char *what)
 {
 	if (err == -ERANGE)
-		dopts_err(d, key, "'%s' is out of range for %s", s, what);
+		dopts_err(d, key,
+			  "'%s' is out of range for %s (it must fit in 64 bits; 'max' is the largest)",
+			  s, what);
+	else if (err == -EDOM)
+		dopts_err(d, key, "'%s' is not a whole number", s);
 	else
 		dopts_err(d, key, "'%s' is not %s", s, what);
 	return err;
@@ -365,6 +371,24 @@ int dopts_i64(struct diag *d, int key, const char *s, const char *what,
 	int err = units_parse_i64(s, out);
 
 	return err ? bad_value(d, key, s, err, what) : 0;
+}
+
+int dopts_pid(struct diag *d, int key, const char *s, int64_t *out)
+{
+	int64_t pid;
+	int err = units_parse_i64(s, &pid);
+
+	if (err && err != -ERANGE)
+		return bad_value(d, key, s, err, "a process id");
+	if (err || !damon_pid_valid(pid)) {
+		dopts_err(d, key,
+			  "'%s' is not a process id (1 to %" PRId64
+			  ", below the kernel's pid_max)", s,
+			  damon_pid_max() - 1);
+		return -ERANGE;
+	}
+	*out = pid;
+	return 0;
 }
 
 int dopts_size(struct diag *d, int key, const char *s, uint64_t *out)
@@ -416,9 +440,14 @@ const char *dopts_keywords(char *buf, size_t size, const char *(*name)(int),
 	int i;
 
 	buf[0] = '\0';
-	for (i = 0; i < nr && len < size; i++)
-		len += snprintf(buf + len, size - len, "%s%s",
-				!i ? "" : i == nr - 1 ? " or " : ", ",
-				name(i));
+	for (i = 0; i < nr && len < size; i++) {
+		int n = snprintf(buf + len, size - len, "%s%s",
+				 !i ? "" : i == nr - 1 ? " or " : ", ",
+				 name(i));
+
+		if (n < 0)
+			break;
+		len += (size_t)n;
+	}
 	return buf;
 }

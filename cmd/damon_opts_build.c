@@ -173,8 +173,7 @@ static void build_targets(const struct damon_opts_args *a,
 	for (i = 0; i < nr; i++) {
 		t = damon_ctx_add_target(c);
 		o = dopts_nth(a, DOPT_TARGET_PID, i);
-		if (o && !dopts_i64(d, DOPT_TARGET_PID, o->vals[0],
-				    "a process id", &t->pid))
+		if (o && !dopts_pid(d, DOPT_TARGET_PID, o->vals[0], &t->pid))
 			t->has_pid = true;
 		o = dopts_nth(a, DOPT_REGIONS, i);
 		if (o)

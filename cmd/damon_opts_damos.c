@@ -175,6 +175,21 @@ static void build_action(const struct damon_opt_occ *o, struct damos *s,
 	build_dests(o, s, d);
 }
 
+
+/* An access rate: 0 to 100 % of the samples, or "max". */
+static void access_rate(struct diag *d, int key, const char *s, uint64_t *bp)
+{
+	uint64_t v;
+
+	if (dopts_percent_bp(d, key, s, &v))
+		return;
+	if (v != UINT64_MAX && v > 10000) {
+		dopts_err(d, key, "'%s' is more than 100 %% (access rates are 0 to 100 %%)",
+			  s);
+		return;
+	}
+	*bp = v;
+}
 static void build_pattern(const struct damon_opts_args *a, size_t i,
 			  struct damos_access_pattern *p, struct diag *d)
 {
@@ -188,8 +203,8 @@ static void build_pattern(const struct damon_opts_args *a, size_t i,
 	o = dopts_nth(a, DOPT_DAMOS_ACCESS_RATE, i);
 	if (o) {
 		p->nr_accesses_unit = DAMOS_NR_ACCESSES_PERCENT;
-		dopts_percent_bp(d, o->key, o->vals[0], &p->min_nr_accesses);
-		dopts_percent_bp(d, o->key, o->vals[1], &p->max_nr_accesses);
+		access_rate(d, o->key, o->vals[0], &p->min_nr_accesses);
+		access_rate(d, o->key, o->vals[1], &p->max_nr_accesses);
 	}
 	o = dopts_nth(a, DOPT_DAMOS_AGE, i);
 	if (o) {

@@ -141,7 +141,7 @@ static int filters_v2(char **w, size_t n, struct damos *s, struct fmsg *m)
 		used = filter_v2(w + i, n - i, s, m);
 		if (used < 0)
 			return -1;
-		i += used;
+		i += (size_t)used;
 	}
 	return 0;
 }

@@ -76,6 +76,8 @@ void dopts_err(struct diag *d, int key, const char *fmt, ...)
 int dopts_nr(struct diag *d, int key, const char *s, uint64_t *out);
 int dopts_i64(struct diag *d, int key, const char *s, const char *what,
 	      int64_t *out);
+/* A process id: 1 to the kernel's pid_max - 1, never narrowed. */
+int dopts_pid(struct diag *d, int key, const char *s, int64_t *out);
 int dopts_size(struct diag *d, int key, const char *s, uint64_t *out);
 int dopts_time(struct diag *d, int key, const char *s, uint64_t unit_ns,
 	       uint64_t *out);

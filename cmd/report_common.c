@@ -89,6 +89,36 @@ static long parse_long(struct argp_state *state, const char *s)
 	return v;
 }
 
+/*
+ * Every percentile of Python's range(START, STOP, STEP) must be 0 to 100;
+ * then @r is rewritten to the same percentiles with a STOP and STEP whose
+ * arithmetic cannot overflow a long.
+ */
+static void check_percentiles(struct argp_state *state,
+			      struct report_range *r)
+{
+	__int128 start = r->start, stop = r->stop, step = r->step, n, last;
+
+	if (step > 0)
+		n = start < stop ? (stop - start - 1) / step + 1 : 0;
+	else
+		n = start > stop ? (start - stop - 1) / -step + 1 : 0;
+	if (!n)
+		return;
+	last = start + (n - 1) * step;
+	if (start < 0 || start > 100 || last < 0 || last > 100) {
+		argp_error(state,
+			   "--range: %ld %ld %ld gives percentiles %ld to %lld; percentiles are 0 to 100",
+			   r->start, r->stop, r->step, r->start,
+			   (long long)(last > INT64_MAX ? INT64_MAX :
+				       last < INT64_MIN ? INT64_MIN : last));
+		return;
+	}
+	if (n == 1)
+		r->step = r->step > 0 ? 1 : -1;
+	r->stop = (long)(last + r->step / (r->step < 0 ? -r->step : r->step));
+}
+
 /* damo's --range START STOP STEP: @arg and the next two words. */
 static void parse_range(struct argp_state *state, const char *arg,
 			struct report_range *r)
@@ -101,8 +131,11 @@ static void parse_range(struct argp_state *state, const char *arg,
 	r->stop = parse_long(state, state->argv[state->next]);
 	r->step = parse_long(state, state->argv[state->next + 1]);
 	state->next += 2;
-	if (!r->step)
+	if (!r->step) {
 		argp_error(state, "--range: STEP must not be zero");
+		return;
+	}
+	check_percentiles(state, r);
 }
 
 enum {

@@ -84,6 +84,14 @@ static void parse_pair(struct argp_state *state, const char *opt,
 		argp_error(state, "--%s: invalid value '%s'", opt, arg2);
 		return;
 	}
+	if (kind == VAL_PERCENT &&
+	    ((r->min != UINT64_MAX && r->min > 100) ||
+	     (r->max != UINT64_MAX && r->max > 100))) {
+		argp_error(state, "--%s: '%s' is more than 100 %% (access rates are 0 to 100 %%)",
+			   opt, r->min > 100 && r->min != UINT64_MAX ? arg :
+			   arg2);
+		return;
+	}
 	if (r->min > r->max)
 		argp_error(state, "--%s: minimum '%s' is above maximum '%s'",
 			   opt, arg, arg2);

@@ -351,6 +351,23 @@ size_t damon_config_validate(const struct damon_config *cfg,
 			     unsigned int flags, struct diag *diag);
 
 /*
+ * The kernel's PID_MAX_LIMIT (2^22 on 64-bit): no process id is this
+ * large on any machine.
+ */
+#define DAMON_PID_LIMIT 4194304
+
+/*
+ * damon_pid_max() - this machine's pid_max (/proc/sys/kernel/pid_max, read
+ * once), or DAMON_PID_LIMIT when it cannot be read.  Process ids are 1 to
+ * damon_pid_max() - 1: anything else names no process and must not be
+ * narrowed into a pid_t.
+ */
+int64_t damon_pid_max(void);
+
+/* damon_pid_valid() - whether @pid can be a process id on this machine. */
+bool damon_pid_valid(int64_t pid);
+
+/*
  * Conversions the kernel needs: nr_accesses bounds in samples and age bounds
  * in aggregation intervals, as damo computes them (docs/damo-compat.md §5.1).
  */

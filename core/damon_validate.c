@@ -7,6 +7,7 @@
 
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -100,6 +101,18 @@ static void check_range(struct vctx *v, const char *base, const char *what,
 	    fmt(a, ap, min), fmt(b, ap, max));
 }
 
+/* An access rate is 0 to 100 % of the samples ("max" is 100 % too). */
+static void check_rate(struct vctx *v, const char *base, const char *leaf,
+		       const struct damos_access_pattern *ap, uint64_t val)
+{
+	char a[UNITS_BUFSZ];
+
+	if (ap->nr_accesses_unit == DAMOS_NR_ACCESSES_PERCENT &&
+	    val != UINT64_MAX && val > 10000)
+		bad(v, base, leaf, "%s is more than 100 %% (access rates are 0 to 100 %%)",
+		    units_fmt_ratio(a, val, UNITS_BP, false));
+}
+
 static void check_intervals(struct vctx *v, const char *base,
 			    const struct damon_intervals *iv)
 {
@@ -155,17 +168,51 @@ static void check_regions(struct vctx *v, const char *base,
 	}
 }
 
+int64_t damon_pid_max(void)
+{
+	static int64_t max;
+	char buf[32];
+	FILE *f;
+
+	if (max)
+		return max;
+	max = DAMON_PID_LIMIT;
+	f = fopen("/proc/sys/kernel/pid_max", "re");
+	if (f) {
+		if (fgets(buf, sizeof(buf), f)) {
+			long long v = strtoll(buf, NULL, 10);
+
+			if (v > 1 && v < DAMON_PID_LIMIT)
+				max = v;
+		}
+		fclose(f);
+	}
+	return max;
+}
+
+bool damon_pid_valid(int64_t pid)
+{
+	return pid > 0 && pid < damon_pid_max();
+}
+
 static void check_target(struct vctx *v, const char *base,
 			 const struct damon_ctx *c, const struct damon_target *t)
 {
-	if (c->ops != DAMON_OPS_PADDR && !v->no_pids) {
-		if (!t->has_pid)
-			bad(v, base, "pid", "ops '%s' needs the pid of a process",
-			    damon_ops_name(c->ops));
-		else if (t->pid <= 0)
-			bad(v, base, "pid", "%" PRId64 " is not a process id",
-			    t->pid);
-	}
+	bool need_pid = c->ops != DAMON_OPS_PADDR && !v->no_pids;
+
+	if (need_pid && !t->has_pid)
+		bad(v, base, "pid", "ops '%s' needs the pid of a process",
+		    damon_ops_name(c->ops));
+	/*
+	 * A pid that no process can have is refused even where none is
+	 * needed: whoever reads the target later narrows it to a pid_t.
+	 */
+	else if (t->has_pid && !damon_pid_valid(t->pid) &&
+		 (need_pid || t->pid != 0))
+		bad(v, base, "pid",
+		    "%" PRId64 " is not a process id (1 to %" PRId64
+		    ", below the kernel's pid_max)", t->pid,
+		    damon_pid_max() - 1);
 	if (c->ops == DAMON_OPS_FVADDR && !t->nr_regions)
 		bad(v, base, "regions",
 		    "ops 'fvaddr' monitors only the given regions; give at least one");
@@ -214,6 +261,14 @@ static void check_filter(struct vctx *v, const char *base,
 	}
 }
 
+/* The kernel keeps NUMA node ids in an int. */
+#define NID_RANGE " (0 to 2147483647)"
+
+static bool nid_valid(int64_t nid)
+{
+	return nid >= 0 && nid <= INT32_MAX;
+}
+
 static void check_goal(struct vctx *v, const char *base,
 		       const struct damos_quota_goal *g)
 {
@@ -225,8 +280,9 @@ static void check_goal(struct vctx *v, const char *base,
 	if (damos_qgoal_needs_nid(g->metric) && !g->has_nid)
 		bad(v, base, "nid", "metric '%s' needs a NUMA node id (nid)",
 		    name);
-	if (g->has_nid && g->nid < 0)
-		bad(v, base, "nid", "%" PRId64 " is not a NUMA node id", g->nid);
+	if (g->has_nid && !nid_valid(g->nid))
+		bad(v, base, "nid", "%" PRId64 " is not a NUMA node id%s",
+		    g->nid, NID_RANGE);
 	if (damos_qgoal_needs_path(g->metric) &&
 	    (!g->path || g->path[0] != '/'))
 		bad(v, base, "memcg_path",
@@ -298,12 +354,23 @@ static void check_scheme(struct vctx *v, const char *base,
 	if (!migrate && (s->has_target_nid || s->nr_dests))
 		bad(v, base, s->nr_dests ? "dests" : "target_nid",
 		    "only migrate_hot and migrate_cold take destinations");
-	if (s->has_target_nid && s->target_nid < 0)
-		bad(v, base, "target_nid", "%" PRId64 " is not a NUMA node id",
-		    s->target_nid);
+	if (s->has_target_nid && !nid_valid(s->target_nid))
+		bad(v, base, "target_nid", "%" PRId64 " is not a NUMA node id%s",
+		    s->target_nid, NID_RANGE);
+	for (i = 0; i < s->nr_dests; i++) {
+		sub(p, base, ".dests[%zu]", i);
+		if (s->dests[i].id > INT32_MAX)
+			bad(v, p, "id", "%" PRIu64 " is not a NUMA node id%s",
+			    s->dests[i].id, NID_RANGE);
+		if (s->dests[i].weight > UINT32_MAX)
+			bad(v, p, "weight", "%" PRIu64
+			    " is larger than 2^32 - 1", s->dests[i].weight);
+	}
 	sub(ab, base, ".access_pattern");
 	check_range(v, ab, "sz_bytes", ap, ap->min_sz_bytes, ap->max_sz_bytes,
 		    fmt_sz);
+	check_rate(v, ab, "nr_accesses.min", ap, ap->min_nr_accesses);
+	check_rate(v, ab, "nr_accesses.max", ap, ap->max_nr_accesses);
 	check_range(v, ab, "nr_accesses", ap, ap->min_nr_accesses,
 		    ap->max_nr_accesses, fmt_nr_acc);
 	check_range(v, ab, "age", ap, ap->min_age, ap->max_age, fmt_age);

@@ -239,6 +239,17 @@ static const char *parse_unit(const char *p, const char *e,
 	return NULL;
 }
 
+/* Whether the digits after the point of @d are all zeros (or none). */
+static bool dec_is_whole(const struct dec *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->nfrac; i++)
+		if (d->frac[i] != '0')
+			return false;
+	return true;
+}
+
 int units_parse_nr(const char *s, uint64_t *out)
 {
 	const char *b, *e, *p;
@@ -250,6 +261,8 @@ int units_parse_nr(const char *s, uint64_t *out)
 	p = parse_dec(b, e, &d);
 	if (!p || p != e)
 		return -EINVAL;
+	if (!dec_is_whole(&d))
+		return -EDOM;
 	if (d.ovf || d.ip > UINT64_MAX)
 		return -ERANGE;
 	*out = (uint64_t)d.ip;
@@ -302,7 +315,7 @@ int units_parse_size(const char *s, uint64_t *out)
 	if (p != e)
 		return -EINVAL;
 	if (!dec_mul(&d, mul, &v) || v > UINT64_MAX)
-		v = UINT64_MAX;
+		return -ERANGE;
 	*out = (uint64_t)v;
 	return 0;
 }

@@ -27,14 +27,22 @@
 /*
  * All parsers take a NUL-terminated string, accept leading and trailing
  * blanks, "min" (0) and "max" (UINT64_MAX), and commas as thousands
- * separators ("4,096").  A decimal fraction is allowed where damo allows one
- * and the result is truncated toward zero like damo's int().
+ * separators ("4,096").  A decimal fraction is allowed in sizes, times and
+ * ratios, where the result is truncated toward zero to the unit like
+ * damo's int() ("1.5 B" is 1 byte).
+ *
+ * Nothing is clamped: a value above UINT64_MAX is an error, never "max"
+ * (only the word "max" is).
  *
  * Return: 0 and *@out set; -EINVAL when @s is not of that kind (nothing
- * written to *@out); -ERANGE when it is but does not fit in 64 bits.
+ * written to *@out); -ERANGE when it is but does not fit in 64 bits;
+ * -EDOM (counts only) when it has a fraction.
  */
 
-/* A count: "1,000", "42", "max". */
+/*
+ * A count: "1,000", "42", "max".  "5." and "5.000" are 5; "5000.5" is not
+ * a count (-EDOM), never 5000.
+ */
 int units_parse_nr(const char *s, uint64_t *out);
 
 /* A signed integer such as a pid or a NUMA node id: "-1", "4242". */
@@ -43,7 +51,9 @@ int units_parse_i64(const char *s, int64_t *out);
 /*
  * A size in bytes: "4096", "4 KiB", "4K", "4KB", "1.5GiB", "128.000 MiB",
  * "4,096 B".  Units B K M G T P E (with optional B or iB) are all binary.
- * Like damo, a result above UINT64_MAX is capped to UINT64_MAX.
+ * A result above UINT64_MAX ("16 EiB", "100000 EiB") is -ERANGE, where
+ * damo caps it to "max": a size that large is a mistake, not a request
+ * for no limit.
  */
 int units_parse_size(const char *s, uint64_t *out);
 

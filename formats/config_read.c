@@ -162,8 +162,11 @@ int rd_scalar(struct cfg_reader *r, const struct doc_node *n,
 	}
 	err = parse_kind(kind, s, dst);
 	if (err == -ERANGE)
-		rd_err(r, n, "'%s' does not fit in %s64 bits", s,
-		       kind == CK_I64 ? "signed " : "");
+		rd_err(r, n, "'%s' does not fit in %s64 bits%s", s,
+		       kind == CK_I64 ? "signed " : "",
+		       kind == CK_I64 ? "" : " ('max' is the largest)");
+	else if (err == -EDOM)
+		rd_err(r, n, "'%s' is not a whole number", s);
 	else if (err)
 		rd_err(r, n, "'%s' is not %s", s, kind_names[kind]);
 	return err;

@@ -229,6 +229,7 @@ static int rd_unit_pair(struct cfg_reader *r, const struct doc_node *n,
 	char *num;
 	int err;
 
+	*has_unit = false;
 	if (!s)
 		return -EINVAL;
 	len = strlen(s);
@@ -240,7 +241,11 @@ static int rd_unit_pair(struct cfg_reader *r, const struct doc_node *n,
 	num = xstrndup(s, len - ulen);
 	err = units_parse_nr(num, v);
 	free(num);
-	if (err)
+	if (err == -EDOM)
+		rd_err(r, n, "'%s' is not a whole number of %s", s, unit);
+	else if (err == -ERANGE)
+		rd_err(r, n, "'%s' does not fit in 64 bits", s);
+	else if (err)
 		rd_err(r, n, "'%s' is not a number of %s", s, unit);
 	return err;
 }
@@ -282,9 +287,12 @@ static int rd_age(struct cfg_reader *r, const struct doc_node *n,
 {
 	bool aggrs;
 	int err = rd_unit_pair(r, n, "aggr_intervals", v, &aggrs);
-	enum damos_age_unit unit = aggrs ? DAMOS_AGE_AGGR_INTERVALS :
-					   DAMOS_AGE_US;
+	enum damos_age_unit unit;
 
+	/* not a value (a list, a map): nothing to tell the unit by */
+	if (err < 0 && !aggrs)
+		return err;
+	unit = aggrs ? DAMOS_AGE_AGGR_INTERVALS : DAMOS_AGE_US;
 	if (!first && p->age_unit != unit) {
 		rd_err(r, n, "min and max must use the same unit (time or aggr_intervals)");
 		return -EINVAL;

@@ -408,12 +408,18 @@ int record_perf_init(struct record_reader *rd)
 		return -errno;
 	for (;;) {
 		r = first_pass(rd, p);
+		/* text that holds no record is not one: say so */
+		if (!r && !p->stats.nr)
+			return record_error(rd, p->lineno, 0, "",
+					    "no DAMON trace event in its %u line%s: not a record, nor a perf script or trace-cmd report of one",
+					    p->lineno, p->lineno == 1 ? "" : "s");
 		if (r <= 0)
 			return r;
 		/* damon_region_aggregated lines carry all the others do. */
 		p->region_mode = true;
 		rec_stats_release(&p->stats);
-		memset(p->pass, 0, p->cap_pass * sizeof(*p->pass));
+		if (p->cap_pass)	/* memset(NULL, 0, 0) is undefined */
+			memset(p->pass, 0, p->cap_pass * sizeof(*p->pass));
 		p->lineno = 0;
 		if (rsrc_rewind(&rd->src))
 			return record_error(rd, 0, 0, "", "%s", rd->src.errmsg);

@@ -8,8 +8,9 @@ build_pkgs="gcc make cmake pkg-config libyaml-dev libcjson-dev libncurses-dev
 zlib1g-dev libpng-dev"
 # The kernel tier (test/kernel/) boots Debian's DAMON kernels under qemu
 # with busybox and a static damo in a cpio initramfs.
-test_pkgs="libcmocka-dev bats jq mandoc bash-completion zsh clang python3 tmux
-qemu-system-x86 busybox-static cpio"
+# libFuzzer (scripts/fuzz.sh) is in clang's runtime package.
+test_pkgs="libcmocka-dev bats jq mandoc bash-completion zsh clang libclang-rt-dev
+python3 tmux qemu-system-x86 busybox-static cpio"
 
 want=$build_pkgs
 [ "${1:-build}" = test ] && want="$build_pkgs $test_pkgs"

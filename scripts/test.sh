@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Every test tier on a fresh machine: install what is needed, build with
-# -Werror, run the unit and CLI tiers, then again under ASan+UBSan, then the
-# kernel tier: Debian's DAMON kernels under qemu with a static damo inside
+# -Werror, run the unit and CLI tiers, then again under ASan+UBSan, then
+# each fuzz target for a bounded time (scripts/fuzz.sh), then the kernel
+# tier: Debian's DAMON kernels under qemu with a static damo inside
 # (scripts/test-kernels.sh; fetches them once, fails if it cannot).
 set -eu
 cd "$(dirname "$0")/.."
@@ -23,6 +24,12 @@ for variant in release asan; do
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		ctest --test-dir "$dir" --output-on-failure -j"$jobs"
 done
+
+# ---- fuzz step (issue 16) ----
+# Every libFuzzer target on its seed corpus for a bounded time (about two
+# minutes in all, with the build): scripts/fuzz.sh.
+scripts/fuzz.sh
+# ---- end of the fuzz step ----
 
 # Run once, not per variant: it has its own static build (build-static).
 echo "== kernel tests"

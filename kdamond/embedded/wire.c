@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -327,8 +328,8 @@ int emb_wire_answer_check(const char *text, struct diag *d)
 {
 	struct doc_node *root = doc_parse_json(text, strlen(text), "answer", d);
 	const struct doc_node *ok, *errs;
+	size_t i, nr_errors = diag_nr_errors(d);
 	int err = 0;
-	size_t i;
 
 	if (!root)
 		return -EINVAL;
@@ -350,13 +351,15 @@ int emb_wire_answer_check(const char *text, struct diag *d)
 		if (h && h->kind == DOC_STRING)
 			diag_add(d, "hint", "%s", h->text);
 		else if (m && m->kind == DOC_STRING)
-			diag_add_at(d, file, (unsigned int)line,
-				    (unsigned int)col,
+			diag_add_at(d, file,
+				    line > UINT_MAX ? 0 : (unsigned int)line,
+				    col > UINT_MAX ? 0 : (unsigned int)col,
 				    p && p->kind == DOC_STRING ? p->text : "",
 				    "%s", m->text);
 		free(file);
 	}
-	if (!errs)
+	/* a refusal always says so, whatever its errors hold */
+	if (diag_nr_errors(d) == nr_errors)
 		diag_add(d, "", "the monitor refused the request");
 out:
 	doc_free(root);

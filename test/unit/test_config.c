@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -836,6 +837,90 @@ static void test_problems_are_located(void **state)
 		    "'psi' is not a quota goal metric");
 }
 
+/* A kdamonds document of one context of @ops with a target of @pid. */
+static char *pid_doc(const char *ops, const char *pid)
+{
+	return xasprintf("kdamonds:\n- contexts:\n  - ops: %s\n"
+			 "    targets:\n    - pid: %s\n      regions: []\n",
+			 ops, pid);
+}
+
+/* Pids are 1 to pid_max - 1 and no more: nothing is narrowed later. */
+static void test_pids_in_their_range(void **state)
+{
+	char *big = xasprintf("%" PRId64, damon_pid_max());
+	char *last = xasprintf("%" PRId64, damon_pid_max() - 1);
+	struct config_file cf;
+	char *doc;
+	size_t i;
+	static const char *const bad[] = {
+		"4194304", "4294967297", "99999999999", "-1",
+	};
+
+	(void)state;
+	assert_true(damon_pid_max() > 1 && damon_pid_max() <= DAMON_PID_LIMIT);
+	doc = pid_doc("vaddr", last);
+	parse_ok(doc, &cf);
+	assert_true(cf.cfg.kdamonds[0].ctxs[0].targets[0].pid ==
+		    damon_pid_max() - 1);
+	config_file_release(&cf);
+	free(doc);
+	doc = pid_doc("vaddr", big);
+	parse_fails(doc, 5, 12, "kdamonds[0].contexts[0].targets[0].pid",
+		    " is not a process id (1 to ");
+	free(doc);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		doc = pid_doc("vaddr", bad[i]);
+		parse_fails(doc, 5, 12,
+			    "kdamonds[0].contexts[0].targets[0].pid",
+			    "is not a process id");
+		free(doc);
+		/* paddr needs no pid, but takes no impossible one either */
+		doc = pid_doc("paddr", bad[i]);
+		parse_fails(doc, 5, 12,
+			    "kdamonds[0].contexts[0].targets[0].pid",
+			    "is not a process id");
+		free(doc);
+	}
+	/* what damo writes for paddr */
+	doc = pid_doc("paddr", "0");
+	parse_ok(doc, &cf);
+	config_file_release(&cf);
+	free(doc);
+	doc = pid_doc("paddr", "null");
+	parse_ok(doc, &cf);
+	config_file_release(&cf);
+	free(doc);
+	free(big);
+	free(last);
+}
+
+/* Refused, not clamped or rounded: sizes, counts, access rates. */
+static void test_values_are_not_clamped(void **state)
+{
+	(void)state;
+	parse_fails("- quotas:\n"
+		    "    time_ms: 0\n"
+		    "    sz_bytes: 100000 EiB\n"
+		    "    reset_interval_ms: 0\n"
+		    "    weights: {sz_permil: 0, nr_accesses_permil: 0, age_permil: 0}\n",
+		    3, 15, "schemes[0].quotas.sz_bytes",
+		    "'100000 EiB' does not fit in 64 bits");
+	parse_fails("kdamonds:\n- contexts:\n  - ops: paddr\n"
+		    "    targets: [{pid: null, regions: []}]\n"
+		    "    nr_regions: {min: 10, max: 5000.5}\n", 5, 32,
+		    "kdamonds[0].contexts[0].nr_regions.max",
+		    "'5000.5' is not a whole number");
+	parse_fails("- access_pattern:\n"
+		    "    sz_bytes: {min: 0, max: max}\n"
+		    "    nr_accesses: {min: 0, max: 200 %}\n"
+		    "    age: {min: 0, max: max}\n", 3, 32,
+		    "schemes[0].access_pattern.nr_accesses.max",
+		    "200 % is more than 100 %");
+	parse_fails("- action: migrate_hot\n  target_nid: 2147483648\n", 2, 15,
+		    "schemes[0].target_nid", "is not a NUMA node id");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -846,6 +931,8 @@ int main(void)
 		cmocka_unit_test(test_built_model_round_trips),
 		cmocka_unit_test(test_scheme_lists_round_trip),
 		cmocka_unit_test(test_problems_are_located),
+		cmocka_unit_test(test_pids_in_their_range),
+		cmocka_unit_test(test_values_are_not_clamped),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -317,6 +317,22 @@ static void test_perf_schemes_and_probes(void **state)
 	done(&t);
 }
 
+/* Probe lines first: the restart of the first pass had no state to clear. */
+static void test_perf_probes_only(void **state)
+{
+	struct rd_test t;
+
+	(void)state;
+	open_text(&t, "k 1 [0] 5.2: damon:damon_region_aggregated: target_id=0 nr_regions=1 0-10: 1 2 probe_hits=07\n");
+	assert_int_equal(next(&t), 1);
+	assert_int_equal(snap(&t), 1);
+	assert_int_equal(t.s.nr_probes, 1);
+	assert_true(t.s.probe_hits[0] == 7);
+	assert_int_equal(snap(&t), 0);
+	assert_int_equal(next(&t), 0);
+	done(&t);
+}
+
 static void open_fails(struct rd_test *t, const char *text)
 {
 	open_buf(t, text, strlen(text));
@@ -344,8 +360,18 @@ static void test_perf_errors(void **state)
 	done(&t);
 	/* lines of other shapes are not DAMON's: skipped as damo does */
 	open_text(&t, "k 1 [0] 1.0: damon:damon_aggregated: target_id=1\n"
-		  "short line\n");
+		  "short line\n"
+		  "k 1 [0] 2.0: damon:damon_aggregated: target_id=1 nr_regions=1 0-1: 0\n");
+	assert_int_equal(next(&t), 1);
+	assert_int_equal(snap(&t), 1);
+	assert_int_equal(snap(&t), 0);
 	assert_int_equal(next(&t), 0);
+	done(&t);
+	/* but text with no DAMON event at all is not an empty record */
+	open_fails(&t, "k 1 [0] 1.0: damon:damon_aggregated: target_id=1\n"
+		   "short line\n");
+	assert_error(&t, 2, 0, "",
+		     "no DAMON trace event in its 2 lines: not a record, nor a perf script or trace-cmd report of one");
 	done(&t);
 }
 
@@ -443,6 +469,7 @@ int main(void)
 		cmocka_unit_test(test_json_errors),
 		cmocka_unit_test(test_perf_variants),
 		cmocka_unit_test(test_perf_schemes_and_probes),
+		cmocka_unit_test(test_perf_probes_only),
 		cmocka_unit_test(test_perf_errors),
 		cmocka_unit_test(test_legacy_versions),
 	};

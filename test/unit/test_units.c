@@ -145,15 +145,21 @@ static void test_nr_accepts_commas_blanks_and_min_max(void **state)
 	check_ok(P_NR, 0, c, ARRAY_SIZE(c));
 }
 
-static void test_nr_truncates_fractions_toward_zero(void **state)
+/* A count is whole: a fraction is refused, never truncated. */
+static void test_nr_refuses_fractions(void **state)
 {
 	static const struct u64_case c[] = {
-		{ "1.9", 1 }, { "0.999", 0 }, { ".5", 0 }, { "5.", 5 },
-		{ "1,000.5", 1000 },
+		{ "5.", 5 }, { "5.000", 5 }, { "1,000.0", 1000 },
+		{ "0.0", 0 },
+	};
+	static const char *const in[] = {
+		"5000.5", "1.9", "0.999", ".5", "1,000.5", "0.0001",
+		"18446744073709551615.5",
 	};
 
 	(void)state;
 	check_ok(P_NR, 0, c, ARRAY_SIZE(c));
+	check_err(P_NR, 0, in, ARRAY_SIZE(in), -EDOM);
 }
 
 static void test_nr_rejects_garbage_and_negatives(void **state)
@@ -281,20 +287,24 @@ static void test_size_truncates_fractions_toward_zero(void **state)
 	check_ok(P_SIZE, 0, c, ARRAY_SIZE(c));
 }
 
-static void test_size_caps_at_u64_max(void **state)
+/* Only "max" is UINT64_MAX: a larger size is refused, never capped. */
+static void test_size_refuses_beyond_u64_max(void **state)
 {
 	static const struct u64_case c[] = {
-		{ "16 EiB", UINT64_MAX }, { "16E", UINT64_MAX },
-		{ "18446744073709551616", UINT64_MAX },
-		{ "99999999999999999999999", UINT64_MAX },
-		{ "18014398509481984 KiB", UINT64_MAX },
+		{ "18446744073709551615", UINT64_MAX },
 		{ "18014398509481983.999 KiB", 18446744073709551614ULL },
-		{ "999999999999999999999999999999999999999999999 EiB",
-		  UINT64_MAX },
+		{ "15.999 EiB", 18445591152204944769ULL },
+	};
+	static const char *const in[] = {
+		"16 EiB", "16E", "18446744073709551616",
+		"18446744073709551617", "100000 EiB",
+		"99999999999999999999999", "18014398509481984 KiB",
+		"999999999999999999999999999999999999999999999 EiB",
 	};
 
 	(void)state;
 	check_ok(P_SIZE, 0, c, ARRAY_SIZE(c));
+	check_err(P_SIZE, 0, in, ARRAY_SIZE(in), -ERANGE);
 }
 
 static void test_size_rejects_garbage(void **state)
@@ -887,7 +897,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_nr_accepts_commas_blanks_and_min_max),
-		cmocka_unit_test(test_nr_truncates_fractions_toward_zero),
+		cmocka_unit_test(test_nr_refuses_fractions),
 		cmocka_unit_test(test_nr_rejects_garbage_and_negatives),
 		cmocka_unit_test(test_nr_reports_erange_beyond_u64),
 		cmocka_unit_test(test_i64_accepts_sign_and_commas),
@@ -896,7 +906,7 @@ int main(void)
 		cmocka_unit_test(test_size_accepts_binary_suffixes),
 		cmocka_unit_test(test_size_accepts_damo_examples),
 		cmocka_unit_test(test_size_truncates_fractions_toward_zero),
-		cmocka_unit_test(test_size_caps_at_u64_max),
+		cmocka_unit_test(test_size_refuses_beyond_u64_max),
 		cmocka_unit_test(test_size_rejects_garbage),
 		cmocka_unit_test(test_time_accepts_each_unit),
 		cmocka_unit_test(test_time_sums_several_pairs),
