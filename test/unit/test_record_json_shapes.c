@@ -27,7 +27,9 @@
 #include "core/diag.h"
 #include "core/snapshot.h"
 #include "core/xalloc.h"
+#include "formats/json_pull.h"
 #include "formats/record.h"
+#include "formats/record_internal.h"
 
 struct dump {
 	char *buf;
@@ -468,10 +470,138 @@ static void test_shapes(void **state)
 	assert_false(fail);
 }
 
+/*
+ * Skip the value at the start of @json with @fast or with jpull_skip();
+ * where the source and the position are after it.  Returns what
+ * jpull_skip_fast() returned, or jpull_skip()'s result.
+ */
+static int skip_once(const char *json, size_t len, bool fast,
+		     uint64_t *tell, unsigned int *line, unsigned int *col,
+		     enum jtok *next)
+{
+	char *path = tmp_file(json, len, false);
+	struct jpull *jp = xcalloc(1, sizeof(*jp));
+	struct rsrc src;
+	struct diag dg;
+	int r;
+
+	diag_init(&dg);
+	assert_int_equal(rsrc_open(&src, path), 0);
+	jpull_init(jp, &src, path, &dg);
+	r = fast ? jpull_skip_fast(jp) : jpull_skip(jp);
+	*tell = rsrc_tell(&src);
+	*line = jp->line;
+	*col = jp->col;
+	*next = jpull_next(jp);
+	rsrc_close(&src);
+	diag_release(&dg);
+	unlink(path);
+	free(path);
+	free(jp);
+	return r;
+}
+
+/* A valid array of @n elements of every kind, most of them plain. */
+static char *plain_doc(size_t n, size_t *len)
+{
+	struct dump d = { 0 };
+	size_t i;
+
+	dprintf_(&d, " \n[");
+	for (i = 0; i < n; i++) {
+		dprintf_(&d, "%s", i ? "," : "");
+		switch (i % 7) {
+		case 0: dprintf_(&d, "%zu", i * 7919); break;
+		case 1: dprintf_(&d, "-%zu.%zue+%zu", i, i % 13, i % 3); break;
+		case 2: dprintf_(&d, "\n    {\"k%zu\": null, \"x\": [true, false, "
+				 "{}], \"s\": \"\xc3\xa9 %zu\"}", i, i);
+			break;
+		case 3: dprintf_(&d, "\"%.*s\"", (int)(i % 40), "abcdefghij"
+				 "abcdefghijabcdefghijabcdefghij"); break;
+		case 4: dprintf_(&d, "[ [ [ ] ] ,\t\r\n[]]"); break;
+		case 5: dprintf_(&d, "%*s0.5E-3", (int)(i % 17), ""); break;
+		default: dprintf_(&d, "false "); break;
+		}
+	}
+	dprintf_(&d, "] 1");
+	*len = d.len;
+	return d.buf;
+}
+
+/*
+ * jpull_skip_fast() takes plain values itself, across every refill of the
+ * source, to where jpull_skip() takes them, and gives up on escapes and
+ * on every invalid value (which jpull_skip() then reports).
+ */
+static void test_skip_fast(void **state)
+{
+	static const char *const gives_up[] = {
+		"[\"a\\nb\"]", "[1,]", "[01]", "[1.]", "[-]", "[nul]",
+		"[truex]", "{\"a\" 1}", "{\"a\": 1,}", "{1: 2}", "[1}", "{]",
+		"[\"\t\"]", "[1 2]", "[", "\"top\"", "17", "[\x01]",
+		"[{\"a\": [1, 2}]",
+	};
+	unsigned int l1, c1, l2, c2;
+	uint64_t t1, t2;
+	enum jtok n1, n2;
+	size_t len, i;
+	char *doc;
+
+	(void)state;
+	for (i = 1; i < 200000; i = i * 3 + 1) {
+		doc = plain_doc(i, &len);
+		assert_int_equal(skip_once(doc, len, true, &t1, &l1, &c1, &n1),
+				 0);
+		assert_int_equal(skip_once(doc, len, false, &t2, &l2, &c2, &n2),
+				 0);
+		assert_int_equal(t1, t2);
+		assert_int_equal(t1, len - 2);
+		assert_int_equal(l1, l2);
+		assert_int_equal(c1, c2);
+		assert_int_equal(n1, JT_NUMBER);
+		assert_int_equal(n2, JT_NUMBER);
+		free(doc);
+	}
+	for (i = 0; i < sizeof(gives_up) / sizeof(gives_up[0]); i++) {
+		const char *g = gives_up[i];
+
+		assert_int_equal(skip_once(g, strlen(g), true, &t1, &l1, &c1,
+					   &n1), 1);
+	}
+}
+
+/* The Adler-32 after the deflate data is checked, and a cut one is seen. */
+static void test_trailer(void **state)
+{
+	char *path = fixture("damon.data.snapshot.nofilter"), *t;
+	struct dump d = { 0 };
+	size_t len;
+	unsigned char *z = slurp(path, &len);
+
+	(void)state;
+	free(path);
+	z[len - 1] ^= 1;
+	t = tmp_file(z, len, false);
+	dump_file(&d, t);
+	unlink(t);
+	free(t);
+	assert_non_null(strstr(d.buf, "(incorrect data check)"));
+	d.len = 0;
+	t = tmp_file(z, len - 2, false);
+	dump_file(&d, t);
+	unlink(t);
+	free(t);
+	assert_non_null(strstr(d.buf, "compressed data ends early"));
+	free(d.buf);
+	free(z);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_shapes),
+		cmocka_unit_test(test_skip_fast),
+		cmocka_unit_test(test_trailer),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
