@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/diag.h"
 #include "core/out.h"
@@ -24,6 +25,10 @@ int report_open(struct damo_ctx *ctx, const char *path,
 	int err;
 
 	diag_init(&in->diag);
+	in->out = cmd_out(ctx);
+	in->path = path;
+	in->t0 = 0;
+	in->shown = 0;
 	err = record_open(path, &in->rd, &in->diag);
 	if (err) {
 		if (in->diag.nr)
@@ -39,25 +44,75 @@ int report_open(struct damo_ctx *ctx, const char *path,
 	return 0;
 }
 
+static double mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void report_progress(struct report_input *in, uint64_t nr_snaps)
+{
+	char b1[UNITS_BUFSZ], b2[UNITS_BUFSZ], b3[UNITS_BUFSZ], b4[UNITS_BUFSZ];
+	char left[32];
+	uint64_t done, total;
+	double now, rate;
+
+	if (!in->out || out_is_json(in->out))
+		return;
+	now = mono_s();
+	if (!in->t0) {
+		/* DAMO_PROGRESS_NOW (tests): every call shows it at once. */
+		in->t0 = getenv("DAMO_PROGRESS_NOW") ? now - 1 : now;
+		in->shown = in->t0 - 1;
+		if (!getenv("DAMO_PROGRESS_NOW"))
+			return;
+	}
+	if (now - in->t0 < 1 ||
+	    (now - in->shown < 0.25 && !getenv("DAMO_PROGRESS_NOW")))
+		return;
+	in->shown = now;
+	record_progress(in->rd, &done, &total);
+	rate = (double)done / (now - in->t0);
+	if (rate > 0 && total > done)
+		snprintf(left, sizeof(left), ", %.0f s left",
+			 (double)(total - done) / rate + 0.5);
+	else
+		left[0] = '\0';
+	out_progress(in->out, "reading %s: %s of %s (%.0f%%), %s snapshots, %s/s%s",
+		     in->path, units_fmt_sz(b1, done, false),
+		     units_fmt_sz(b2, total, false),
+		     total ? 100.0 * (double)done / (double)total : 100.0,
+		     units_fmt_nr(b3, nr_snaps, false),
+		     units_fmt_sz(b4, (uint64_t)rate, false), left);
+}
+
 int report_feed(struct report_input *in, struct snap_sink *sink)
 {
 	const struct record_meta *meta;
 	struct snapshot snap;
+	uint64_t nr = 0;
 	size_t rec;
 	int err;
 
 	snapshot_init(&snap);
+	report_progress(in, 0);
 	while ((err = record_next(in->rd, &meta)) == 1) {
 		rec = sink->add(sink, meta);
 		while ((err = record_next_snapshot(in->rd, &snap)) == 1) {
 			err = sink->snapshot(sink, rec, &snap);
 			if (err || (sink->should_stop && sink->should_stop(sink)))
 				goto out;
+			if (!(++nr & 15))
+				report_progress(in, nr);
 		}
 		if (err < 0)
 			break;
 	}
 out:
+	if (in->out)
+		out_progress_end(in->out);
 	snapshot_release(&snap);
 	return err < 0 ? err : 0;
 }

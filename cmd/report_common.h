@@ -37,7 +37,20 @@ int report_times(int argc, char **argv, struct damo_ctx *ctx);
 struct report_input {
 	struct record_reader *rd;
 	struct diag diag;
+	struct out *out;		/* for the progress line; borrowed */
+	const char *path;		/* borrowed */
+	double t0;			/* when reading started (monotonic s) */
+	double shown;			/* when the progress line was last shown */
 };
+
+/*
+ * report_progress() - after @nr_snaps snapshots: on a terminal, once
+ * reading took a second, a progress line on standard error at most four
+ * times a second (bytes of the file read, snapshots, rate, time left);
+ * never under --json or --quiet, nor when standard error is not a
+ * terminal.  report_feed() calls it; loops of their own may.
+ */
+void report_progress(struct report_input *in, uint64_t nr_snaps);
 
 /*
  * report_open() - record_open() @path into @in, problems reported through

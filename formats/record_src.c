@@ -329,3 +329,11 @@ void rsrc_mark_release(struct rsrc_mark *m)
 	free(m->buf);
 	memset(m, 0, sizeof(*m));
 }
+
+void record_progress(const struct record_reader *rd, uint64_t *done,
+		     uint64_t *total)
+{
+	*total = rd->src.size;
+	*done = rd->src.raw_off < rd->src.size ? rd->src.raw_off :
+						 rd->src.size;
+}
