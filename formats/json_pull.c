@@ -7,6 +7,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "core/diag.h"
 #include "formats/record_internal.h"
@@ -395,16 +398,35 @@ static enum jtok literal_fast(struct jpull *jp, int c)
 	return t;
 }
 
+/* How many spaces start at @p, before @e: indentation, 16 at a time. */
+static inline size_t space_run(const unsigned char *p, const unsigned char *e)
+{
+	const unsigned char *q = p;
+#ifdef __SSE2__
+	const __m128i sp = _mm_set1_epi8(' ');
+	unsigned int m;
+
+	while (e - q >= 16) {
+		m = (unsigned int)_mm_movemask_epi8(_mm_cmpeq_epi8(
+			_mm_loadu_si128((const __m128i *)(const void *)q), sp));
+		if (m != 0xffff)
+			return (size_t)(q - p) + (size_t)__builtin_ctz(~m);
+		q += 16;
+	}
+#endif
+	while (q < e && *q == ' ')
+		q++;
+	return (size_t)(q - p);
+}
+
 /*
- * Skip blanks and take the next byte: -1 at the end or on an error.  Runs
- * of spaces (indentation) go eight at a time.
+ * Skip blanks and take the next byte: -1 at the end or on an error.
  */
 static int next_nonblank(struct jpull *jp)
 {
 	struct rsrc *s = jp->src;
 	const unsigned char *p, *e;
 	unsigned int line, col;
-	uint64_t w;
 
 	for (;;) {
 		if (s->pos >= s->len && rsrc_fill(s) <= 0)
@@ -414,15 +436,14 @@ static int next_nonblank(struct jpull *jp)
 		line = jp->line;
 		col = jp->col;
 		while (p < e) {
-			if (e - p >= 8) {
-				memcpy(&w, p, 8);
-				if (w == 0x2020202020202020ULL) {
-					p += 8;
-					col += 8;
-					continue;
-				}
+			if (*p == ' ') {
+				size_t n = space_run(p, e);
+
+				p += n;
+				col += (unsigned int)n;
+				continue;
 			}
-			if (*p == ' ' || *p == '\t' || *p == '\r') {
+			if (*p == '\t' || *p == '\r') {
 				col++;
 			} else if (*p == '\n') {
 				line++;
@@ -685,7 +706,6 @@ int jpull_skip_fast(struct jpull *jp)
 	bool in_str = false, done = false;
 	unsigned char sc[32];	/* a scalar across a refill */
 	size_t scn = 0;
-	uint64_t w;
 
 	if (jp->failed || jp->peeked)
 		return 1;
@@ -700,8 +720,9 @@ int jpull_skip_fast(struct jpull *jp)
 			unsigned char c = *p;
 
 			if (scn) {
-				for (q = p; q < e && scalar_byte(sc[0], *q); q++)
-					;
+				q = p;
+				while (q < e && scalar_byte(sc[0], *q))
+					q++;
 				if ((size_t)(q - p) > sizeof(sc) - scn)
 					return 1;
 				memcpy(sc + scn, p, (size_t)(q - p));
@@ -734,16 +755,10 @@ int jpull_skip_fast(struct jpull *jp)
 				continue;
 			}
 			if (c == ' ') {
-				if (e - p >= 8) {
-					memcpy(&w, p, 8);
-					if (w == 0x2020202020202020ULL) {
-						p += 8;
-						col += 8;
-						continue;
-					}
-				}
-				p++;
-				col++;
+				size_t n = space_run(p, e);
+
+				p += n;
+				col += (unsigned int)n;
 				continue;
 			}
 			if (c == '\n') {
@@ -796,8 +811,9 @@ int jpull_skip_fast(struct jpull *jp)
 				}
 				if (c != '-' && !is_digit(c) && !is_alpha(c))
 					return 1;
-				for (q = p + 1; q < e && scalar_byte(c, *q); q++)
-					;
+				q = p + 1;
+				while (q < e && scalar_byte(c, *q))
+					q++;
 				if (q == e) {
 					if ((size_t)(q - p) > sizeof(sc))
 						return 1;
@@ -822,7 +838,8 @@ int jpull_skip_fast(struct jpull *jp)
 				continue;
 			case SK_AFTER:
 				if (c == ',') {
-					state = st[depth - 1] ? SK_KEY : SK_VALUE;
+					state = st[depth - 1] ? SK_KEY :
+								SK_VALUE;
 					p++;
 					col++;
 					continue;

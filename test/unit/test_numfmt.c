@@ -3,8 +3,8 @@
  * core/numfmt against the formatters it stands in for: numfmt_u64() as
  * printf("%llu") and numfmt_repr() as heatmap_fmt_float() (Python's
  * repr() through the shortest snprintf("%.*e") precision that reads
- * back), over edge cases and hundreds of thousands of values of every kind a heatmap
- * prints and others.
+ * back), over edge cases and hundreds of thousands of values of every kind
+ * a heatmap prints and others.
  */
 #include <stdarg.h>
 #include <stddef.h>
