@@ -159,6 +159,56 @@ static int escape(struct jpull *jp)
 	return 0;
 }
 
+/*
+ * How many plain string bytes start at @p, before @e: not a quote, a
+ * backslash or a control byte; 16 at a time.
+ */
+static inline size_t string_run(const unsigned char *p, const unsigned char *e)
+{
+	const unsigned char *q = p;
+#ifdef __SSE2__
+	const __m128i quote = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\');
+	const __m128i ctl = _mm_set1_epi8(0x1f);
+	unsigned int m;
+	__m128i x;
+
+	while (e - q >= 16) {
+		x = _mm_loadu_si128((const __m128i *)(const void *)q);
+		m = (unsigned int)_mm_movemask_epi8(_mm_or_si128(
+			_mm_or_si128(_mm_cmpeq_epi8(x, quote),
+				     _mm_cmpeq_epi8(x, bs)),
+			_mm_cmpeq_epi8(_mm_min_epu8(x, ctl), x)));
+		if (m)
+			return (size_t)(q - p) + (size_t)__builtin_ctz(m);
+		q += 16;
+	}
+#endif
+	while (q < e && *q != '"' && *q != '\\' && *q >= 0x20)
+		q++;
+	return (size_t)(q - p);
+}
+
+/* How many spaces start at @p, before @e: indentation, 16 at a time. */
+static inline size_t space_run(const unsigned char *p, const unsigned char *e)
+{
+	const unsigned char *q = p;
+#ifdef __SSE2__
+	const __m128i sp = _mm_set1_epi8(' ');
+	unsigned int m;
+
+	while (e - q >= 16) {
+		m = (unsigned int)_mm_movemask_epi8(_mm_cmpeq_epi8(
+			_mm_loadu_si128((const __m128i *)(const void *)q), sp));
+		if (m != 0xffff)
+			return (size_t)(q - p) + (size_t)__builtin_ctz(~m);
+		q += 16;
+	}
+#endif
+	while (q < e && *q == ' ')
+		q++;
+	return (size_t)(q - p);
+}
+
 /* Append @n bytes to the token's text, keeping what fits. */
 static void put_run(struct jpull *jp, const unsigned char *p, size_t n)
 {
@@ -192,8 +242,7 @@ static enum jtok read_string(struct jpull *jp)
 		}
 		p = s->buf + s->pos;
 		e = s->buf + s->len;
-		for (q = p; q < e && *q != '"' && *q != '\\' && *q >= 0x20; q++)
-			;
+		q = p + string_run(p, e);
 		put_run(jp, p, (size_t)(q - p));
 		jp->col += (unsigned int)(q - p);
 		s->pos += (size_t)(q - p);
@@ -396,27 +445,6 @@ static enum jtok literal_fast(struct jpull *jp, int c)
 	s->pos += n;
 	jp->col += (unsigned int)n;
 	return t;
-}
-
-/* How many spaces start at @p, before @e: indentation, 16 at a time. */
-static inline size_t space_run(const unsigned char *p, const unsigned char *e)
-{
-	const unsigned char *q = p;
-#ifdef __SSE2__
-	const __m128i sp = _mm_set1_epi8(' ');
-	unsigned int m;
-
-	while (e - q >= 16) {
-		m = (unsigned int)_mm_movemask_epi8(_mm_cmpeq_epi8(
-			_mm_loadu_si128((const __m128i *)(const void *)q), sp));
-		if (m != 0xffff)
-			return (size_t)(q - p) + (size_t)__builtin_ctz(~m);
-		q += 16;
-	}
-#endif
-	while (q < e && *q == ' ')
-		q++;
-	return (size_t)(q - p);
 }
 
 /*
@@ -739,9 +767,7 @@ int jpull_skip_fast(struct jpull *jp)
 			}
 			if (in_str) {
 				/* Escapes are rare: the slow way says them. */
-				for (q = p; q < e && *q != '"' && *q != '\\' &&
-					    *q >= 0x20; q++)
-					;
+				q = p + string_run(p, e);
 				col += (unsigned int)(q - p);
 				p = q;
 				if (p == e)
