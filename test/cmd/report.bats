@@ -320,3 +320,14 @@ on_tty() {
 	DAMO_PROGRESS_NOW=1 run -0 --separate-stderr damo report wss -i "$DATA"
 	[ -z "$stderr" ]
 }
+
+@test "convert shows its progress on a terminal too; --quiet silences it" {
+	command -v script >/dev/null || skip "no script(1)"
+	on_tty convert "$DATA" --format native -o "$BATS_TEST_TMPDIR/n.data"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"reading $DATA: "*" snapshots, "* ]]
+	on_tty convert "$DATA" --format native -o "$BATS_TEST_TMPDIR/n.data" -q
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"reading "* ]]
+	grep -q "converted 1 records with 543 snapshots" "$BATS_TEST_TMPDIR/out"
+}
