@@ -628,6 +628,18 @@ int jpull_obj_key(struct jpull *jp, bool first)
 		jp->key[0] = '\0';
 	else
 		memcpy(jp->key, jp->text, jp->len + 1);
+	/* The ':' right after the key, as damo writes it: take it here. */
+	if (jp->src->pos < jp->src->len &&
+	    jp->src->buf[jp->src->pos] == ':') {
+		jp->src->pos++;
+		jp->tok = JT_COLON;
+		jp->tline = jp->line;
+		jp->tcol = jp->col++;
+		jp->len = 0;
+		jp->long_text = false;
+		jp->text[0] = '\0';
+		return 1;
+	}
 	return jpull_expect(jp, JT_COLON, "':'") ? -EINVAL : 1;
 }
 
