@@ -33,6 +33,7 @@ struct damo_opts {
 	bool json;
 	bool pretty;
 	bool no_color;
+	bool quiet;		/* no progress lines */
 	int verbose;
 	const char *sysfs_root;	/* NULL: $DAMO_SYSFS_ROOT or the default */
 };

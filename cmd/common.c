@@ -24,6 +24,8 @@ static const struct argp_option common_options[] = {
 	{ "pretty", 'p', NULL, 0, "Print indented JSON (implies --json)", -1 },
 	{ "no-color", OPT_NO_COLOR, NULL, 0, "Never use colour", -1 },
 	{ "verbose", 'v', NULL, 0, "Say more about what is done", -1 },
+	{ "quiet", 'q', NULL, 0,
+	  "Show no progress line on a terminal during long work", -1 },
 	{ "sysfs-root", OPT_SYSFS_ROOT, "DIR", OPTION_HIDDEN,
 	  "DAMON sysfs admin directory (tests)", -1 },
 	{ "list-opts", OPT_LIST_OPTS, NULL, OPTION_HIDDEN,
@@ -48,6 +50,9 @@ static error_t common_parse(int key, char *arg, struct argp_state *state)
 		break;
 	case 'v':
 		ctx->opts.verbose++;
+		break;
+	case 'q':
+		ctx->opts.quiet = true;
 		break;
 	case OPT_SYSFS_ROOT:
 		ctx->opts.sysfs_root = arg;
@@ -100,6 +105,8 @@ struct out *cmd_out(struct damo_ctx *ctx)
 		flags |= OUT_JSON;
 	if (ctx->opts.pretty)
 		flags |= OUT_PRETTY;
+	if (ctx->opts.quiet)
+		flags |= OUT_QUIET;
 	if (!ctx->opts.no_color && !(nc && *nc) && isatty(STDOUT_FILENO))
 		flags |= OUT_COLOR;
 	ctx->out = out_new(stdout, flags);

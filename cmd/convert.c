@@ -5,6 +5,7 @@
  * a time.
  */
 #include "cmd.h"
+#include "report_common.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -114,7 +115,7 @@ static const struct argp convert_argp = {
 
 /* Copy every record of @rd into @w.  Return: 0 or -errno (in the diags). */
 static int copy_records(struct record_reader *rd, struct record_writer *w,
-			struct convert_counts *c)
+			struct convert_counts *c, struct read_progress *p)
 {
 	const struct record_meta *meta;
 	struct snapshot snap;
@@ -133,6 +134,8 @@ static int copy_records(struct record_reader *rd, struct record_writer *w,
 				goto out;
 			c->snapshots++;
 			c->regions += snap.nr_regions;
+			if (!(c->snapshots & 15))
+				read_progress(p, c->snapshots);
 		}
 		if (err < 0)
 			goto out;
@@ -142,6 +145,7 @@ static int copy_records(struct record_reader *rd, struct record_writer *w,
 		err = record_writer_rss(w, rss.rec, rss.time_ns, rss.rss_bytes,
 					rss.vsz_bytes);
 out:
+	read_progress_end(p);
 	snapshot_release(&snap);
 	return err;
 }
@@ -206,6 +210,7 @@ int cmd_convert(int argc, char **argv, struct damo_ctx *ctx)
 {
 	struct convert_args a = { .ctx = ctx, .fmt = RECORD_FMT_JSON_COMPRESSED };
 	struct convert_counts c = { 0 };
+	struct read_progress progress;
 	struct record_reader *rd = NULL;
 	struct record_writer *w;
 	const char *in_fmt;
@@ -240,7 +245,11 @@ int cmd_convert(int argc, char **argv, struct damo_ctx *ctx)
 	} else {
 		w = record_writer_open(a.output, a.fmt, &d);
 	}
-	err = copy_records(rd, w, &c);
+	progress = (struct read_progress){
+		.out = cmd_out(ctx), .path = a.input, .rd = rd,
+	};
+	read_progress(&progress, 0);
+	err = copy_records(rd, w, &c, &progress);
 	if (!err)
 		err = record_writer_finish(w);
 	record_writer_free(w);

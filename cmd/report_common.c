@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/diag.h"
 #include "core/out.h"
@@ -25,6 +26,9 @@ int report_open(struct damo_ctx *ctx, const char *path,
 
 	diag_init(&in->diag);
 	err = record_open(path, &in->rd, &in->diag);
+	in->progress = (struct read_progress){
+		.out = cmd_out(ctx), .path = path, .rd = in->rd,
+	};
 	if (err) {
 		if (in->diag.nr)
 			cmd_report(cmd_out(ctx), &in->diag);
@@ -39,25 +43,80 @@ int report_open(struct damo_ctx *ctx, const char *path,
 	return 0;
 }
 
+static double mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void read_progress(struct read_progress *p, uint64_t nr_snaps)
+{
+	char b1[UNITS_BUFSZ], b2[UNITS_BUFSZ], b3[UNITS_BUFSZ], b4[UNITS_BUFSZ];
+	char left[32];
+	uint64_t done, total;
+	double now, rate;
+
+	if (!p->out || out_is_json(p->out))
+		return;
+	now = mono_s();
+	if (!p->t0) {
+		/* DAMO_PROGRESS_NOW (tests): every call shows it at once. */
+		p->t0 = getenv("DAMO_PROGRESS_NOW") ? now - 1 : now;
+		p->shown = p->t0 - 1;
+		if (!getenv("DAMO_PROGRESS_NOW"))
+			return;
+	}
+	if (now - p->t0 < 1 ||
+	    (now - p->shown < 0.25 && !getenv("DAMO_PROGRESS_NOW")))
+		return;
+	p->shown = now;
+	record_progress(p->rd, &done, &total);
+	rate = (double)done / (now - p->t0);
+	if (rate > 0 && total > done)
+		snprintf(left, sizeof(left), ", %.0f s left",
+			 (double)(total - done) / rate + 0.5);
+	else
+		left[0] = '\0';
+	out_progress(p->out, "reading %s: %s of %s (%.0f%%), %s snapshots, %s/s%s",
+		     p->path, units_fmt_sz(b1, done, false),
+		     units_fmt_sz(b2, total, false),
+		     total ? 100.0 * (double)done / (double)total : 100.0,
+		     units_fmt_nr(b3, nr_snaps, false),
+		     units_fmt_sz(b4, (uint64_t)rate, false), left);
+}
+
+void read_progress_end(struct read_progress *p)
+{
+	if (p->out)
+		out_progress_end(p->out);
+}
+
 int report_feed(struct report_input *in, struct snap_sink *sink)
 {
 	const struct record_meta *meta;
 	struct snapshot snap;
+	uint64_t nr = 0;
 	size_t rec;
 	int err;
 
 	snapshot_init(&snap);
+	read_progress(&in->progress, 0);
 	while ((err = record_next(in->rd, &meta)) == 1) {
 		rec = sink->add(sink, meta);
 		while ((err = record_next_snapshot(in->rd, &snap)) == 1) {
 			err = sink->snapshot(sink, rec, &snap);
 			if (err || (sink->should_stop && sink->should_stop(sink)))
 				goto out;
+			if (!(++nr & 15))
+				read_progress(&in->progress, nr);
 		}
 		if (err < 0)
 			break;
 	}
 out:
+	read_progress_end(&in->progress);
 	snapshot_release(&snap);
 	return err < 0 ? err : 0;
 }

@@ -34,10 +34,33 @@ int report_tried(int argc, char **argv, struct damo_ctx *ctx);
 int report_times(int argc, char **argv, struct damo_ctx *ctx);
 
 /* An open input record file and where its reader puts problems. */
+/* The progress line of a long read of a record file. */
+struct read_progress {
+	struct out *out;		/* NULL: none; borrowed */
+	const char *path;		/* borrowed */
+	const struct record_reader *rd;	/* borrowed */
+	double t0;			/* when reading started (monotonic s) */
+	double shown;			/* when the line was last shown */
+};
+
 struct report_input {
 	struct record_reader *rd;
 	struct diag diag;
+	struct read_progress progress;
 };
+
+/*
+ * read_progress() - after @nr_snaps snapshots of @p->rd: on a terminal,
+ * once reading took a second, a progress line on standard error at most
+ * four times a second (bytes of the file read, snapshots, rate, time
+ * left); never under --json or --quiet, nor when standard error is not a
+ * terminal.  The first call starts the clock; @p zeroed but for out,
+ * path and rd.  report_feed() calls it; loops of their own may.
+ */
+void read_progress(struct read_progress *p, uint64_t nr_snaps);
+
+/* Erase the progress line, if one is shown. */
+void read_progress_end(struct read_progress *p);
 
 /*
  * report_open() - record_open() @path into @in, problems reported through

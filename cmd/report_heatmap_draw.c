@@ -17,6 +17,7 @@
 #include "core/heatmap.h"
 #include "core/heatmap_color.h"
 #include "core/heatmap_plot.h"
+#include "core/numfmt.h"
 #include "core/out.h"
 #include "core/report/heatmap.h"
 #include "core/record_guide.h"
@@ -75,20 +76,32 @@ int heatmap_bin_record(struct damo_ctx *ctx, const char *path,
 	return err;
 }
 
+/*
+ * "time<TAB>address<TAB>heat" lines, formatted by core/numfmt (printf's
+ * "%f" work dominated this output) and written a line at a time.
+ */
 static void print_raw(struct out *o, const struct heatmap *hm,
 		      const struct heatmap_args *a)
 {
-	char buf[40];
-	size_t i, j;
+	char line[3 * NUMFMT_MAX + 4], tbuf[NUMFMT_MAX];
+	size_t i, j, tn, n;
 	uint64_t t, ad;
 
 	for (i = 0; i < hm->rows; i++) {
 		t = i * hm->tu + (a->abs_time ? hm->t0 : 0);
+		tn = numfmt_u64(tbuf, t);
 		for (j = 0; j < hm->cols; j++) {
 			ad = j * hm->au + (a->abs_addr ? hm->a0 : 0);
-			out_text(o, "%llu\t%llu\t%s\n", (unsigned long long)t,
-				 (unsigned long long)ad,
-				 heatmap_fmt_float(buf, heatmap_at(hm, i, j)));
+			memcpy(line, tbuf, tn);
+			n = tn;
+			line[n++] = '\t';
+			n += numfmt_u64(line + n, ad);
+			line[n++] = '\t';
+			numfmt_repr(line + n, heatmap_at(hm, i, j));
+			n += strlen(line + n);
+			line[n++] = '\n';
+			line[n] = '\0';
+			out_text(o, "%s", line);
 		}
 	}
 }

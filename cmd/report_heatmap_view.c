@@ -52,6 +52,8 @@ static int src_open(struct view_src *src, struct report_input *in, char *msg,
 	int err;
 
 	diag_init(&in->diag);
+	/* no progress line over the viewer's screen */
+	in->progress = (struct read_progress){ .out = NULL };
 	err = record_open(src->path, &in->rd, &in->diag);
 	if (err) {
 		if (in->diag.nr) {

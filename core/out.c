@@ -638,7 +638,7 @@ void out_progress(struct out *o, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (!isatty(STDERR_FILENO))
+	if ((o->flags & OUT_QUIET) || !isatty(STDERR_FILENO))
 		return;
 	/* back to the start of the line, clear it, write the new one */
 	fputs("\r\033[K", stderr);

@@ -18,6 +18,7 @@ enum out_flags {
 	OUT_PRETTY = 1 << 1,	/* indented JSON */
 	OUT_COLOR = 1 << 2,	/* text may use ANSI colour */
 	OUT_RAW = 1 << 3,	/* text prints plain numbers, no human units */
+	OUT_QUIET = 1 << 4,	/* no progress lines (--quiet) */
 };
 
 struct out;
@@ -135,7 +136,8 @@ void out_hint(struct out *o, const char *fmt, ...)
 /*
  * out_progress() - a one-line status of a long run on standard error,
  * rewritten in place, only when standard error is a terminal (in both
- * modes: out_progress_end() erases it again, so nothing of it stays).
+ * modes: out_progress_end() erases it again, so nothing of it stays) and
+ * not OUT_QUIET (--quiet).
  * No newline in @fmt.
  */
 void out_progress(struct out *o, const char *fmt, ...)

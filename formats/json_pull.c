@@ -7,6 +7,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "core/diag.h"
 #include "formats/record_internal.h"
@@ -156,32 +159,105 @@ static int escape(struct jpull *jp)
 	return 0;
 }
 
+/*
+ * How many plain string bytes start at @p, before @e: not a quote, a
+ * backslash or a control byte; 16 at a time.
+ */
+static inline size_t string_run(const unsigned char *p, const unsigned char *e)
+{
+	const unsigned char *q = p;
+#ifdef __SSE2__
+	const __m128i quote = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\');
+	const __m128i ctl = _mm_set1_epi8(0x1f);
+	unsigned int m;
+	__m128i x;
+
+	while (e - q >= 16) {
+		x = _mm_loadu_si128((const __m128i *)(const void *)q);
+		m = (unsigned int)_mm_movemask_epi8(_mm_or_si128(
+			_mm_or_si128(_mm_cmpeq_epi8(x, quote),
+				     _mm_cmpeq_epi8(x, bs)),
+			_mm_cmpeq_epi8(_mm_min_epu8(x, ctl), x)));
+		if (m)
+			return (size_t)(q - p) + (size_t)__builtin_ctz(m);
+		q += 16;
+	}
+#endif
+	while (q < e && *q != '"' && *q != '\\' && *q >= 0x20)
+		q++;
+	return (size_t)(q - p);
+}
+
+/* How many spaces start at @p, before @e: indentation, 16 at a time. */
+static inline size_t space_run(const unsigned char *p, const unsigned char *e)
+{
+	const unsigned char *q = p;
+#ifdef __SSE2__
+	const __m128i sp = _mm_set1_epi8(' ');
+	unsigned int m;
+
+	while (e - q >= 16) {
+		m = (unsigned int)_mm_movemask_epi8(_mm_cmpeq_epi8(
+			_mm_loadu_si128((const __m128i *)(const void *)q), sp));
+		if (m != 0xffff)
+			return (size_t)(q - p) + (size_t)__builtin_ctz(~m);
+		q += 16;
+	}
+#endif
+	while (q < e && *q == ' ')
+		q++;
+	return (size_t)(q - p);
+}
+
+/* Append @n bytes to the token's text, keeping what fits. */
+static void put_run(struct jpull *jp, const unsigned char *p, size_t n)
+{
+	if (jp->discard)
+		return;
+	if (n > JPULL_TEXT_MAX - jp->len) {
+		n = JPULL_TEXT_MAX - jp->len;
+		jp->long_text = true;
+	}
+	memcpy(jp->text + jp->len, p, n);
+	jp->len += n;
+}
+
+/*
+ * Whole runs of plain string bytes are taken from the buffer at once; a
+ * quote, a backslash, a control byte or the buffer's end stops a run.
+ */
 static enum jtok read_string(struct jpull *jp)
 {
+	struct rsrc *s = jp->src;
+	const unsigned char *p, *q, *e;
 	int c;
 
 	for (;;) {
-		c = getc_pos(jp);
-		if (c == '"')
-			break;
-		if (c < 0) {
-			if (jp->src->err)
+		if (s->pos >= s->len && rsrc_fill(s) <= 0) {
+			if (s->err)
 				return src_error(jp);
 			jpull_error(jp, jp->tline, jp->tcol, "",
 				    "unterminated string");
 			return JT_ERR;
 		}
+		p = s->buf + s->pos;
+		e = s->buf + s->len;
+		q = p + string_run(p, e);
+		put_run(jp, p, (size_t)(q - p));
+		jp->col += (unsigned int)(q - p);
+		s->pos += (size_t)(q - p);
+		if (q == e)
+			continue;
+		c = getc_pos(jp);
+		if (c == '"')
+			break;
 		if (c < 0x20) {
 			jpull_error(jp, jp->line, jp->col - 1, "",
 				    "unescaped control character in string");
 			return JT_ERR;
 		}
-		if (c == '\\') {
-			if (escape(jp))
-				return JT_ERR;
-			continue;
-		}
-		put(jp, (char)c);
+		if (escape(jp))
+			return JT_ERR;
 	}
 	return JT_STRING;
 }
@@ -203,7 +279,73 @@ static size_t digits(struct jpull *jp)
 	return n;
 }
 
+/*
+ * The end of a JSON number at @p before @e, or NULL when @p does not start
+ * one (the grammar of read_number_slow()).
+ */
+static const unsigned char *number_end(const unsigned char *p,
+				       const unsigned char *e)
+{
+	if (p < e && *p == '-')
+		p++;
+	if (p == e || !is_digit(*p))
+		return NULL;
+	if (*p++ != '0')
+		while (p < e && is_digit(*p))
+			p++;
+	if (p < e && *p == '.') {
+		if (++p == e || !is_digit(*p))
+			return NULL;
+		while (p < e && is_digit(*p))
+			p++;
+	}
+	if (p < e && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (p < e && (*p == '+' || *p == '-'))
+			p++;
+		if (p == e || !is_digit(*p))
+			return NULL;
+		while (p < e && is_digit(*p))
+			p++;
+	}
+	return p;
+}
+
+static bool is_number_byte(int c)
+{
+	return is_digit(c) || c == '.' || c == 'e' || c == 'E' || c == '+' ||
+	       c == '-';
+}
+
+static enum jtok read_number_slow(struct jpull *jp, int c);
+
+/*
+ * A number whose first byte @c was just taken from the buffer: when the
+ * run of bytes that may belong to a number ends inside the buffer and is
+ * one whole valid number, it is taken at once; anything else (a number
+ * across a refill, an invalid one) goes the byte-at-a-time way, which
+ * says what is wrong where.
+ */
 static enum jtok read_number(struct jpull *jp, int c)
+{
+	struct rsrc *s = jp->src;
+	const unsigned char *p = s->buf + s->pos - 1, *e = s->buf + s->len;
+	const unsigned char *q = p + 1, *end;
+
+	while (q < e && is_number_byte(*q))
+		q++;
+	if (q == e)
+		return read_number_slow(jp, c);
+	end = number_end(p, q);
+	if (end != q)
+		return read_number_slow(jp, c);
+	put_run(jp, p, (size_t)(q - p));
+	jp->col += (unsigned int)(q - p - 1);
+	s->pos += (size_t)(q - p - 1);
+	return JT_NUMBER;
+}
+
+static enum jtok read_number_slow(struct jpull *jp, int c)
 {
 	put(jp, (char)c);
 	if (c == '-') {
@@ -274,13 +416,88 @@ static enum jtok read_literal(struct jpull *jp, int c)
 	return JT_ERR;
 }
 
+/*
+ * A literal whose first byte @c was just taken from the buffer, when the
+ * whole word and the byte after it are there: NULL_TOK... or JT_ERR to
+ * leave it to read_literal().
+ */
+static enum jtok literal_fast(struct jpull *jp, int c)
+{
+	struct rsrc *s = jp->src;
+	const unsigned char *p = s->buf + s->pos;
+	size_t left = s->len - s->pos, n;
+	enum jtok t;
+
+	if (c == 'n' && left > 3 && !memcmp(p, "ull", 3)) {
+		n = 3;
+		t = JT_NULL;
+	} else if (c == 't' && left > 3 && !memcmp(p, "rue", 3)) {
+		n = 3;
+		t = JT_TRUE;
+	} else if (c == 'f' && left > 4 && !memcmp(p, "alse", 4)) {
+		n = 4;
+		t = JT_FALSE;
+	} else {
+		return JT_ERR;
+	}
+	if (is_alpha(p[n]))
+		return JT_ERR;
+	s->pos += n;
+	jp->col += (unsigned int)n;
+	return t;
+}
+
+/*
+ * Skip blanks and take the next byte: -1 at the end or on an error.
+ */
+static int next_nonblank(struct jpull *jp)
+{
+	struct rsrc *s = jp->src;
+	const unsigned char *p, *e;
+	unsigned int line, col;
+
+	for (;;) {
+		if (s->pos >= s->len && rsrc_fill(s) <= 0)
+			return -1;
+		p = s->buf + s->pos;
+		e = s->buf + s->len;
+		line = jp->line;
+		col = jp->col;
+		while (p < e) {
+			if (*p == ' ') {
+				size_t n = space_run(p, e);
+
+				p += n;
+				col += (unsigned int)n;
+				continue;
+			}
+			if (*p == '\t' || *p == '\r') {
+				col++;
+			} else if (*p == '\n') {
+				line++;
+				col = 1;
+			} else {
+				break;
+			}
+			p++;
+		}
+		jp->line = line;
+		jp->col = col;
+		s->pos = (size_t)(p - s->buf);
+		if (p < e) {
+			s->pos++;
+			jp->col++;
+			return *p;
+		}
+	}
+}
+
 static enum jtok scan(struct jpull *jp)
 {
+	enum jtok t;
 	int c;
 
-	do {
-		c = getc_pos(jp);
-	} while (c == ' ' || c == '\t' || c == '\n' || c == '\r');
+	c = next_nonblank(jp);
 	jp->tline = jp->line;
 	jp->tcol = jp->col - 1;
 	jp->len = 0;
@@ -305,8 +522,10 @@ static enum jtok scan(struct jpull *jp)
 	}
 	if (is_digit(c))
 		return read_number(jp, c);
-	if (is_alpha(c))
-		return read_literal(jp, c);
+	if (is_alpha(c)) {
+		t = literal_fast(jp, c);
+		return t != JT_ERR ? t : read_literal(jp, c);
+	}
 	if (c >= 0x20 && c < 0x7f)
 		jpull_error(jp, jp->tline, jp->tcol, "",
 			    "unexpected character '%c'", c);
@@ -409,6 +628,18 @@ int jpull_obj_key(struct jpull *jp, bool first)
 		jp->key[0] = '\0';
 	else
 		memcpy(jp->key, jp->text, jp->len + 1);
+	/* The ':' right after the key, as damo writes it: take it here. */
+	if (jp->src->pos < jp->src->len &&
+	    jp->src->buf[jp->src->pos] == ':') {
+		jp->src->pos++;
+		jp->tok = JT_COLON;
+		jp->tline = jp->line;
+		jp->tcol = jp->col++;
+		jp->len = 0;
+		jp->long_text = false;
+		jp->text[0] = '\0';
+		return 1;
+	}
 	return jpull_expect(jp, JT_COLON, "':'") ? -EINVAL : 1;
 }
 
@@ -473,4 +704,209 @@ int jpull_skip(struct jpull *jp)
 out:
 	jp->discard = discard;
 	return r < 0 ? -EINVAL : 0;
+}
+
+/* What jpull_skip_fast() expects next. */
+enum skip_state {
+	SK_VALUE,		/* a value */
+	SK_VALUE_OR_CLOSE,	/* after '[' */
+	SK_KEY,			/* after ',' in an object */
+	SK_KEY_OR_CLOSE,	/* after '{' */
+	SK_COLON,
+	SK_AFTER,		/* ',' or the closing bracket */
+};
+
+/* Is [@p, @e) one whole literal or number? */
+static bool is_scalar_text(const unsigned char *p, const unsigned char *e)
+{
+	size_t n = (size_t)(e - p);
+
+	if (*p == '-' || is_digit(*p))
+		return number_end(p, e) == e;
+	return (n == 4 && (!memcmp(p, "null", 4) || !memcmp(p, "true", 4))) ||
+	       (n == 5 && !memcmp(p, "false", 5));
+}
+
+/* Does @c continue a scalar that starts with @first? */
+static bool scalar_byte(unsigned char first, unsigned char c)
+{
+	return first == '-' || is_digit(first) ? is_number_byte(c) :
+						 is_alpha(c);
+}
+
+int jpull_skip_fast(struct jpull *jp)
+{
+	unsigned char st[JPULL_MAX_DEPTH];	/* 1: object */
+	enum skip_state state = SK_VALUE;
+	struct rsrc *s = jp->src;
+	const unsigned char *p, *e, *q;
+	unsigned int line, col, cline = 0, ccol = 0;
+	enum jtok close = JT_EOF;
+	size_t depth = 0;
+	bool in_str = false, done = false;
+	unsigned char sc[32];	/* a scalar across a refill */
+	size_t scn = 0;
+
+	if (jp->failed || jp->peeked)
+		return 1;
+	line = jp->line;
+	col = jp->col;
+	while (!done) {
+		if (s->pos >= s->len && rsrc_fill(s) <= 0)
+			return 1;
+		p = s->buf + s->pos;
+		e = s->buf + s->len;
+		while (p < e && !done) {
+			unsigned char c = *p;
+
+			if (scn) {
+				q = p;
+				while (q < e && scalar_byte(sc[0], *q))
+					q++;
+				if ((size_t)(q - p) > sizeof(sc) - scn)
+					return 1;
+				memcpy(sc + scn, p, (size_t)(q - p));
+				scn += (size_t)(q - p);
+				col += (unsigned int)(q - p);
+				p = q;
+				if (p == e)
+					break;
+				if (!is_scalar_text(sc, sc + scn))
+					return 1;
+				scn = 0;
+				state = SK_AFTER;
+				continue;
+			}
+			if (in_str) {
+				/* Escapes are rare: the slow way says them. */
+				q = p + string_run(p, e);
+				col += (unsigned int)(q - p);
+				p = q;
+				if (p == e)
+					break;
+				if (*p != '"')
+					return 1;
+				p++;
+				col++;
+				in_str = false;
+				state = state == SK_KEY ? SK_COLON : SK_AFTER;
+				continue;
+			}
+			if (c == ' ') {
+				size_t n = space_run(p, e);
+
+				p += n;
+				col += (unsigned int)n;
+				continue;
+			}
+			if (c == '\n') {
+				p++;
+				line++;
+				col = 1;
+				continue;
+			}
+			if (c == '\t' || c == '\r') {
+				p++;
+				col++;
+				continue;
+			}
+			switch (state) {
+			case SK_KEY_OR_CLOSE:
+			case SK_VALUE_OR_CLOSE:
+				if (c == (state == SK_KEY_OR_CLOSE ? '}' : ']'))
+					goto close;
+				state = state == SK_KEY_OR_CLOSE ? SK_KEY :
+								   SK_VALUE;
+				/* fall through */
+			case SK_KEY:
+				if (state == SK_KEY) {
+					if (c != '"')
+						return 1;
+					in_str = true;
+					p++;
+					col++;
+					continue;
+				}
+				/* fall through */
+			case SK_VALUE:
+				if (c == '{' || c == '[') {
+					if (depth == JPULL_MAX_DEPTH)
+						return 1;
+					st[depth++] = c == '{';
+					state = c == '{' ? SK_KEY_OR_CLOSE :
+							   SK_VALUE_OR_CLOSE;
+					p++;
+					col++;
+					continue;
+				}
+				if (!depth)
+					return 1;	/* only containers */
+				if (c == '"') {
+					in_str = true;
+					p++;
+					col++;
+					continue;
+				}
+				if (c != '-' && !is_digit(c) && !is_alpha(c))
+					return 1;
+				q = p + 1;
+				while (q < e && scalar_byte(c, *q))
+					q++;
+				if (q == e) {
+					if ((size_t)(q - p) > sizeof(sc))
+						return 1;
+					memcpy(sc, p, (size_t)(q - p));
+					scn = (size_t)(q - p);
+					col += (unsigned int)(q - p);
+					p = q;
+					continue;	/* p == e: refill */
+				}
+				if (!is_scalar_text(p, q))
+					return 1;
+				col += (unsigned int)(q - p);
+				p = q;
+				state = SK_AFTER;
+				continue;
+			case SK_COLON:
+				if (c != ':')
+					return 1;
+				state = SK_VALUE;
+				p++;
+				col++;
+				continue;
+			case SK_AFTER:
+				if (c == ',') {
+					state = st[depth - 1] ? SK_KEY :
+								SK_VALUE;
+					p++;
+					col++;
+					continue;
+				}
+				if (c != (st[depth - 1] ? '}' : ']'))
+					return 1;
+				goto close;
+			}
+			return 1;
+close:
+			cline = line;
+			ccol = col;
+			close = c == '}' ? JT_RBRACE : JT_RBRACK;
+			p++;
+			col++;
+			state = SK_AFTER;
+			if (--depth)
+				continue;
+			done = true;
+		}
+		s->pos = (size_t)(p - s->buf);
+	}
+	jp->line = line;
+	jp->col = col;
+	jp->tok = close;
+	jp->tline = cline;
+	jp->tcol = ccol;
+	jp->len = 0;
+	jp->long_text = false;
+	jp->text[0] = '\0';
+	return 0;
 }

@@ -81,6 +81,18 @@ int jpull_arr_more(struct jpull *jp, bool first);
 /* Skip one whole value, checking its grammar. 0 or -EINVAL. */
 int jpull_skip(struct jpull *jp);
 
+/*
+ * jpull_skip_fast() - skip one whole array or object at memory speed,
+ * checking its grammar, when it is plain: no string escapes, no control
+ * bytes, nesting within JPULL_MAX_DEPTH.
+ * Return: 0 when skipped (positions as jpull_skip() leaves them); 1 when
+ * it gave up on something it does not take (or an invalid value, or a
+ * read error), reporting nothing, with the source somewhere inside the
+ * value: the caller goes back to a mark and calls jpull_skip(), which
+ * says what is wrong.
+ */
+int jpull_skip_fast(struct jpull *jp);
+
 /* "'}'", "end of input", "string \"ab\"", ... for messages. */
 void jpull_describe(const struct jpull *jp, char *buf, size_t size);
 

@@ -115,6 +115,15 @@ const struct record_info *record_info(const struct record_reader *rd);
  */
 int record_next_rss(struct record_reader *rd, struct record_rss *rss);
 
+/*
+ * record_progress() - how far the reader is in the file: @done of @total
+ * bytes of the file as it is on disk (compressed bytes for
+ * json_compressed), for progress lines.  A JSON reader that reads a
+ * record's keys ahead of its snapshots may be ahead for a moment.
+ */
+void record_progress(const struct record_reader *rd, uint64_t *done,
+		     uint64_t *total);
+
 /* Close @rd and free it; NULL is accepted. */
 void record_close(struct record_reader *rd);
 

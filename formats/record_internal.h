@@ -26,7 +26,10 @@ struct rsrc {
 	bool inflate;
 	bool z_live;		/* zs is initialised */
 	bool z_end;		/* the zlib stream ended */
-	z_stream zs;
+	bool z_cut;		/* ... and the file inside its trailer */
+	z_stream zs;		/* raw deflate: header and trailer are ours */
+	unsigned int z_head;	/* header bytes still to pass over */
+	uint32_t adler;		/* Adler-32 of what was inflated so far */
 	uint64_t size;		/* file size at open */
 	uint64_t raw_off;	/* file offset of the next read */
 	unsigned char *in;	/* compressed bytes read ahead (inflate) */

@@ -375,6 +375,9 @@ static int load_chunk(struct record_reader *rd, struct rn_cursor *c,
 				    rn_le32(h + 16), crc);
 	c->chunk_off = off;
 	c->next_off = off + RN_CHUNK_HDR_LEN + stored;
+	/* Reads are pread()s: the furthest chunk is the progress. */
+	if (c->next_off > rd->src.raw_off)
+		rd->src.raw_off = c->next_off;
 	c->pos = 0;
 	c->raw_len = (size_t)raw;
 	if (!(h[5] & RN_CHUNK_ZLIB)) {

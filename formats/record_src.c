@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <libdeflate.h>
 
 #include "core/xalloc.h"
 
@@ -99,15 +100,51 @@ static int fill_plain(struct rsrc *s)
 	return got > 0;
 }
 
+/*
+ * The stream's 4-byte Adler-32 after its deflate data, checked against
+ * what was inflated.  zlib would check it itself, but its adler32 costs
+ * more than the inflating: the stream is inflated raw (its 2-byte header
+ * was checked when the file was sniffed) and libdeflate sums it.
+ * Return: 0, -errno (reported), or 1 when the file ends inside it, which
+ * is reported after the last inflated bytes are handed out, as zlib does.
+ */
+static int check_trailer(struct rsrc *s)
+{
+	uint32_t want = 0;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		if (s->in_pos == s->in_len) {
+			ssize_t got = raw_read(s, s->in, RSRC_BUFSZ);
+
+			if (got < 0)
+				return (int)got;
+			if (!got)
+				return 1;
+			s->in_pos = 0;
+			s->in_len = (size_t)got;
+		}
+		want = want << 8 | s->in[s->in_pos++];
+	}
+	if (want != s->adler)
+		return src_fail(s, -EINVAL,
+				"corrupt compressed data at byte %llu (incorrect data check)",
+				(unsigned long long)(s->raw_off -
+						     (s->in_len - s->in_pos)));
+	return 0;
+}
+
 static int fill_inflate(struct rsrc *s)
 {
 	int ret;
 
 	if (!s->z_live) {
 		memset(&s->zs, 0, sizeof(s->zs));
-		if (inflateInit(&s->zs) != Z_OK)
+		if (inflateInit2(&s->zs, -15) != Z_OK)
 			return src_fail(s, -ENOMEM, "cannot start zlib");
 		s->z_live = true;
+		s->adler = 1;
+		s->z_head = 2;
 	}
 	while (!s->z_end) {
 		if (s->in_pos == s->in_len) {
@@ -118,6 +155,10 @@ static int fill_inflate(struct rsrc *s)
 			s->in_pos = 0;
 			s->in_len = (size_t)got;
 		}
+		while (s->z_head && s->in_pos < s->in_len) {
+			s->in_pos++;	/* the zlib header, checked at sniffing */
+			s->z_head--;
+		}
 		s->zs.next_in = s->in + s->in_pos;
 		s->zs.avail_in = (uInt)(s->in_len - s->in_pos);
 		s->zs.next_out = s->buf;
@@ -125,14 +166,20 @@ static int fill_inflate(struct rsrc *s)
 		ret = inflate(&s->zs, Z_NO_FLUSH);
 		s->in_pos = s->in_len - s->zs.avail_in;
 		s->len = RSRC_BUFSZ - s->zs.avail_out;
-		if (ret == Z_STREAM_END)
+		s->adler = (uint32_t)libdeflate_adler32(s->adler, s->buf, s->len);
+		if (ret == Z_STREAM_END) {
 			s->z_end = true;	/* trailing bytes are ignored */
-		else if (ret != Z_OK && ret != Z_BUF_ERROR)
+			ret = check_trailer(s);
+			if (ret < 0)
+				return ret;
+			s->z_cut = ret;
+		} else if (ret != Z_OK && ret != Z_BUF_ERROR) {
 			return src_fail(s, -EINVAL,
 					"corrupt compressed data at byte %llu (%s)",
 					(unsigned long long)(s->raw_off -
 							     s->zs.avail_in),
 					s->zs.msg ? s->zs.msg : "zlib error");
+		}
 		if (s->len)
 			return 1;
 		if (!s->z_end && s->in_pos == s->in_len &&
@@ -140,6 +187,9 @@ static int fill_inflate(struct rsrc *s)
 			return src_fail(s, -EINVAL,
 					"compressed data ends early (truncated file?)");
 	}
+	if (s->z_cut)
+		return src_fail(s, -EINVAL,
+				"compressed data ends early (truncated file?)");
 	return 0;
 }
 
@@ -160,6 +210,9 @@ int rsrc_rewind(struct rsrc *s)
 	if (s->z_live && inflateReset(&s->zs) != Z_OK)
 		return src_fail(s, -EINVAL, "cannot restart zlib");
 	s->z_end = false;
+	s->z_cut = false;
+	s->adler = 1;
+	s->z_head = 2;
 	s->raw_off = 0;
 	s->in_pos = 0;
 	s->in_len = 0;
@@ -254,6 +307,9 @@ void rsrc_reset(struct rsrc *s, struct rsrc_mark *m)
 	memcpy(s->in, m->in, v->in_len);
 	memcpy(s->buf, m->buf, v->len);
 	s->z_end = v->z_end;
+	s->z_cut = v->z_cut;
+	s->adler = v->adler;
+	s->z_head = v->z_head;
 	s->raw_off = v->raw_off;
 	s->size = v->size;
 	s->in_pos = v->in_pos;
@@ -272,4 +328,12 @@ void rsrc_mark_release(struct rsrc_mark *m)
 	free(m->in);
 	free(m->buf);
 	memset(m, 0, sizeof(*m));
+}
+
+void record_progress(const struct record_reader *rd, uint64_t *done,
+		     uint64_t *total)
+{
+	*total = rd->src.size;
+	*done = rd->src.raw_off < rd->src.size ? rd->src.raw_off :
+						 rd->src.size;
 }

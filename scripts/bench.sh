@@ -2,19 +2,23 @@
 # SPDX-License-Identifier: GPL-2.0
 # Build the benchmarks (test/bench/, -DDAMO_BENCH=ON) in build-bench and
 # run one of them: "accuracy" or "cost" (the embedded monitor), "records"
-# (the record formats: write and read 10 million regions), "reports" (time
-# and peak memory of reports on 1 M and 10 M region records, written to
-# build-bench unless a directory is given); or "daemon": the embedded
-# daemon's CPU time on a real workload (test/bench/daemon-cpu.sh, sizes and
-# "-- DAMON options" as arguments).  cost then counts
-# instructions under callgrind when valgrind is installed.  Arguments after
-# the name go to the benchmark.  On demand only; CI does not run them.
+# (the record formats: write and read 10 million regions), "reports"
+# (every report on generated records, json_compressed and native, and
+# Python damo 3.3 side by side when $DAMO_PY or /work/damo-py/src/damo.py
+# is there: times, regions/s, MB/s, peak memory, ratios; options
+# [-s SNAPSHOTS] [-r REGIONS] [-n RUNS] [-P], files in $BENCH_DIR or
+# build-bench), "inflate FILE" (zlib against libdeflate on one
+# json_compressed file); or "daemon": the embedded daemon's CPU time on a
+# real workload (test/bench/daemon-cpu.sh, sizes and "-- DAMON options"
+# as arguments).  cost then counts instructions under callgrind when
+# valgrind is installed.  Arguments after the name go to the benchmark.
+# On demand only; CI does not run them.
 set -eu
 cd "$(dirname "$0")/.."
 
 what=${1:-}
 case $what in
-accuracy | cost | records | reports) shift ;;
+accuracy | cost | records | reports | inflate) shift ;;
 daemon)
 	shift
 	dir=build-bench-daemon
@@ -26,7 +30,7 @@ daemon)
 	exec test/bench/daemon-cpu.sh "$dir" "$@"
 	;;
 *)
-	echo "usage: scripts/bench.sh accuracy|cost|records|reports|daemon [ARGS...]" >&2
+	echo "usage: scripts/bench.sh accuracy|cost|records|reports|inflate|daemon [ARGS...]" >&2
 	exit 64
 	;;
 esac
@@ -39,8 +43,8 @@ cmake --build $dir -j"$(nproc)" --target "$what" >/dev/null
 echo "machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' \
 	/proc/cpuinfo | head -n 1)"
 echo
-if [ "$what" = reports ] && [ $# -eq 0 ]; then
-	set -- "$dir"
+if [ "$what" = reports ]; then
+	set -- "$@" "${BENCH_DIR:-$dir}"
 fi
 "$bin" "$@"
 

@@ -5,7 +5,7 @@
 set -eu
 
 build_pkgs="gcc make cmake pkg-config libyaml-dev libcjson-dev libncurses-dev
-zlib1g-dev libpng-dev"
+zlib1g-dev libdeflate-dev libpng-dev"
 # The kernel tier (test/kernel/) boots Debian's DAMON kernels under qemu
 # with busybox and a static damo in a cpio initramfs.
 # libFuzzer (scripts/fuzz.sh) is in clang's runtime package.

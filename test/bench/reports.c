@@ -1,15 +1,24 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Wall time and peak memory of the reports on big records: records of
- * 1 M and 10 M regions (damo's json_compressed, written with the record
- * writer) are summarised by the damo binary as child processes, and each
- * child's maximum resident set size is taken from the rusage wait4()
- * returns for it (RUSAGE_CHILDREN's ru_maxrss, one child at a time).
- * Memory must not grow with the file: the ratio 10 M / 1 M stays ~1.
+ * Every report on generated records, side by side with Python damo 3.3:
+ * gen_record writes a record of SNAPSHOTS x REGIONS (damo 3.3's
+ * json_compressed and the native format of the same snapshots) and one 6x
+ * longer; each report runs on each file as a child process, RUNS times,
+ * and the best CPU time (user + system, from wait4()'s rusage), the best
+ * wall time and the peak RSS (ru_maxrss) count.  Python damo runs once per
+ * report on the smaller json_compressed file when its damo.py is found
+ * ($DAMO_PY, else /work/damo-py/src/damo.py).
+ *
+ *   reports [-s SNAPSHOTS] [-r REGIONS] [-n RUNS] [-P] DIR
+ *
+ * -P: no Python damo.  Rates: regions per CPU second, and MB of the
+ * file's content per CPU second (the inflated JSON for json_compressed,
+ * the file for native).  "6x RSS" is the peak RSS on the 6x longer file
+ * over that on the first: memory must not grow with the file (<= 1.5).
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -21,19 +30,43 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/diag.h"
-#include "core/snapshot.h"
-#include "formats/record_write.h"
-
-#define REGIONS_PER_SNAPSHOT 1000
-#define REGION_SZ (4ULL << 20)
-#define BASE_ADDR 0x7f0000000000ULL
-#define SNAP_NS 100000000ULL
-
 struct run {
 	double wall_s;
+	double cpu_s;
 	long maxrss_kib;
+	bool ok;
 };
+
+struct report {
+	const char *name;
+	const char *args[8];		/* after "report", before --input */
+	const char *py_args[8];		/* damo 3.3's; NULL: it has none */
+};
+
+static const struct report reports[] = {
+	{ "heatmap --output raw", { "heatmap", "--output", "raw" },
+	  { "heatmap", "--output", "raw" } },
+	{ "heatmap (text)", { "heatmap" }, { "heatmap" } },
+	{ "heatmap --output FILE.png", { "heatmap", "--output", "@png" },
+	  { NULL } },
+	{ "wss -r 0 101 5 --raw-number",
+	  { "wss", "-r", "0", "101", "5", "--raw-number" },
+	  { "wss", "-r", "0", "101", "5", "--raw_number" } },
+	{ "nr_regions", { "nr_regions" }, { "nr_regions" } },
+	{ "access", { "access" }, { "access" } },
+	{ "access --style recency-percentiles",
+	  { "access", "--style", "recency-percentiles" },
+	  { "access", "--style", "recency-percentiles" } },
+	{ "access --style temperature-sz-hist",
+	  { "access", "--style", "temperature-sz-hist" },
+	  { "access", "--style", "temperature-sz-hist" } },
+	/* damo 3.3's times reads --input as its --inputs (two files) */
+	{ "times", { "times" }, { NULL } },
+	{ "record-info", { "record-info" }, { "record_info" } },
+	{ "tried --all-snapshots", { "tried", "--all-snapshots" }, { NULL } },
+};
+
+#define NR_REPORTS (sizeof(reports) / sizeof(reports[0]))
 
 static double now_s(void)
 {
@@ -43,140 +76,222 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/*
- * A record of @nr_regions regions in snapshots of REGIONS_PER_SNAPSHOT:
- * a hot block that moves up the address space over time, the rest cold
- * and ageing.
- */
-static int write_record(const char *path, uint64_t nr_regions)
-{
-	uint64_t nr_snaps = nr_regions / REGIONS_PER_SNAPSHOT, i, j, hot;
-	struct record_writer *w;
-	struct record_meta meta;
-	struct snapshot s;
-	struct diag d;
-	size_t rec;
-	int err = 0;
-
-	diag_init(&d);
-	record_meta_init(&meta);
-	meta.kdamond_idx = 0;
-	meta.context_idx = 0;
-	meta.target_id = 42;
-	meta.has_intervals = true;
-	meta.intervals.sample_us = 5000;
-	meta.intervals.aggr_us = 100000;
-	meta.intervals.ops_update_us = 1000000;
-	w = record_writer_new(path, true, &d);
-	rec = record_writer_add(w, &meta);
-	snapshot_init(&s);
-	for (i = 0; i < nr_snaps && !err; i++) {
-		snapshot_clear(&s);
-		s.start_ns = 1000000000ULL + i * SNAP_NS;
-		s.end_ns = s.start_ns + SNAP_NS;
-		hot = (i * REGIONS_PER_SNAPSHOT / nr_snaps) % REGIONS_PER_SNAPSHOT;
-		for (j = 0; j < REGIONS_PER_SNAPSHOT; j++) {
-			struct snap_region *r = snapshot_add_region(&s);
-			bool is_hot = j >= hot && j < hot + 50;
-
-			r->start = BASE_ADDR + j * REGION_SZ;
-			r->end = r->start + REGION_SZ;
-			r->nr_accesses = is_hot ? 15 + j % 5 : (j % 97 == 0);
-			r->age = is_hot ? 0 : i % 200;
-		}
-		err = record_writer_snapshot(w, rec, &s);
-	}
-	if (!err)
-		err = record_writer_finish(w);
-	record_writer_free(w);
-	snapshot_release(&s);
-	record_meta_release(&meta);
-	if (err)
-		fprintf(stderr, "cannot write %s: %s\n", path, strerror(-err));
-	diag_release(&d);
-	return err;
-}
-
-/* Run damo with @argv (NULL-terminated, argv[0] ignored), output to null. */
-static int run_damo(char *const *argv, struct run *r)
+/* Run @argv (@argv[0] the program), output to /dev/null, into @r. */
+static void run_one(char *const *argv, struct run *r)
 {
 	struct rusage ru;
 	double t0 = now_s();
 	int status, fd;
 	pid_t pid;
 
+	r->ok = false;
 	pid = fork();
 	if (pid < 0)
-		return -errno;
+		return;
 	if (!pid) {
 		fd = open("/dev/null", O_WRONLY);
-		if (fd >= 0)
+		if (fd >= 0) {
 			dup2(fd, STDOUT_FILENO);
-		execv(DAMO_BIN, argv);
+			dup2(fd, STDERR_FILENO);
+		}
+		execvp(argv[0], argv);
 		_exit(127);
 	}
 	if (wait4(pid, &status, 0, &ru) < 0)
-		return -errno;
+		return;
 	r->wall_s = now_s() - t0;
+	r->cpu_s = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+		   (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
 	r->maxrss_kib = ru.ru_maxrss;
-	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
-		fprintf(stderr, "damo %s %s failed (status %d)\n", argv[1],
-			argv[2], status);
+	r->ok = WIFEXITED(status) && !WEXITSTATUS(status);
+}
+
+/* The best of @n runs of "PROG [PY] report ARGS --input FILE". */
+static void run_report(const char *prog, const char *py,
+		       const char *const *args, const char *file,
+		       const char *dir, int n, struct run *best)
+{
+	char *argv[24], png[4200];
+	struct run r;
+	int i, k = 0;
+
+	argv[k++] = (char *)prog;
+	if (py)
+		argv[k++] = (char *)py;
+	argv[k++] = "report";
+	for (i = 0; args[i]; i++) {
+		if (!strcmp(args[i], "@png")) {
+			snprintf(png, sizeof(png), "%s/bench-heatmap.png", dir);
+			argv[k++] = png;
+		} else {
+			argv[k++] = (char *)args[i];
+		}
+	}
+	argv[k++] = "--input";
+	argv[k++] = (char *)file;
+	argv[k] = NULL;
+	memset(best, 0, sizeof(*best));
+	for (i = 0; i < n; i++) {
+		run_one(argv, &r);
+		if (!r.ok) {
+			best->ok = false;
+			return;
+		}
+		if (!i || r.cpu_s < best->cpu_s)
+			best->cpu_s = r.cpu_s;
+		if (!i || r.wall_s < best->wall_s)
+			best->wall_s = r.wall_s;
+		if (!i || r.maxrss_kib < best->maxrss_kib)
+			best->maxrss_kib = r.maxrss_kib;
+		best->ok = true;
+	}
+}
+
+/* gen_record into DIR/bench-S-R; the regions and inflated JSON bytes. */
+static int generate(const char *dir, unsigned long s, unsigned long r,
+		    char *prefix, size_t size, uint64_t *regions,
+		    uint64_t *json_bytes)
+{
+	char cmd[8400];
+	FILE *p;
+	int ok;
+
+	snprintf(prefix, size, "%s/bench-%lux%lu", dir, s, r);
+	snprintf(cmd, sizeof(cmd), "'%s' -s %lu -r %lu '%s'", GEN_BIN, s, r,
+		 prefix);
+	p = popen(cmd, "r");
+	if (!p)
+		return -errno;
+	ok = fscanf(p, "%" SCNu64 " %" SCNu64, regions, json_bytes) == 2;
+	if (pclose(p) || !ok) {
+		fprintf(stderr, "reports: %s failed\n", cmd);
 		return -EIO;
 	}
 	return 0;
 }
 
+static const char *find_damo_py(void)
+{
+	const char *p = getenv("DAMO_PY");
+
+	if (p && *p)
+		return access(p, R_OK) ? NULL : p;
+	p = "/work/damo-py/src/damo.py";
+	return access(p, R_OK) ? NULL : p;
+}
+
 int main(int argc, char **argv)
 {
-	static const char *const sizes[] = { "1M", "10M" };
-	const uint64_t nr[] = { 1000000, 10000000 };
-	struct run res[2][3];
-	char path[2][4096];
-	const char *dir = argc > 1 ? argv[1] : ".";
+	static const char *const fmts[] = { "json_compressed", "native" };
+	unsigned long nsnap = 200, nreg = 400;
+	struct run c[NR_REPORTS][2][2], py[NR_REPORTS];
+	char prefix[2][4096], file[4200];
+	uint64_t regions[2], json[2], fbytes[2][2];
+	const char *damo_py, *dir;
+	bool no_py = false;
 	struct stat st;
-	double t0;
-	int i, k;
+	int opt, runs = 3, f, z;
+	size_t i;
 
-	for (i = 0; i < 2; i++) {
-		snprintf(path[i], sizeof(path[i]), "%s/bench-%s.data", dir,
-			 sizes[i]);
-		t0 = now_s();
-		if (write_record(path[i], nr[i]))
-			return 1;
-		stat(path[i], &st);
-		printf("wrote %s: %s regions, %.1f MiB json_compressed, in %.1f s\n",
-		       path[i], sizes[i], (double)st.st_size / (1 << 20),
-		       now_s() - t0);
-		fflush(stdout);
-	}
-	for (i = 0; i < 2; i++) {
-		char *const heat[] = { "damo", "report", "heatmap", "--input",
-				       path[i], "--no-color", NULL };
-		char *const wss[] = { "damo", "report", "wss", "--input",
-				      path[i], NULL };
-		char *const raw[] = { "damo", "report", "heatmap", "--input",
-				      path[i], "--output", "raw", NULL };
-		char *const *cmds[] = { heat, wss, raw };
-
-		for (k = 0; k < 3; k++) {
-			if (run_damo(cmds[k], &res[i][k]))
-				return 1;
+	while ((opt = getopt(argc, argv, "s:r:n:P")) != -1) {
+		switch (opt) {
+		case 's':
+			nsnap = strtoul(optarg, NULL, 10);
+			break;
+		case 'r':
+			nreg = strtoul(optarg, NULL, 10);
+			break;
+		case 'n':
+			runs = atoi(optarg);
+			break;
+		case 'P':
+			no_py = true;
+			break;
+		default:
+			goto usage;
 		}
 	}
-	printf("\n%-26s %12s %12s %12s %12s %9s\n", "report", "1M wall s",
-	       "1M RSS KiB", "10M wall s", "10M RSS KiB", "RSS ratio");
-	for (k = 0; k < 3; k++) {
-		static const char *const names[] = {
-			"heatmap (terminal)", "wss", "heatmap --output raw",
-		};
-
-		printf("%-26s %12.2f %12ld %12.2f %12ld %9.2f\n", names[k],
-		       res[0][k].wall_s, res[0][k].maxrss_kib, res[1][k].wall_s,
-		       res[1][k].maxrss_kib,
-		       (double)res[1][k].maxrss_kib / (double)res[0][k].maxrss_kib);
+	if (optind != argc - 1 || !nsnap || !nreg || runs < 1)
+		goto usage;
+	dir = argv[optind];
+	damo_py = no_py ? NULL : find_damo_py();
+	for (z = 0; z < 2; z++) {
+		if (generate(dir, nsnap * (z ? 6 : 1), nreg, prefix[z],
+			     sizeof(prefix[z]), &regions[z], &json[z]))
+			return 1;
+		for (f = 0; f < 2; f++) {
+			snprintf(file, sizeof(file), "%s.%s", prefix[z], fmts[f]);
+			fbytes[z][f] = stat(file, &st) ? 0 : (uint64_t)st.st_size;
+		}
 	}
-	for (i = 0; i < 2; i++)
-		unlink(path[i]);
+	printf("records: %lu x %lu regions (%.2f M regions) and %lu x %lu; "
+	       "json_compressed %.1f MiB (%.1f MB of JSON), native %.1f MiB\n",
+	       nsnap, nreg, regions[0] / 1e6, nsnap * 6, nreg,
+	       fbytes[0][0] / 1048576.0, json[0] / 1e6,
+	       fbytes[0][1] / 1048576.0);
+	printf("damo: %s; best of %d runs (CPU = user + system)\n", DAMO_BIN,
+	       runs);
+	if (damo_py)
+		printf("Python damo: %s, one run on the json_compressed file\n",
+		       damo_py);
+	else
+		printf("Python damo: not run (%s)\n", no_py ? "-P" :
+		       "set DAMO_PY to damo.py of damo 3.3");
+	fflush(stdout);
+	for (i = 0; i < NR_REPORTS; i++) {
+		for (z = 0; z < 2; z++)
+			for (f = 0; f < 2; f++) {
+				snprintf(file, sizeof(file), "%s.%s",
+					 prefix[z], fmts[f]);
+				run_report(DAMO_BIN, NULL, reports[i].args,
+					   file, dir, runs, &c[i][z][f]);
+			}
+		memset(&py[i], 0, sizeof(py[i]));
+		if (damo_py && reports[i].py_args[0]) {
+			snprintf(file, sizeof(file), "%s.json_compressed",
+				 prefix[0]);
+			run_report("python3", damo_py, reports[i].py_args,
+				   file, dir, 1, &py[i]);
+		}
+	}
+	printf("\n%-36s %-15s %7s %7s %8s %8s %8s %6s %8s %8s %7s %7s\n",
+	       "report", "format", "wall s", "CPU s", "Mreg/s", "MB/s",
+	       "RSS MiB", "6x RSS", "py CPU s", "py MiB", "x fast",
+	       "x mem");
+	for (i = 0; i < NR_REPORTS; i++) {
+		for (f = 0; f < 2; f++) {
+			const struct run *r = &c[i][0][f], *r6 = &c[i][1][f];
+			uint64_t content = f ? fbytes[0][1] : json[0];
+
+			printf("%-36s %-15s ", f ? "" : reports[i].name,
+			       fmts[f]);
+			if (!r->ok) {
+				printf("failed\n");
+				continue;
+			}
+			printf("%7.3f %7.3f %8.1f %8.0f %8.1f %6.2f",
+			       r->wall_s, r->cpu_s,
+			       regions[0] / r->cpu_s / 1e6,
+			       content / r->cpu_s / 1e6,
+			       r->maxrss_kib / 1024.0,
+			       r6->ok ? (double)r6->maxrss_kib /
+						(double)r->maxrss_kib : 0);
+			if (py[i].ok)
+				printf(" %8.2f %8.1f %7.0f %7.0f",
+				       py[i].cpu_s, py[i].maxrss_kib / 1024.0,
+				       py[i].cpu_s / r->cpu_s,
+				       (double)py[i].maxrss_kib /
+				       (double)r->maxrss_kib);
+			else
+				printf(" %8s %8s %7s %7s", "-", "-", "-", "-");
+			printf("\n");
+		}
+	}
+	printf("\n(x fast: Python damo's CPU time over this one's on the same "
+	       "record; x mem: its peak RSS over this one's.  Times below "
+	       "10 ms are mostly process start.)\n");
 	return 0;
+usage:
+	fprintf(stderr, "usage: reports [-s SNAPSHOTS] [-r REGIONS] [-n RUNS] [-P] DIR\n");
+	return 64;
 }

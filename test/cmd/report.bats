@@ -291,3 +291,43 @@ has_lines() {
 	json_check "$BATS_TEST_TMPDIR/a.json" \
 		'.[0].snapshots[0].regions[0] == {"start": 4294967296, "end": 4456865792, "nr_accesses": 0, "age": 5}'
 }
+
+# Run "damo $@" with standard error on a terminal (script(1)'s pty),
+# standard output to a file; the terminal's text into $output.
+on_tty() {
+	local cmd="DAMO_PROGRESS_NOW=1 '$DAMO'" a
+	for a in "$@"; do
+		cmd+=" '$a'"
+	done
+	run script -qec "$cmd >'$BATS_TEST_TMPDIR/out'" /dev/null
+}
+
+@test "a report shows its progress on a terminal, erased at the end; --quiet, --json and pipes show none" {
+	command -v script >/dev/null || skip "no script(1)"
+	on_tty report wss -i "$DATA"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"reading $DATA: "*" of 69.154 KiB ("*"%), "*" snapshots, "*"/s"* ]]
+	# the last thing on the terminal erases the line
+	[[ "$output" == *$'\r\033[K' ]]
+	damo report wss -i "$DATA" >"$BATS_TEST_TMPDIR/expected"
+	cmp "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/expected"
+	on_tty report wss -i "$DATA" --quiet
+	[ "$status" -eq 0 ] && [ -z "$output" ]
+	on_tty -q report nr_regions -i "$DATA"
+	[ "$status" -eq 0 ] && [ -z "$output" ]
+	on_tty report wss -i "$DATA" --json
+	[ "$status" -eq 0 ] && [ -z "$output" ]
+	DAMO_PROGRESS_NOW=1 run -0 --separate-stderr damo report wss -i "$DATA"
+	[ -z "$stderr" ]
+}
+
+@test "convert shows its progress on a terminal too; --quiet silences it" {
+	command -v script >/dev/null || skip "no script(1)"
+	on_tty convert "$DATA" --format native -o "$BATS_TEST_TMPDIR/n.data"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"reading $DATA: "*" snapshots, "* ]]
+	on_tty convert "$DATA" --format native -o "$BATS_TEST_TMPDIR/n.data" -q
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"reading "* ]]
+	grep -q "converted 1 records with 543 snapshots" "$BATS_TEST_TMPDIR/out"
+}
