@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Inputs far bigger than real ones are read and checked at all, with every
+ * problem located: a kdamonds document of 200,000 kdamonds, workload
+ * models of 100,000 mappings and ranges written in descending order.
+ * Their speed is measured by test/bench/complexity.c, not here.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/diag.h"
+#include "core/sources/synthetic.h"
+#include "core/xalloc.h"
+#include "formats/config.h"
+#include "formats/workload.h"
+
+/* A growing text buffer. */
+struct text {
+	char *s;
+	size_t len, cap;
+};
+
+static void __attribute__((format(printf, 2, 3)))
+put(struct text *t, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	for (;;) {
+		va_start(ap, fmt);
+		n = vsnprintf(t->s + t->len, t->cap - t->len, fmt, ap);
+		va_end(ap);
+		if (n >= 0 && (size_t)n < t->cap - t->len)
+			break;
+		t->cap = t->cap * 2 + (size_t)n + 64;
+		t->s = xreallocarray(t->s, t->cap, 1);
+	}
+	t->len += (size_t)n;
+}
+
+/* 200,000 kdamonds without contexts: one located error each, no more. */
+static void test_200000_empty_kdamonds(void **state)
+{
+	const size_t n = 200000;
+	struct text t = { .s = xmalloc(64), .cap = 64 };
+	struct config_file cf;
+	struct diag d;
+	size_t i;
+
+	(void)state;
+	put(&t, "{\"kdamonds\": [");
+	for (i = 0; i < n; i++)
+		put(&t, "%s{}", i ? ",\n" : "");
+	put(&t, "]}\n");
+	diag_init(&d);
+	assert_int_equal(config_parse(t.s, t.len, "big.json", true, &cf, &d),
+			 -22);
+	assert_int_equal(d.nr, n);
+	assert_string_equal(d.v[n - 1].path, "kdamonds[199999]");
+	assert_int_equal(d.v[n - 1].line, n);
+	assert_non_null(strstr(d.v[n - 1].msg, "'contexts'"));
+	diag_release(&d);
+	free(t.s);
+}
+
+/* 50,000 kdamonds that read well and break a kernel rule each. */
+static void test_50000_invalid_kdamonds(void **state)
+{
+	const size_t n = 50000;
+	struct text t = { .s = xmalloc(64), .cap = 64 };
+	struct config_file cf;
+	struct diag d;
+	size_t i;
+
+	(void)state;
+	put(&t, "kdamonds:\n");
+	for (i = 0; i < n; i++)
+		put(&t, "- contexts:\n  - ops: paddr\n"
+			"    targets: [{pid: null, regions: []}]\n"
+			"    nr_regions: {min: 20, max: 10}\n");
+	diag_init(&d);
+	assert_int_equal(config_parse(t.s, t.len, "big.yaml", true, &cf, &d),
+			 -22);
+	assert_int_equal(d.nr, n);
+	assert_string_equal(d.v[n - 1].path,
+			    "kdamonds[49999].contexts[0].nr_regions.min");
+	assert_int_equal(d.v[n - 1].line, 4 * n + 1);
+	diag_release(&d);
+	free(t.s);
+}
+
+/* Mappings and ranges in descending address order load, sorted. */
+static void test_100000_mappings_descending(void **state)
+{
+	const size_t n = 100000;
+	struct text t = { .s = xmalloc(64), .cap = 64 };
+	struct workload w;
+	struct diag d;
+	size_t i;
+
+	(void)state;
+	put(&t, "ops: fvaddr\nmappings:\n");
+	for (i = n; i-- > 0;)
+		put(&t, "  - {name: m%zu, start: 0x%zx, size: 1 MiB}\n", i,
+		    (size_t)0x100000 + i * 0x200000);
+	put(&t, "phases:\n  - duration_us: 1 s\n    ranges:\n");
+	for (i = n; i-- > 0;)
+		put(&t, "      - {mapping: m%zu, offset: 4 KiB, size: 4 KiB, access_bp: 1}\n",
+		    i);
+	diag_init(&d);
+	assert_int_equal(workload_parse(t.s, t.len, "big.yaml", &w, &d), 0);
+	assert_int_equal(d.nr, 0);
+	assert_int_equal(w.model.nr_mappings, n);
+	assert_int_equal(w.model.phases[0].nr_ranges, n);
+	for (i = 0; i < n; i++) {
+		assert_int_equal(w.model.mappings[i].start, 0x100000 + i * 0x200000);
+		assert_int_equal(w.model.phases[0].ranges[i].start,
+				 0x101000 + i * 0x200000);
+	}
+	workload_release(&w);
+	diag_release(&d);
+	free(t.s);
+}
+
+/* The problems of a big model are found wherever they are, in file order. */
+static void test_big_model_problems(void **state)
+{
+	const size_t n = 50000;
+	struct text t = { .s = xmalloc(64), .cap = 64 };
+	struct workload w;
+	struct diag d;
+	size_t i;
+
+	(void)state;
+	put(&t, "ops: fvaddr\nmappings:\n");	/* lines 1, 2 */
+	for (i = 0; i < n; i++)
+		put(&t, "  - {name: m%zu, start: 0x%zx, size: 1 MiB}\n", i,
+		    (size_t)0x100000 + i * 0x200000);
+	/* line n + 3: the name of the first, overlapping the last */
+	put(&t, "  - {name: m0, start: 0x%zx, size: 1 MiB}\n",
+	    (size_t)0x100000 + (n - 1) * 0x200000 + 0x1000);
+	put(&t, "phases:\n  - duration_us: 1 s\n    ranges:\n");
+	diag_init(&d);
+	assert_int_equal(workload_parse(t.s, t.len, "big.yaml", &w, &d), -22);
+	assert_int_equal(d.nr, 2);
+	assert_int_equal(d.v[0].line, n + 3);
+	assert_string_equal(d.v[0].path, "mappings[50000].name");
+	assert_non_null(strstr(d.v[0].msg, "(line 3) is named 'm0'"));
+	assert_int_equal(d.v[1].line, n + 3);
+	assert_non_null(strstr(d.v[1].msg, "overlaps the mapping at line 50002"));
+	diag_release(&d);
+	free(t.s);
+}
+
+/* Overlapping ranges of a phase are found in any order of the file. */
+static void test_big_phase_overlaps(void **state)
+{
+	const size_t n = 50000;
+	struct text t = { .s = xmalloc(64), .cap = 64 };
+	struct workload w;
+	struct diag d;
+	size_t i;
+
+	(void)state;
+	put(&t, "ops: fvaddr\nmappings:\n  - {name: a, start: 0x100000, size: 1 GiB}\n"
+		"phases:\n  - duration_us: 1 s\n    ranges:\n");	/* 6 lines */
+	for (i = n; i-- > 0;)
+		put(&t, "      - {mapping: a, offset: %zu KiB, size: 4 KiB, access_bp: 1}\n",
+		    i * 8);
+	/* line n + 7: over the range written first (the highest) */
+	put(&t, "      - {mapping: a, offset: %zu KiB, size: 4 KiB, access_bp: 1}\n",
+	    (n - 1) * 8 + 2);
+	put(&t, "      - {mapping: b, offset: 0, size: 4 KiB, access_bp: 1}\n");
+	diag_init(&d);
+	assert_int_equal(workload_parse(t.s, t.len, "big.yaml", &w, &d), -22);
+	assert_int_equal(d.nr, 2);
+	assert_int_equal(d.v[0].line, n + 7);
+	assert_non_null(strstr(d.v[0].msg, "overlaps another range"));
+	assert_int_equal(d.v[1].line, n + 8);
+	assert_non_null(strstr(d.v[1].msg, "no mapping is named 'b'"));
+	diag_release(&d);
+	free(t.s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_200000_empty_kdamonds),
+		cmocka_unit_test(test_50000_invalid_kdamonds),
+		cmocka_unit_test(test_100000_mappings_descending),
+		cmocka_unit_test(test_big_model_problems),
+		cmocka_unit_test(test_big_phase_overlaps),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
