@@ -19,6 +19,7 @@
 #include "core/sources/synthetic.h"
 #include "core/xalloc.h"
 #include "formats/config.h"
+#include "formats/doc.h"
 #include "formats/workload.h"
 
 /* A growing text buffer. */
@@ -93,6 +94,46 @@ static void test_50000_invalid_kdamonds(void **state)
 			    "kdamonds[49999].contexts[0].nr_regions.min");
 	assert_int_equal(d.v[n - 1].line, 4 * n + 1);
 	diag_release(&d);
+	free(t.s);
+}
+
+/* A map of 100,000 keys parses; a duplicate of its first key is found. */
+static void test_100000_keys(void **state)
+{
+	const size_t n = 100000;
+	struct text t = { .s = xmalloc(64), .cap = 64 };
+	struct doc_node *root;
+	struct diag d;
+	size_t i;
+	int pass;
+
+	(void)state;
+	for (pass = 0; pass < 4; pass++) {
+		bool json = pass & 1, dup = pass & 2;
+
+		t.len = 0;
+		put(&t, "%s", json ? "{" : "");
+		for (i = 0; i < n; i++)
+			put(&t, json ? "%s\"k%zu\": 0\n" : "%sk%zu: 0\n",
+			    i && json ? "," : "", i);
+		if (dup)
+			put(&t, json ? ",\"k0\": 1\n" : "k0: 1\n");
+		put(&t, "%s", json ? "}" : "");
+		diag_init(&d);
+		root = doc_parse(t.s, t.len, "keys", NULL, &d);
+		if (dup) {
+			assert_null(root);
+			assert_int_equal(d.nr, 1);
+			assert_int_equal(d.v[0].line, n + 1);
+			assert_non_null(strstr(d.v[0].msg, "duplicate key 'k0'"));
+		} else {
+			assert_non_null(root);
+			assert_int_equal(root->nr, n);
+			assert_non_null(doc_map_get(root, "k99999"));
+			doc_free(root);
+		}
+		diag_release(&d);
+	}
 	free(t.s);
 }
 
@@ -194,6 +235,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_200000_empty_kdamonds),
 		cmocka_unit_test(test_50000_invalid_kdamonds),
+		cmocka_unit_test(test_100000_keys),
 		cmocka_unit_test(test_100000_mappings_descending),
 		cmocka_unit_test(test_big_model_problems),
 		cmocka_unit_test(test_big_phase_overlaps),
