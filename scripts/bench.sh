@@ -6,7 +6,10 @@
 # and peak memory of reports on 1 M and 10 M region records, written to
 # build-bench unless a directory is given); or "daemon": the embedded
 # daemon's CPU time on a real workload (test/bench/daemon-cpu.sh, sizes and
-# "-- DAMON options" as arguments).  cost then counts
+# "-- DAMON options" as arguments); or "complexity": the readers of
+# configurations, documents, daemon tune requests and workload models on
+# inputs of 1x, 10x and 100x a size, with the time ratios that say their
+# complexity ("-s SCALE" multiplies the sizes).  cost then counts
 # instructions under callgrind when valgrind is installed.  Arguments after
 # the name go to the benchmark.  On demand only; CI does not run them.
 set -eu
@@ -14,7 +17,7 @@ cd "$(dirname "$0")/.."
 
 what=${1:-}
 case $what in
-accuracy | cost | records | reports) shift ;;
+accuracy | cost | records | reports | complexity) shift ;;
 daemon)
 	shift
 	dir=build-bench-daemon
@@ -26,7 +29,7 @@ daemon)
 	exec test/bench/daemon-cpu.sh "$dir" "$@"
 	;;
 *)
-	echo "usage: scripts/bench.sh accuracy|cost|records|reports|daemon [ARGS...]" >&2
+	echo "usage: scripts/bench.sh accuracy|cost|records|reports|complexity|daemon [ARGS...]" >&2
 	exit 64
 	;;
 esac
