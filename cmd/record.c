@@ -406,6 +406,7 @@ static int record_monitor(const struct record_args *a, struct record_loop *l,
 	struct backend_start bs = {
 		.command = a->command, .source = a->source,
 		.intervals_given = damon_opts_intervals_given(&a->damon),
+		.ephemeral = true,
 		.started = on_started, .data = &st,
 	};
 	struct backend_record req = { .snapshot_ns = a->snapshot_ns };

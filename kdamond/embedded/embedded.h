@@ -60,6 +60,11 @@ struct embedded_opts {
 	const char *source;	/* auto, uffd, softdirty, pageidle */
 	bool foreground;
 	char **command;		/* NULL-terminated, or NULL */
+	/*
+	 * started for one recording: the daemon stops when the record
+	 * stream closes (or none comes within 10 s), and ends the command
+	 */
+	bool ephemeral;
 	struct out *out;	/* where warnings go */
 	/* if set: says the warnings of a diag (what auto picked) at once */
 	void (*warn)(struct out *o, struct diag *d);
@@ -93,6 +98,10 @@ struct embedded_info {
 	char *exit_reason;	/* why it stopped, when it did */
 	uint64_t nr_regions;
 	uint64_t started;	/* unix time */
+	/* the intervals it kept over its last achieved_aggrs aggregations */
+	uint64_t achieved_aggrs;	/* 0: none measured yet */
+	uint64_t achieved_sample_us, achieved_aggr_us;
+	bool behind;		/* they are longer than asked */
 };
 
 void embedded_info_release(struct embedded_info *info);
