@@ -17,8 +17,12 @@
  * "config": {a kdamonds document}}, the configuration nested as a JSON
  * object (kdamond/embedded/wire.h); the answer is {"ok": true, ...} or {"ok": false, "errors": [...]}; "record"
  * answers with one "snapshot" object a line until the monitor stops.
- * Requests are at most EMB_REQ_MAX bytes; only the daemon's user and root
- * may connect.
+ * Requests are at most EMB_REQ_MAX bytes, read in time linear in their
+ * size; only the daemon's user and root may connect.  A connection has
+ * time bounds (kdamond/embedded/daemon.h: EMB_IDLE_NS and the others) and
+ * the oldest idle one makes room when every slot is taken, so that no
+ * client keeps the owner out.  A monitor started for a recording
+ * (ephemeral) stops, ending its command, when the record stream closes.
  */
 #ifndef DAMO_KDAMOND_EMBEDDED_EMBEDDED_H
 #define DAMO_KDAMOND_EMBEDDED_EMBEDDED_H
