@@ -438,14 +438,14 @@ static const char *display_path(const struct config_file *cf, const char *p)
 }
 
 /*
- * The objects that had a reading error (among the diag entries from
- * @first): the path of each error up to its last '.', the key cut off.
- * Their values are partly defaults, and the kernel rules would only repeat
- * the error.
+ * The objects that had an error: the path of each error up to its last
+ * '.', the key cut off.  Their values are partly defaults, and the kernel
+ * rules would only repeat the error.  Validation errors count as they
+ * are added, as reading errors do.
  */
 struct broken_objs {
 	char **obj;
-	size_t nr;
+	size_t nr, cap;
 	struct path_index x;
 };
 
@@ -454,30 +454,39 @@ static const char *obj_path(const void *arr, size_t i)
 	return ((char *const *)arr)[i];
 }
 
+static void broken_objs_add(struct broken_objs *b, const char *path)
+{
+	char *obj = xstrdup(path), *cut = strrchr(obj, '.');
+	size_t *slot, i;
+
+	if (cut)
+		*cut = '\0';
+	if (b->nr * 2 + 2 > b->x.mask + 1) {
+		free(b->x.slot);
+		path_index_init(&b->x, b->nr * 2 + 2);
+		for (i = 0; i < b->nr; i++)
+			*path_index_slot(&b->x, b->obj[i], strlen(b->obj[i]),
+					 b->obj, obj_path) = i + 1;
+	}
+	slot = path_index_slot(&b->x, obj, strlen(obj), b->obj, obj_path);
+	if (*slot) {
+		free(obj);
+		return;
+	}
+	xgrow((void **)&b->obj, b->nr, &b->cap, sizeof(*b->obj));
+	b->obj[b->nr] = obj;
+	*slot = ++b->nr;
+}
+
 static void broken_objs_build(struct broken_objs *b, const struct diag *d,
 			      size_t first)
 {
-	size_t i, *slot;
-	char *cut;
+	size_t i;
 
-	b->nr = 0;
-	b->obj = xcalloc(d->nr - first + 1, sizeof(*b->obj));
+	memset(b, 0, sizeof(*b));
 	path_index_init(&b->x, d->nr - first);
-	for (i = first; i < d->nr; i++) {
-		char *obj = xstrdup(d->v[i].path);
-
-		cut = strrchr(obj, '.');
-		if (cut)
-			*cut = '\0';
-		slot = path_index_slot(&b->x, obj, strlen(obj), b->obj,
-				       obj_path);
-		if (*slot) {
-			free(obj);
-			continue;
-		}
-		b->obj[b->nr] = obj;
-		*slot = ++b->nr;
-	}
+	for (i = first; i < d->nr; i++)
+		broken_objs_add(b, d->v[i].path);
 }
 
 static void broken_objs_release(struct broken_objs *b)
@@ -531,6 +540,7 @@ static void validate(struct cfg_reader *r, struct config_file *cf,
 			continue;
 		diag_add_at(r->diag, r->file, p ? p->line : 0, p ? p->col : 0,
 			    tmp.v[i].path, "%s", tmp.v[i].msg);
+		broken_objs_add(&broken, tmp.v[i].path);
 		r->nr_errors++;
 	}
 	broken_objs_release(&broken);
