@@ -421,6 +421,7 @@ static int record_monitor(const struct record_args *a, struct record_loop *l,
 		.command = a->command, .source = a->source,
 		.cpu_budget_bp = a->cpu_budget_bp,
 		.intervals_given = damon_opts_intervals_given(&a->damon),
+		.ephemeral = true,
 		.started = on_started, .data = &st,
 	};
 	struct backend_record req = { .snapshot_ns = a->snapshot_ns };

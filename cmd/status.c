@@ -3,6 +3,7 @@
 #include "cmd.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,6 +186,37 @@ static void print_ctx(struct out *o, const struct damon_ctx *c)
 	out_end_obj(o);
 }
 
+/*
+ * The intervals a monitor achieved, where its backend measures them, and
+ * in text a warning when it is behind the ones it was given.
+ */
+static void print_achieved(struct out *o, const struct backend_status *st)
+{
+	const struct kdamond *k = &st->k;
+	char id[DAMO_ID_BUFSZ], a[UNITS_BUFSZ], b[UNITS_BUFSZ];
+	char c[UNITS_BUFSZ], e[UNITS_BUFSZ];
+
+	if (!st->achieved_aggrs)
+		return;
+	out_begin_obj(o, "achieved_intervals");
+	out_time(o, "sample_us", st->achieved_sample_us, UNITS_US);
+	out_time(o, "aggr_us", st->achieved_aggr_us, UNITS_US);
+	out_u64(o, "aggregations", st->achieved_aggrs);
+	out_bool(o, "behind", st->behind);
+	out_end_obj(o);
+	/* JSON says it in "behind", for programs: no text beside it */
+	if (!st->behind || !k->on || !k->nr_ctxs || out_is_json(o))
+		return;
+	out_warn(o, "%s cannot keep its intervals: its last %" PRIu64 " aggregations took %s each instead of %s (a sample every %s instead of %s); it has more regions than it can sample in time: give it fewer (a lower max nr_regions) or longer intervals",
+		 damo_id_str(st->id, id), st->achieved_aggrs,
+		 units_fmt_time(a, st->achieved_aggr_us, UNITS_US, false),
+		 units_fmt_time(b, k->ctxs[0].intervals.aggr_us, UNITS_US,
+				false),
+		 units_fmt_time(c, st->achieved_sample_us, UNITS_US, false),
+		 units_fmt_time(e, k->ctxs[0].intervals.sample_us, UNITS_US,
+				false));
+}
+
 static void print_kdamond(struct out *o, const struct backend_status *st)
 {
 	const struct kdamond *k = &st->k;
@@ -202,6 +234,7 @@ static void print_kdamond(struct out *o, const struct backend_status *st)
 	}
 	if (st->has_nr_regions)
 		out_u64(o, "nr_regions", st->nr_regions);
+	print_achieved(o, st);
 	if (st->has_exit_reason && st->exit_reason)
 		out_str(o, "exit_reason", st->exit_reason);
 	else if (st->has_exit_reason)

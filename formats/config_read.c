@@ -334,20 +334,88 @@ static int read_root(struct cfg_reader *r, const struct doc_node *root,
 	return rd_list(r, list, ctx, cfg_add_scheme, read_scheme);
 }
 
+/*
+ * A set of key paths, hashed, so that looking up every validation problem
+ * costs the same however many values and errors the document has: the
+ * validation of a document with N objects stays linear in N.
+ * Each slot holds an index into the caller's array plus one; 0 is empty.
+ */
+struct path_index {
+	size_t *slot;
+	size_t mask;
+};
+
+static size_t path_hash(const char *s, size_t n)
+{
+	size_t h = 1469598103934665603ULL & SIZE_MAX;
+
+	while (n--)
+		h = (h ^ (unsigned char)*s++) * (1099511628211ULL & SIZE_MAX);
+	return h;
+}
+
+static void path_index_init(struct path_index *x, size_t nr)
+{
+	size_t cap = 16;
+
+	while (cap < nr * 2)
+		cap <<= 1;
+	x->slot = xcalloc(cap, sizeof(*x->slot));
+	x->mask = cap - 1;
+}
+
+/*
+ * The slot of @key (@n bytes) among the paths @path_of(@arr, index) gives:
+ * the one holding it, or the empty one where it would go.
+ */
+static size_t *path_index_slot(const struct path_index *x, const char *key,
+			       size_t n, const void *arr,
+			       const char *(*path_of)(const void *, size_t))
+{
+	size_t h = path_hash(key, n) & x->mask;
+
+	for (;; h = (h + 1) & x->mask) {
+		const char *p;
+
+		if (!x->slot[h])
+			return &x->slot[h];
+		p = path_of(arr, x->slot[h] - 1);
+		if (!strncmp(p, key, n) && !p[n])
+			return &x->slot[h];
+	}
+}
+
+static const char *pos_path(const void *arr, size_t i)
+{
+	return ((const struct cfg_pos *)arr)[i].path;
+}
+
+/* The last position noted for each path: later notes win, as they did. */
+static void pos_index_build(struct path_index *x, const struct cfg_reader *r)
+{
+	size_t i;
+
+	path_index_init(x, r->nr_pos);
+	for (i = 0; i < r->nr_pos; i++)
+		*path_index_slot(x, r->pos[i].path, strlen(r->pos[i].path),
+				 r->pos, pos_path) = i + 1;
+}
+
 /* Position of @path, or of its nearest ancestor that has one. */
 static const struct cfg_pos *find_pos(const struct cfg_reader *r,
+				      const struct path_index *x,
 				      const char *path)
 {
 	char buf[CFG_PATH_LEN];
-	size_t i, len;
+	size_t len, *slot;
 	char *cut;
 
 	snprintf(buf, sizeof(buf), "%s", path);
 	for (;;) {
-		for (i = r->nr_pos; i-- > 0;)
-			if (!strcmp(r->pos[i].path, buf))
-				return &r->pos[i];
 		len = strlen(buf);
+		slot = path_index_slot(x, buf, len, r->pos, pos_path);
+		if (*slot)
+			return &r->pos[*slot - 1];
 		if (!len)
 			return NULL;
 		cut = buf + len - 1;
@@ -372,56 +440,114 @@ static const char *display_path(const struct config_file *cf, const char *p)
 	return p;
 }
 
-/* Whether @path lies inside @obj ("a.b" is inside "a", not inside "a.bc"). */
-static bool path_within(const char *path, const char *obj)
-{
-	size_t n = strlen(obj);
+/*
+ * The objects that had an error: the path of each error up to its last
+ * '.', the key cut off.  Their values are partly defaults, and the kernel
+ * rules would only repeat the error.  Validation errors count as they
+ * are added, as reading errors do.
+ */
+struct broken_objs {
+	char **obj;
+	size_t nr, cap;
+	struct path_index x;
+};
 
-	return !strncmp(path, obj, n) &&
-	       (!path[n] || path[n] == '.' || path[n] == '[');
+static const char *obj_path(const void *arr, size_t i)
+{
+	return ((char *const *)arr)[i];
+}
+
+static void broken_objs_add(struct broken_objs *b, const char *path)
+{
+	char *obj = xstrdup(path), *cut = strrchr(obj, '.');
+	size_t *slot, i;
+
+	if (cut)
+		*cut = '\0';
+	if (b->nr * 2 + 2 > b->x.mask + 1) {
+		free(b->x.slot);
+		path_index_init(&b->x, b->nr * 2 + 2);
+		for (i = 0; i < b->nr; i++)
+			*path_index_slot(&b->x, b->obj[i], strlen(b->obj[i]),
+					 b->obj, obj_path) = i + 1;
+	}
+	slot = path_index_slot(&b->x, obj, strlen(obj), b->obj, obj_path);
+	if (*slot) {
+		free(obj);
+		return;
+	}
+	xgrow((void **)&b->obj, b->nr, &b->cap, sizeof(*b->obj));
+	b->obj[b->nr] = obj;
+	*slot = ++b->nr;
+}
+
+static void broken_objs_build(struct broken_objs *b, const struct diag *d,
+			      size_t first)
+{
+	size_t i;
+
+	memset(b, 0, sizeof(*b));
+	path_index_init(&b->x, d->nr - first);
+	for (i = first; i < d->nr; i++)
+		broken_objs_add(b, d->v[i].path);
+}
+
+static void broken_objs_release(struct broken_objs *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->nr; i++)
+		free(b->obj[i]);
+	free(b->obj);
+	free(b->x.slot);
 }
 
 /*
- * Whether a validation problem at @path concerns an object that already
- * had a reading error (among the diag entries from @first): its values are
- * partly defaults then, and the kernel rules would only repeat the error.
+ * Whether a validation problem at @path lies inside a broken object: "a.b"
+ * is inside "a" and "a.b", not inside "a.bc".  Each prefix of @path that
+ * ends where a key or an index ends is looked up.
  */
-static bool in_broken_object(const struct diag *d, size_t first,
-			     const char *path)
+static bool in_broken_object(const struct broken_objs *b, const char *path)
 {
-	char obj[CFG_PATH_LEN];
-	char *cut;
-	size_t i;
+	size_t n;
 
-	for (i = first; i < d->nr; i++) {
-		snprintf(obj, sizeof(obj), "%s", d->v[i].path);
-		cut = strrchr(obj, '.');
-		if (cut)
-			*cut = '\0';
-		if (path_within(path, obj))
-			return true;
+	if (!b->nr)
+		return false;
+	for (n = 0;; n++) {
+		if (!path[n] || path[n] == '.' || path[n] == '[') {
+			if (*path_index_slot(&b->x, path, n, b->obj, obj_path))
+				return true;
+		}
+		if (!path[n])
+			return false;
 	}
-	return false;
 }
 
 static void validate(struct cfg_reader *r, struct config_file *cf,
 		     size_t first)
 {
+	struct broken_objs broken;
+	struct path_index pos;
 	struct diag tmp;
 	size_t i;
 
 	diag_init(&tmp);
 	damon_config_validate(&cf->cfg, cf->kind == CONFIG_SCHEMES ?
 			      DAMON_VALIDATE_SCHEMES_ONLY : 0, &tmp);
+	pos_index_build(&pos, r);
+	broken_objs_build(&broken, r->diag, first);
 	for (i = 0; i < tmp.nr; i++) {
-		const struct cfg_pos *p = find_pos(r, tmp.v[i].path);
+		const struct cfg_pos *p = find_pos(r, &pos, tmp.v[i].path);
 
-		if (in_broken_object(r->diag, first, tmp.v[i].path))
+		if (in_broken_object(&broken, tmp.v[i].path))
 			continue;
 		diag_add_at(r->diag, r->file, p ? p->line : 0, p ? p->col : 0,
 			    tmp.v[i].path, "%s", tmp.v[i].msg);
+		broken_objs_add(&broken, tmp.v[i].path);
 		r->nr_errors++;
 	}
+	broken_objs_release(&broken);
+	free(pos.slot);
 	diag_release(&tmp);
 }
 

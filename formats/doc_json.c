@@ -9,6 +9,7 @@
 
 #include "core/diag.h"
 #include "core/xalloc.h"
+#include "formats/doc_keys.h"
 
 #define JSON_MAX_DEPTH 128
 
@@ -377,7 +378,8 @@ static struct doc_node *jp_value(struct jp *p, unsigned int depth,
 				 const char *what);
 
 /* After '{': members up to and including the closing '}'. */
-static bool jp_members(struct jp *p, struct doc_node *map, unsigned int depth)
+static bool jp_members_in(struct jp *p, struct doc_node *map,
+			  unsigned int depth, struct doc_keys *keys)
 {
 	const char *what = "string key or '}'";
 	unsigned int kline, kcol;
@@ -399,7 +401,7 @@ static bool jp_members(struct jp *p, struct doc_node *map, unsigned int depth)
 		key = jp_string(p);
 		if (!key)
 			return false;
-		if (doc_map_index(map, key) >= 0) {
+		if (doc_keys_has(keys, map, key)) {
 			ex = jp_excerpt(key, strlen(key));
 			diag_add_at(p->diag, p->name, kline, kcol, "",
 				    "duplicate key '%s'", ex);
@@ -420,6 +422,7 @@ static bool jp_members(struct jp *p, struct doc_node *map, unsigned int depth)
 			return false;
 		}
 		doc_map_add(map, key, v);
+		doc_keys_added(keys, map);
 		free(key);
 		map->key_lines[map->nr - 1] = kline;
 		map->key_cols[map->nr - 1] = kcol;
@@ -435,6 +438,15 @@ static bool jp_members(struct jp *p, struct doc_node *map, unsigned int depth)
 		p->pos++;
 		what = "string key after ','";
 	}
+}
+
+static bool jp_members(struct jp *p, struct doc_node *map, unsigned int depth)
+{
+	struct doc_keys keys = DOC_KEYS_INIT;
+	bool ok = jp_members_in(p, map, depth, &keys);
+
+	doc_keys_release(&keys);
+	return ok;
 }
 
 /* After '[': elements up to and including the closing ']'. */

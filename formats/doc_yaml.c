@@ -9,6 +9,7 @@
 
 #include "core/diag.h"
 #include "core/xalloc.h"
+#include "formats/doc_keys.h"
 
 #define YAML_MAX_DEPTH 128
 #define YAML_MAX_ALIAS_NODES 100000
@@ -453,7 +454,8 @@ static char *yp_key(struct yp *p, const yaml_event_t *ev, unsigned int *line,
 }
 
 /* Key/value pairs up to the end of the mapping. */
-static bool yp_entries(struct yp *p, struct doc_node *map, unsigned int depth)
+static bool yp_entries_in(struct yp *p, struct doc_node *map,
+			  unsigned int depth, struct doc_keys *keys)
 {
 	unsigned int line, col;
 	struct doc_node *child;
@@ -471,7 +473,7 @@ static bool yp_entries(struct yp *p, struct doc_node *map, unsigned int depth)
 		yaml_event_delete(&e);
 		if (!key)
 			return false;
-		if (doc_map_index(map, key) >= 0) {
+		if (doc_keys_has(keys, map, key)) {
 			ex = yp_excerpt(key);
 			diag_add_at(p->diag, p->name, line, col, "",
 				    "duplicate key '%s'", ex);
@@ -486,6 +488,7 @@ static bool yp_entries(struct yp *p, struct doc_node *map, unsigned int depth)
 		}
 		if (child) {
 			doc_map_add(map, key, child);
+			doc_keys_added(keys, map);
 			map->key_lines[map->nr - 1] = line;
 			map->key_cols[map->nr - 1] = col;
 		}
@@ -493,6 +496,15 @@ static bool yp_entries(struct yp *p, struct doc_node *map, unsigned int depth)
 		if (!child)
 			return false;
 	}
+}
+
+static bool yp_entries(struct yp *p, struct doc_node *map, unsigned int depth)
+{
+	struct doc_keys keys = DOC_KEYS_INIT;
+	bool ok = yp_entries_in(p, map, depth, &keys);
+
+	doc_keys_release(&keys);
+	return ok;
 }
 
 /* Items up to the end of the sequence. */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/access_source.h"
+#include "core/diag.h"
 #include "core/monitor_regions.h"
 #include "core/units.h"
 #include "core/xalloc.h"
@@ -292,47 +293,185 @@ static int extent_bounds(struct cfg_reader *r, struct wl_extent *e,
 	return 0;
 }
 
-/* Index of the mapping named @name, or -1. */
-static long mapping_index(const struct wl_extents *maps, const char *name)
+/*
+ * Loading a model costs n log n in its mappings and ranges: the mappings
+ * are sorted once by name and once by start, names and addresses are then
+ * found by binary search, and overlaps by one sweep over a sorted order
+ * (instead of comparing every pair).
+ */
+struct wl_index {
+	const struct wl_extent *v;	/* the extents the index points into */
+	size_t *by_name;		/* named ones: by name, then position */
+	size_t nr_named;
+	size_t *by_start;		/* all: by start, then position */
+	size_t nr;
+};
+
+static const struct wl_extent *sort_base;
+
+static int cmp_name(const void *a, const void *b)
+{
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	int c = strcmp(sort_base[i].name, sort_base[j].name);
+
+	return c ? c : (i > j) - (i < j);
+}
+
+static int cmp_start(const void *a, const void *b)
+{
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	const struct wl_extent *x = &sort_base[i], *y = &sort_base[j];
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return (i > j) - (i < j);
+}
+
+static void index_build(struct wl_index *x, const struct wl_extent *v,
+			size_t nr, bool names)
 {
 	size_t i;
 
-	for (i = 0; i < maps->nr; i++)
-		if (maps->v[i].name && !strcmp(maps->v[i].name, name))
-			return (long)i;
+	memset(x, 0, sizeof(*x));
+	x->v = v;
+	x->nr = nr;
+	x->by_start = xcalloc(nr ? nr : 1, sizeof(size_t));
+	x->by_name = xcalloc(nr ? nr : 1, sizeof(size_t));
+	for (i = 0; i < nr; i++) {
+		x->by_start[i] = i;
+		if (names && v[i].name)
+			x->by_name[x->nr_named++] = i;
+	}
+	sort_base = v;
+	qsort(x->by_start, nr, sizeof(size_t), cmp_start);
+	qsort(x->by_name, x->nr_named, sizeof(size_t), cmp_name);
+	sort_base = NULL;
+}
+
+static void index_release(struct wl_index *x)
+{
+	free(x->by_name);
+	free(x->by_start);
+}
+
+/* Index of the first mapping named @name, or -1. */
+static long mapping_index(const struct wl_index *x, const char *name)
+{
+	size_t lo = 0, hi = x->nr_named;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(x->v[x->by_name[mid]].name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < x->nr_named && !strcmp(x->v[x->by_name[lo]].name, name))
+		return (long)x->by_name[lo];
 	return -1;
 }
 
-static void check_mappings(struct cfg_reader *r, const struct wl_extents *maps)
+/* Index of the (non-overlapping) mapping holding [start, end), or -1. */
+static long mapping_holding(const struct wl_index *x, uint64_t start,
+			    uint64_t end)
 {
-	size_t i, j, mark;
+	size_t lo = 0, hi = x->nr;
+	const struct wl_extent *m;
 
-	for (i = 0; i < maps->nr; i++) {
-		const struct wl_extent *a = &maps->v[i];
+	/* the last mapping that starts at or below @start */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
 
-		mark = rd_push_idx(r, i);
-		for (j = 0; j < i; j++) {
-			const struct wl_extent *b = &maps->v[j];
+		if (x->v[x->by_start[mid]].start <= start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		return -1;
+	m = &x->v[x->by_start[lo - 1]];
+	return end <= m->end ? (long)x->by_start[lo - 1] : -1;
+}
 
-			if (a->name && b->name && !strcmp(a->name, b->name))
-				key_err(r, a, "name",
-					"another mapping (line %u) is named '%s'",
-					b->node->line, a->name);
-			if (a->start < b->end && b->start < a->end)
-				rd_err(r, a->node,
-				       "overlaps the mapping at line %u",
-				       b->node->line);
+/*
+ * For each extent, one earlier extent (in file order) it overlaps, or -1:
+ * a sweep in start order with the farthest end seen so far.  Each
+ * overlapping pair has at least one of its two marked; the mark goes to
+ * the later one in the file, naming the earlier.
+ */
+static long *find_overlaps(const struct wl_index *x, const bool *skip)
+{
+	long *with = xcalloc(x->nr ? x->nr : 1, sizeof(*with));
+	uint64_t far = 0;
+	long far_i = -1;
+	size_t k;
+
+	for (k = 0; k < x->nr; k++)
+		with[k] = -1;
+	for (k = 0; k < x->nr; k++) {
+		size_t i = x->by_start[k];
+		const struct wl_extent *e = &x->v[i];
+
+		if (skip && skip[i])
+			continue;
+		if (far_i >= 0 && e->start < far) {
+			size_t late = i > (size_t)far_i ? i : (size_t)far_i;
+			size_t early = i > (size_t)far_i ? (size_t)far_i : i;
+
+			if (with[late] < 0)
+				with[late] = (long)early;
 		}
+		if (far_i < 0 || e->end > far) {
+			far = e->end;
+			far_i = (long)i;
+		}
+	}
+	return with;
+}
+
+static void check_mappings(struct cfg_reader *r, const struct wl_index *x)
+{
+	const struct wl_extent *v = x->v;
+	long *dup = xcalloc(x->nr ? x->nr : 1, sizeof(*dup));
+	long *over = find_overlaps(x, NULL);
+	size_t i, k, mark;
+
+	for (i = 0; i < x->nr; i++)
+		dup[i] = -1;
+	/* by name, then position: a run of one name is its duplicates */
+	for (k = 1; k < x->nr_named; k++)
+		if (!strcmp(v[x->by_name[k]].name, v[x->by_name[k - 1]].name))
+			dup[x->by_name[k]] = dup[x->by_name[k - 1]] >= 0 ?
+					     dup[x->by_name[k - 1]] :
+					     (long)x->by_name[k - 1];
+	for (i = 0; i < x->nr; i++) {
+		const struct wl_extent *a = &v[i];
+
+		if (dup[i] < 0 && over[i] < 0)
+			continue;
+		mark = rd_push_idx(r, i);
+		if (dup[i] >= 0)
+			key_err(r, a, "name",
+				"another mapping (line %u) is named '%s'",
+				v[dup[i]].node->line, a->name);
+		if (over[i] >= 0)
+			rd_err(r, a->node, "overlaps the mapping at line %u",
+			       v[over[i]].node->line);
 		rd_pop(r, mark);
 	}
+	free(over);
+	free(dup);
 }
 
 static int read_mappings(struct cfg_reader *r, const struct doc_node *n,
-			 struct wl_extents *maps, struct workload *w)
+			 struct wl_extents *maps, struct wl_index *x,
+			 struct workload *w)
 {
 	size_t first = r->nr_errors, i, mark = rd_push_key(r, "mappings");
 	bool read_ok;
 
+	memset(x, 0, sizeof(*x));
 	if (!rd_list(r, n, maps, add_extent, rd_mapping) && !maps->nr)
 		rd_err(r, n, "a workload needs at least one mapping");
 	read_ok = r->nr_errors == first;
@@ -343,85 +482,143 @@ static int read_mappings(struct cfg_reader *r, const struct doc_node *n,
 		extent_bounds(r, &maps->v[i], NULL);
 		rd_pop(r, m);
 	}
-	if (r->nr_errors == first)
-		check_mappings(r, maps);
+	if (r->nr_errors == first) {
+		index_build(x, maps->v, maps->nr, true);
+		check_mappings(r, x);
+	}
+	/* in start order: each one goes at the end of the model's list */
 	for (i = 0; r->nr_errors == first && i < maps->nr; i++)
-		synth_model_add_mapping(&w->model, maps->v[i].start,
-					maps->v[i].end);
+		synth_model_add_mapping(&w->model,
+					maps->v[x->by_start[i]].start,
+					maps->v[x->by_start[i]].end);
 	rd_pop(r, mark);
 	return r->nr_errors == first ? 0 : -EINVAL;
 }
 
-/* Check range @e of a phase and add it to @p. */
-static void add_range(struct cfg_reader *r, struct wl_extent *e,
-		      const struct wl_extents *maps, struct synth_phase *p)
+/* Check range @e; false if it has a problem (said). */
+static bool check_range(struct cfg_reader *r, struct wl_extent *e,
+			const struct wl_index *maps)
 {
+	const struct wl_extent *mv = maps->v;
 	struct damon_addr_range base = { 0 };
 	long mi = -1;
-	size_t i;
 
 	if (e->name) {
 		mi = mapping_index(maps, e->name);
 		if (mi < 0) {
 			key_err(r, e, "mapping", "no mapping is named '%s'",
 				e->name);
-			return;
+			return false;
 		}
-		base.start = maps->v[mi].start;
-		base.end = maps->v[mi].end;
+		base.start = mv[mi].start;
+		base.end = mv[mi].end;
 	}
 	if (extent_bounds(r, e, mi < 0 ? NULL : &base))
-		return;
+		return false;
 	if (e->access_bp > 10000) {
 		key_err(r, e, "access_bp", "a chance above 100 %% (10000 bp)");
-		return;
+		return false;
 	}
-	for (i = 0; mi < 0 && i < maps->nr; i++)
-		if (maps->v[i].start <= e->start && e->end <= maps->v[i].end)
-			mi = (long)i;
-	if (mi < 0 || e->start < maps->v[mi].start ||
-	    maps->v[mi].end < e->end) {
+	if (mi < 0)
+		mi = mapping_holding(maps, e->start, e->end);
+	if (mi < 0 || e->start < mv[mi].start || mv[mi].end < e->end) {
 		if (e->name)
 			rd_err(r, e->node, "the range does not lie inside mapping '%s'",
 			       e->name);
 		else
 			rd_err(r, e->node, "the range does not lie inside one mapping");
+		return false;
+	}
+	return true;
+}
+
+/* A diag entry with its place in the list, for a stable sort. */
+struct keyed_diag {
+	struct diag_entry e;
+	size_t seq;
+};
+
+static int cmp_keyed(const void *a, const void *b)
+{
+	const struct keyed_diag *x = a, *y = b;
+
+	if (x->e.line != y->e.line)
+		return x->e.line < y->e.line ? -1 : 1;
+	if (x->e.col != y->e.col)
+		return x->e.col < y->e.col ? -1 : 1;
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* Put the problems from diag entry @from on in file order, stably. */
+static void diag_file_order(struct diag *d, size_t from)
+{
+	size_t n = d->nr - from, i;
+	struct keyed_diag *k;
+
+	if (n < 2)
 		return;
+	k = xcalloc(n, sizeof(*k));
+	for (i = 0; i < n; i++) {
+		k[i].e = d->v[from + i];
+		k[i].seq = i;
 	}
-	for (i = 0; i < p->nr_ranges; i++) {
-		if (e->start < p->ranges[i].end && p->ranges[i].start < e->end) {
-			rd_err(r, e->node,
-			       "overlaps another range of this phase");
-			return;
-		}
-	}
-	synth_phase_add_range(p, e->start, e->end, (uint32_t)e->access_bp,
-			      e->write);
+	qsort(k, n, sizeof(*k), cmp_keyed);
+	for (i = 0; i < n; i++)
+		d->v[from + i] = k[i].e;
+	free(k);
 }
 
 static void read_ranges(struct cfg_reader *r, const struct wl_phase *ph,
-			const struct wl_extents *maps, struct synth_phase *p)
+			const struct wl_index *maps, struct synth_phase *p)
 {
 	struct wl_extents ranges = { 0 };
-	size_t i, mark;
-	bool ok;
+	size_t i, k, m, mark, from;
+	struct wl_index x;
+	long *over;
+	bool *bad;
 
 	if (!ph->ranges || ph->ranges->kind == DOC_NULL)
 		return;
 	mark = rd_push_key(r, "ranges");
-	ok = !rd_list(r, ph->ranges, &ranges, add_extent, rd_range);
-	for (i = 0; ok && i < ranges.nr; i++) {
-		size_t m = rd_push_idx(r, i);
-
-		add_range(r, &ranges.v[i], maps, p);
+	if (rd_list(r, ph->ranges, &ranges, add_extent, rd_range))
+		goto out;
+	from = r->diag->nr;
+	bad = xcalloc(ranges.nr + 1, sizeof(*bad));
+	for (i = 0; i < ranges.nr; i++) {
+		m = rd_push_idx(r, i);
+		bad[i] = !check_range(r, &ranges.v[i], maps);
 		rd_pop(r, m);
 	}
+	index_build(&x, ranges.v, ranges.nr, false);
+	over = find_overlaps(&x, bad);
+	for (i = 0; i < ranges.nr; i++) {
+		if (over[i] < 0)
+			continue;
+		m = rd_push_idx(r, i);
+		rd_err(r, ranges.v[i].node,
+		       "overlaps another range of this phase");
+		rd_pop(r, m);
+		bad[i] = true;
+	}
+	/* in start order: each one goes at the end of the phase's list */
+	for (k = 0; k < x.nr; k++) {
+		const struct wl_extent *e = &ranges.v[x.by_start[k]];
+
+		if (!bad[x.by_start[k]])
+			synth_phase_add_range(p, e->start, e->end,
+					      (uint32_t)e->access_bp, e->write);
+	}
+	diag_file_order(r->diag, from);
+	free(over);
+	index_release(&x);
+	free(bad);
+out:
 	rd_pop(r, mark);
 	extents_release(&ranges);
 }
 
 static void read_phases(struct cfg_reader *r, const struct doc_node *n,
-			const struct wl_extents *maps, struct workload *w)
+			const struct wl_index *maps, struct workload *w)
 {
 	struct wl_phases ps = { 0 };
 	size_t first = r->nr_errors, i, mark = rd_push_key(r, "phases");
@@ -473,6 +670,7 @@ static void read_workload(struct cfg_reader *r, const struct doc_node *root,
 {
 	struct wl_top top = { .ops = SYNTH_VADDR };
 	struct wl_extents maps = { 0 };
+	struct wl_index x;
 
 	if (rd_obj(r, root, top_fields, &top) && (!top.mappings ||
 						  !top.phases))
@@ -480,10 +678,11 @@ static void read_workload(struct cfg_reader *r, const struct doc_node *root,
 	w->kind = top.ops;
 	w->writes_only = top.writes_only;
 	w->model.repeat = top.repeat;
-	if (!read_mappings(r, top.mappings, &maps, w)) {
-		read_phases(r, top.phases, &maps, w);
+	if (!read_mappings(r, top.mappings, &maps, &x, w)) {
+		read_phases(r, top.phases, &x, w);
 		check_layout(r, &top, w);
 	}
+	index_release(&x);
 	extents_release(&maps);
 }
 

@@ -153,6 +153,13 @@ struct backend_start {
 	 * to this CPU budget, in 1/10000 of a core (0: the default, 1 %).
 	 */
 	unsigned int cpu_budget_bp;
+	/*
+	 * Started for one recording that follows: where the monitor outlives its
+	 * starter (the embedded daemon), it stops, ending the command, when
+	 * the recording's stream closes, cleanly or not (the recording damo
+	 * was killed)
+	 */
+	bool ephemeral;
 	/* told of what started, before a foreground monitor runs */
 	void (*started)(void *data, const struct backend_started *s,
 			size_t nr);
@@ -179,6 +186,13 @@ struct backend_status {
 	char *exit_reason;
 	bool has_nr_regions;
 	uint64_t nr_regions;
+	/*
+	 * the intervals kept over its last achieved_aggrs aggregations,
+	 * where the backend measures them (the embedded monitor); 0: not
+	 */
+	uint64_t achieved_aggrs;
+	uint64_t achieved_sample_us, achieved_aggr_us;
+	bool behind;			/* longer than asked (by 25 % or more) */
 };
 
 void backend_status_init(struct backend_status *st);

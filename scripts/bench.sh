@@ -10,7 +10,10 @@
 # build-bench), "inflate FILE" (zlib against libdeflate on one
 # json_compressed file); or "daemon": the embedded daemon's CPU time on a
 # real workload (test/bench/daemon-cpu.sh, sizes and "-- DAMON options"
-# as arguments).  cost then counts instructions under callgrind when
+# as arguments); or "complexity": the readers of configurations,
+# documents, daemon tune requests and workload models on inputs of 1x, 10x
+# and 100x a size, with the time ratios that say their complexity ("-s
+# SCALE" multiplies the sizes).  cost then counts instructions under callgrind when
 # valgrind is installed.  Arguments after the name go to the benchmark.
 # On demand only; CI does not run them.
 set -eu
@@ -18,7 +21,7 @@ cd "$(dirname "$0")/.."
 
 what=${1:-}
 case $what in
-accuracy | cost | records | reports | inflate) shift ;;
+accuracy | cost | records | reports | inflate | complexity) shift ;;
 daemon)
 	shift
 	dir=build-bench-daemon
@@ -30,7 +33,7 @@ daemon)
 	exec test/bench/daemon-cpu.sh "$dir" "$@"
 	;;
 *)
-	echo "usage: scripts/bench.sh accuracy|cost|records|reports|inflate|daemon [ARGS...]" >&2
+	echo "usage: scripts/bench.sh accuracy|cost|records|reports|inflate|complexity|daemon [ARGS...]" >&2
 	exit 64
 	;;
 esac

@@ -236,6 +236,41 @@ static int read_text_file(const char *path, char **text)
 	return 0;
 }
 
+/*
+ * Whether a call's @err is what a daemon ending by itself gives: its
+ * socket gone, or closed with the connection unaccepted.
+ */
+static bool ending(int err)
+{
+	return err == -ENOENT || err == -ECONNREFUSED || err == -ECONNRESET ||
+	       err == -EPIPE;
+}
+
+/* Whether the daemon of @id is gone, or goes within @ms. */
+static bool daemon_ended(const char *rundir, unsigned long id, unsigned int ms)
+{
+	struct timespec ts = { 0, 20 * 1000000L };
+	unsigned int waited = 0;
+
+	while (daemon_alive(rundir, id)) {
+		if (waited >= ms)
+			return false;
+		nanosleep(&ts, NULL);
+		waited += 20;
+	}
+	return true;
+}
+
+/* The entries of @from go to @to if @err; @from is released. */
+static void diag_move(struct diag *to, struct diag *from, int err)
+{
+	size_t i;
+
+	for (i = 0; err && i < from->nr; i++)
+		diag_add(to, from->v[i].path, "%s", from->v[i].msg);
+	diag_release(from);
+}
+
 int embedded_status(const char *rundir, unsigned long id, struct kdamond *k,
 		    struct embedded_info *info, struct diag *d)
 {
@@ -247,15 +282,27 @@ int embedded_status(const char *rundir, unsigned long id, struct kdamond *k,
 	if (!registered(rundir, id))
 		return unknown(rundir, id, d);
 	if (daemon_alive(rundir, id)) {
-		err = call(rundir, id, "{\"op\":\"status\"}", &answer, d);
-		if (err)
+		struct diag why;
+
+		diag_init(&why);
+		err = call(rundir, id, "{\"op\":\"status\"}", &answer, &why);
+		if (!err) {
+			diag_release(&why);
+			err = emb_wire_answer_check(answer, d);
+			if (!err)
+				err = emb_wire_status_parse(answer, "status",
+							    k, info, d);
+			info->running = !err;
 			goto out;
-		err = emb_wire_answer_check(answer, d);
-		if (!err)
-			err = emb_wire_status_parse(answer, "status", k, info,
-						    d);
-		info->running = !err;
-		goto out;
+		}
+		/* one that was ending as it was asked: its last status */
+		if (!ending(err) || !daemon_ended(rundir, id, 1000)) {
+			diag_move(d, &why, err);
+			goto out;
+		}
+		diag_release(&why);
+		free(answer);
+		answer = NULL;
 	}
 	/* stopped: its last status */
 	name = emb_path(rundir, id, "status");
@@ -304,25 +351,30 @@ static int unregister(const char *rundir, unsigned long id, struct diag *d)
 int embedded_stop(const char *rundir, unsigned long id, struct diag *d)
 {
 	char *answer = NULL;
-	unsigned int waited = 0;
 	int err;
 
 	if (!registered(rundir, id))
 		return unknown(rundir, id, d);
 	if (daemon_alive(rundir, id)) {
-		err = call(rundir, id, "{\"op\":\"stop\"}", &answer, d);
+		struct diag why;
+
+		diag_init(&why);
+		err = call(rundir, id, "{\"op\":\"stop\"}", &answer, &why);
 		if (!err)
-			err = emb_wire_answer_check(answer, d);
+			err = emb_wire_answer_check(answer, &why);
 		free(answer);
+		/*
+		 * A daemon that is ending by itself (its target exited, its
+		 * recording ended) has closed its socket, maybe with this
+		 * connection still unaccepted: wait for it below, which
+		 * says so if it does not end.
+		 */
+		if (ending(err))
+			err = 0;
+		diag_move(d, &why, err);
 		if (err)
 			return err;
-		while (daemon_alive(rundir, id) && waited < STOP_TIMEOUT_MS) {
-			struct timespec ts = { 0, 20 * 1000000L };
-
-			nanosleep(&ts, NULL);
-			waited += 20;
-		}
-		if (daemon_alive(rundir, id)) {
+		if (!daemon_ended(rundir, id, STOP_TIMEOUT_MS)) {
 			diag_add(d, "", "'e%lu' did not stop within %u ms", id,
 				 STOP_TIMEOUT_MS);
 			return -ETIMEDOUT;

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -97,6 +99,7 @@ static void on_aggregated(void *data, const struct monitor *mon)
 	bool any = false;
 
 	budget_measure(dm, mon);
+	emb_pace_note(dm, mon);
 	for (ci = 0; ci < dm->nr_clients; ci++)
 		any |= dm->clients[ci].subscribed;
 	if (!any)
@@ -154,6 +157,7 @@ static int apply_tune(struct emb_daemon *dm, struct damon_config *ncfg,
 		mon->damos.schemes[i].stats = keep[i];
 	free(keep);
 	emb_tried_alloc(dm, mon->damos.nr_schemes);
+	emb_pace_reset(dm);
 	/* the model keeps the running targets */
 	if (!nc->nr_targets) {
 		nc->targets = oc->targets;
@@ -248,6 +252,94 @@ void emb_kill_command(struct emb_daemon *dm)
 	}
 }
 
+void emb_stream_ended(struct emb_daemon *dm)
+{
+	size_t i;
+
+	if (!dm->ephemeral || dm->mon.stop_requested)
+		return;
+	for (i = 0; i < dm->nr_clients; i++)
+		if (dm->clients[i].subscribed)
+			return;
+	dm->exit_reason = "its recording ended (the record stream closed)";
+	dm->end_command = true;
+	monitor_request_stop(&dm->mon);
+}
+
+void emb_ephemeral_check(struct emb_daemon *dm, uint64_t now_ns)
+{
+	if (!dm->ephemeral || dm->streamed || dm->mon.stop_requested ||
+	    !dm->started_ns || now_ns - dm->started_ns < EMB_EPHEMERAL_WAIT_NS)
+		return;
+	dm->exit_reason = "started for a recording that never came";
+	dm->end_command = true;
+	monitor_request_stop(&dm->mon);
+}
+
+/*
+ * A reference to the command that stays valid if its pid is reused: the
+ * command is the starting damo's child, not the daemon's, so the daemon
+ * cannot wait for it.  -1 where pidfds are missing (Linux < 5.3).
+ */
+static int command_pidfd(pid_t pid)
+{
+#ifdef SYS_pidfd_open
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+	(void)pid;
+	return -1;
+#endif
+}
+
+static int command_signal(struct emb_daemon *dm, int sig)
+{
+#ifdef SYS_pidfd_send_signal
+	if (dm->command_pidfd >= 0)
+		return (int)syscall(SYS_pidfd_send_signal, dm->command_pidfd,
+				    sig, NULL, 0);
+#endif
+	return kill(dm->command_pid, sig);
+}
+
+/* Whether the command ended within @ms (a zombie has ended). */
+static bool command_ended(struct emb_daemon *dm, int ms)
+{
+	if (dm->command_pidfd >= 0) {
+		struct pollfd p = { .fd = dm->command_pidfd, .events = POLLIN };
+
+		return poll(&p, 1, ms) > 0;
+	}
+	for (; ms > 0; ms -= 50) {
+		char path[64], st[256], *rp;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/%d/stat",
+			 (int)dm->command_pid);
+		f = fopen(path, "re");
+		if (!f)
+			return true;
+		rp = fgets(st, sizeof(st), f) ? strrchr(st, ')') : NULL;
+		fclose(f);
+		if (rp && rp[1] == ' ' && (rp[2] == 'Z' || rp[2] == 'X'))
+			return true;
+		usleep(50000);
+	}
+	return false;
+}
+
+/* End the command: SIGTERM, then SIGKILL after EMB_COMMAND_GRACE_MS. */
+static void end_command(struct emb_daemon *dm)
+{
+	if (dm->command_pid <= 0 || command_signal(dm, SIGTERM))
+		return;
+	if (command_ended(dm, EMB_COMMAND_GRACE_MS))
+		return;
+	fprintf(stderr, "the command (pid %d) did not end within %d ms of SIGTERM: SIGKILL\n",
+		(int)dm->command_pid, EMB_COMMAND_GRACE_MS);
+	if (!command_signal(dm, SIGKILL))
+		command_ended(dm, 1000);
+}
+
 int emb_setup_monitor(struct emb_daemon *dm, struct diag *d)
 {
 	const struct damon_ctx *c = &dm->cfg.kdamonds[0].ctxs[0];
@@ -304,6 +396,8 @@ void emb_daemon_release(struct emb_daemon *dm)
 		close(dm->lfd);
 	if (dm->pid_fd >= 0)
 		close(dm->pid_fd);
+	if (dm->command_pidfd >= 0)
+		close(dm->command_pidfd);
 	damon_config_release(&dm->cfg);
 	free(dm->pids);
 	free(dm->snap_buf);
@@ -318,6 +412,9 @@ void emb_run_loop(struct emb_daemon *dm)
 	unsigned int flags = 0;
 	size_t i;
 
+	dm->started_ns = mon_clock_now_ns(&dm->real);
+	if (dm->ephemeral && dm->command_pid > 0)
+		dm->command_pidfd = command_pidfd(dm->command_pid);
 	while (!(flags & MONITOR_STOPPED))
 		flags = monitor_step(&dm->mon);
 	if (!dm->exit_reason)
@@ -335,6 +432,8 @@ void emb_run_loop(struct emb_daemon *dm)
 		}
 	}
 	dm->mon.stopped = true;
+	if (dm->end_command)
+		end_command(dm);
 	emb_write_status_file(dm);
 	for (i = 0; i < 50 && dm->nr_clients; i++)
 		emb_serve(dm, mon_clock_now_ns(&dm->real) + 10000000ULL);

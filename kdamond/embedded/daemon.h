@@ -33,15 +33,45 @@ struct doc_node;
 #define EMB_MAX_CLIENTS 32
 /* a record reader this far behind is dropped */
 #define EMB_CLIENT_OUT_MAX (16u << 20)
+/*
+ * Each connection's time bounds (ns), so that no client holds the daemon
+ * or a connection slot: its first byte within EMB_IDLE_NS, its whole
+ * request line within EMB_REQUEST_NS of connecting, its answer taken
+ * within EMB_ANSWER_NS of connecting.  Record streams and tunes waiting
+ * to be applied are exempt once their request is in.
+ */
+#define EMB_IDLE_NS (3ULL * 1000000000ULL)
+#define EMB_REQUEST_NS (5ULL * 1000000000ULL)
+#define EMB_ANSWER_NS (10ULL * 1000000000ULL)
 
 struct emb_client {
 	int fd;
 	char *in;
-	size_t in_len;
+	size_t in_len, in_cap;
 	char *out;			/* pending answer bytes */
 	size_t out_len, out_off;
+	uint64_t since_ns;		/* connected (monotonic) */
+	bool requested;			/* its request line is in */
 	bool subscribed;		/* record stream */
 	bool close_after;		/* close once out is sent */
+};
+
+/*
+ * The pace the monitor keeps: the wall time and the samples of its last
+ * EMB_PACE_N aggregations, from which status says the intervals it
+ * achieves (a monitor whose sampling takes longer than its sampling
+ * interval falls behind, and its aggregations last longer than asked).
+ */
+#define EMB_PACE_N 8
+/* Behind: the aggregations took this many percent of their time or more */
+#define EMB_PACE_BEHIND_PCT 125
+
+struct emb_pace {
+	uint64_t dur_ns[EMB_PACE_N];
+	uint64_t want_ns[EMB_PACE_N];	/* samples x the sampling interval */
+	uint64_t samples[EMB_PACE_N];
+	size_t nr, next;
+	uint64_t last_psi;		/* samples passed at the last one */
 };
 
 struct emb_daemon {
@@ -62,7 +92,17 @@ struct emb_daemon {
 	pid_t *pids;
 	size_t nr_pids;
 	pid_t command_pid;
+	int command_pidfd;		/* of command_pid, to end it; or -1 */
 	uint64_t started;
+	/*
+	 * Started for a recording (embedded_opts.ephemeral): it stops when
+	 * its last record stream closes, or when none came within
+	 * EMB_EPHEMERAL_WAIT_NS of its start, and then ends its command.
+	 */
+	bool ephemeral;
+	bool streamed;			/* a record stream came */
+	bool end_command;		/* end the command when stopped */
+	uint64_t started_ns;		/* monotonic */
 	struct emb_client clients[EMB_MAX_CLIENTS];
 	size_t nr_clients;
 	/* tried regions: per scheme, the last complete apply interval */
@@ -73,6 +113,7 @@ struct emb_daemon {
 	struct damon_config *tune;	/* parsed, waiting for the call hook */
 	int tune_client;
 	const char *exit_reason;
+	struct emb_pace pace;
 	char *snap_buf;			/* one record line, reused */
 	size_t snap_cap;
 	/*
@@ -83,6 +124,10 @@ struct emb_daemon {
 	uint64_t budget_cpu_ns;		/* CPU time at the last aggregation */
 	uint64_t budget_want_us;	/* a sampling interval to take; 0 */
 };
+
+#define EMB_EPHEMERAL_WAIT_NS (10ULL * 1000000000ULL)
+/* How long a command ended by the daemon has after SIGTERM: then SIGKILL */
+#define EMB_COMMAND_GRACE_MS 3000
 
 /* The signal that asked the daemon to stop, 0 while none did. */
 extern volatile sig_atomic_t emb_stop_signal;
@@ -113,6 +158,10 @@ void emb_tried_alloc(struct emb_daemon *dm, size_t n);
 void emb_tried_free(struct emb_daemon *dm, size_t n);
 /* Point dm->walk at the tried-regions bookkeeping. */
 void emb_walk_setup(struct emb_daemon *dm);
+/* An aggregation of @mon ended now: note how long it took. */
+void emb_pace_note(struct emb_daemon *dm, const struct monitor *mon);
+/* Forget the pace (the intervals changed). */
+void emb_pace_reset(struct emb_daemon *dm);
 /* A status answer line of what runs now; owned by the caller. */
 char *emb_status_answer(struct emb_daemon *dm);
 /* The last status, for 'damo status' after the daemon is gone. */
@@ -134,6 +183,10 @@ int emb_setup_targets(struct emb_daemon *dm, const struct embedded_opts *o,
 		      struct diag *d);
 int emb_setup_monitor(struct emb_daemon *dm, struct diag *d);
 void emb_kill_command(struct emb_daemon *dm);
+/* A record stream closed: an ephemeral monitor without another stops. */
+void emb_stream_ended(struct emb_daemon *dm);
+/* An ephemeral monitor no recording came for (in time) stops. */
+void emb_ephemeral_check(struct emb_daemon *dm, uint64_t now_ns);
 void emb_daemon_release(struct emb_daemon *dm);
 void emb_daemon_signals(void);
 /* The daemon's life after setup: monitor until stopped, leave a status. */

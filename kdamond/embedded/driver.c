@@ -41,6 +41,7 @@ static int emb_start(struct backend *b, struct damon_config *cfg,
 {
 	struct embedded_opts eo = {
 		.source = o->source, .foreground = o->foreground,
+		.ephemeral = o->ephemeral,
 		.command = o->command, .out = b->env->out,
 		.warn = b->env->warn, .started = o->started, .data = o->data,
 	};
@@ -95,6 +96,10 @@ static int emb_status(struct backend *b, struct damo_id id,
 				  xstrdup(info.exit_reason) : NULL;
 		st->has_nr_regions = true;
 		st->nr_regions = info.nr_regions;
+		st->achieved_aggrs = info.achieved_aggrs;
+		st->achieved_sample_us = info.achieved_sample_us;
+		st->achieved_aggr_us = info.achieved_aggr_us;
+		st->behind = info.behind;
 	}
 	embedded_info_release(&info);
 	return err;

@@ -17,8 +17,12 @@
  * "config": {a kdamonds document}}, the configuration nested as a JSON
  * object (kdamond/embedded/wire.h); the answer is {"ok": true, ...} or {"ok": false, "errors": [...]}; "record"
  * answers with one "snapshot" object a line until the monitor stops.
- * Requests are at most EMB_REQ_MAX bytes; only the daemon's user and root
- * may connect.
+ * Requests are at most EMB_REQ_MAX bytes, read in time linear in their
+ * size; only the daemon's user and root may connect.  A connection has
+ * time bounds (kdamond/embedded/daemon.h: EMB_IDLE_NS and the others) and
+ * the oldest idle one makes room when every slot is taken, so that no
+ * client keeps the owner out.  A monitor started for a recording
+ * (ephemeral) stops, ending its command, when the record stream closes.
  */
 #ifndef DAMO_KDAMOND_EMBEDDED_EMBEDDED_H
 #define DAMO_KDAMOND_EMBEDDED_EMBEDDED_H
@@ -56,6 +60,11 @@ struct embedded_opts {
 	const char *source;	/* auto, uffd, softdirty, pageidle */
 	bool foreground;
 	char **command;		/* NULL-terminated, or NULL */
+	/*
+	 * started for one recording: the daemon stops when the record
+	 * stream closes (or none comes within 10 s), and ends the command
+	 */
+	bool ephemeral;
 	struct out *out;	/* where warnings go */
 	/* if set: says the warnings of a diag (what auto picked) at once */
 	void (*warn)(struct out *o, struct diag *d);
@@ -91,6 +100,10 @@ struct embedded_info {
 	char *exit_reason;	/* why it stopped, when it did */
 	uint64_t nr_regions;
 	uint64_t started;	/* unix time */
+	/* the intervals it kept over its last achieved_aggrs aggregations */
+	uint64_t achieved_aggrs;	/* 0: none measured yet */
+	uint64_t achieved_sample_us, achieved_aggr_us;
+	bool behind;		/* they are longer than asked */
 };
 
 void embedded_info_release(struct embedded_info *info);

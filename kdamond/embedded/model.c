@@ -139,6 +139,51 @@ static void current_model(struct emb_daemon *dm, struct damon_config *out)
 	}
 }
 
+void emb_pace_note(struct emb_daemon *dm, const struct monitor *mon)
+{
+	struct emb_pace *p = &dm->pace;
+	uint64_t now = mon_clock_now_ns(&dm->real);
+
+	p->dur_ns[p->next] = now > mon->aggr_start_ns ?
+			     now - mon->aggr_start_ns : 0;
+	p->samples[p->next] = mon->psi - p->last_psi;
+	p->want_ns[p->next] = p->samples[p->next] * mon->attrs.sample_us *
+			      1000;
+	p->last_psi = mon->psi;
+	p->next = (p->next + 1) % EMB_PACE_N;
+	if (p->nr < EMB_PACE_N)
+		p->nr++;
+}
+
+void emb_pace_reset(struct emb_daemon *dm)
+{
+	uint64_t psi = dm->mon.psi;
+
+	memset(&dm->pace, 0, sizeof(dm->pace));
+	dm->pace.last_psi = psi;
+}
+
+/* The intervals achieved over the noted aggregations, if any. */
+static void pace_achieved(const struct emb_daemon *dm,
+			  struct emb_wire_status *ws)
+{
+	const struct emb_pace *p = &dm->pace;
+	uint64_t dur = 0, want = 0, samples = 0;
+	size_t i;
+
+	for (i = 0; i < p->nr; i++) {
+		dur += p->dur_ns[i];
+		want += p->want_ns[i];
+		samples += p->samples[i];
+	}
+	if (!p->nr || !samples)
+		return;
+	ws->achieved_aggrs = p->nr;
+	ws->behind = dur * 100 >= want * EMB_PACE_BEHIND_PCT;
+	ws->achieved_aggr_us = dur / p->nr / 1000;
+	ws->achieved_sample_us = dur / samples / 1000;
+}
+
 char *emb_status_answer(struct emb_daemon *dm)
 {
 	struct damon_config m;
@@ -154,6 +199,8 @@ char *emb_status_answer(struct emb_daemon *dm)
 	};
 	char *text;
 
+	if (dm->mon_ready)
+		pace_achieved(dm, &ws);
 	current_model(dm, &m);
 	ws.kdamond = &m.kdamonds[0];
 	text = emb_wire_status_emit(&ws);

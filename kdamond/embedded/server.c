@@ -183,6 +183,7 @@ static void request(struct emb_daemon *dm, size_t ci, const char *line)
 		request_tune(dm, ci, req);
 	} else if (!strcmp(op->text, "record")) {
 		c->subscribed = true;
+		dm->streamed = true;
 		emb_client_queue(c, "{\"ok\":true}", false);
 	} else {
 		diag_add(&d, "", "unknown request '%s'", op->text);
@@ -202,22 +203,78 @@ static bool peer_allowed(int fd)
 	return cr.uid == 0 || cr.uid == geteuid();
 }
 
+/*
+ * Whether client @i only holds a slot: no record stream, no tune waiting,
+ * no answer on its way.
+ */
+static bool client_idle(const struct emb_daemon *dm, size_t i)
+{
+	const struct emb_client *c = &dm->clients[i];
+
+	return !c->requested && !c->subscribed && !c->close_after &&
+	       !emb_tune_waits(dm, i);
+}
+
+/* Close client @i with an error saying @why. */
+static void client_drop(struct emb_daemon *dm, size_t i, const char *why)
+{
+	struct emb_client *c = &dm->clients[i];
+	char *text;
+	struct diag d;
+
+	diag_init(&d);
+	diag_add(&d, "", "%s", why);
+	text = emb_wire_error_emit(&d);
+	diag_release(&d);
+	/* best effort: the connection is closed either way */
+	if (send(c->fd, text, strlen(text), MSG_NOSIGNAL | MSG_DONTWAIT) > 0)
+		(void)send(c->fd, "\n", 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+	free(text);
+	emb_client_close(dm, i);
+}
+
+/*
+ * The oldest connection that only holds a slot, or -1: when every slot is
+ * taken, it makes room for a new one, so that idle connections (the
+ * owner's own, or root's: the socket's directory admits nobody else)
+ * never lock the owner out.
+ */
+static long oldest_idle(const struct emb_daemon *dm)
+{
+	long best = -1;
+	size_t i;
+
+	for (i = 0; i < dm->nr_clients; i++)
+		if (client_idle(dm, i) &&
+		    (best < 0 ||
+		     dm->clients[i].since_ns < dm->clients[best].since_ns))
+			best = (long)i;
+	return best;
+}
+
 static void accept_client(struct emb_daemon *dm)
 {
 	int fd = accept4(dm->lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 	struct emb_client *c;
+	long victim;
 
 	if (fd < 0)
 		return;
 	if (dm->nr_clients == EMB_MAX_CLIENTS) {
-		send(fd, "{\"ok\":false,\"errors\":[{\"message\":\"too many connections\"}]}\n",
-		     59, MSG_NOSIGNAL | MSG_DONTWAIT);
-		close(fd);
-		return;
+		victim = oldest_idle(dm);
+		if (victim < 0) {
+			send(fd, "{\"ok\":false,\"errors\":[{\"message\":\"too many connections\"}]}\n",
+			     59, MSG_NOSIGNAL | MSG_DONTWAIT);
+			close(fd);
+			return;
+		}
+		client_drop(dm, (size_t)victim,
+			    "closed: every connection was taken, and this was the oldest idle one");
 	}
 	c = &dm->clients[dm->nr_clients++];
 	memset(c, 0, sizeof(*c));
 	c->fd = fd;
+	c->since_ns = mon_clock_now_ns(&dm->real);
 	if (!peer_allowed(fd)) {
 		struct diag d;
 
@@ -228,14 +285,78 @@ static void accept_client(struct emb_daemon *dm)
 	}
 }
 
-/* Read what a client sent; a whole line is a request. */
+/*
+ * Close the connections past their time (EMB_IDLE_NS and the others);
+ * return the earliest time one of the others will be.
+ */
+static uint64_t expire_clients(struct emb_daemon *dm, uint64_t now)
+{
+	uint64_t next = UINT64_MAX, limit;
+	size_t i;
+
+	for (i = dm->nr_clients; i-- > 0;) {
+		struct emb_client *c = &dm->clients[i];
+		const char *why;
+
+		if (c->subscribed || emb_tune_waits(dm, i))
+			continue;
+		if (c->close_after) {
+			limit = c->since_ns + EMB_ANSWER_NS;
+			why = NULL;	/* it does not read its answer */
+		} else if (!c->in_len) {
+			limit = c->since_ns + EMB_IDLE_NS;
+			why = "closed: no request within 3 s of connecting";
+		} else {
+			limit = c->since_ns + EMB_REQUEST_NS;
+			why = "closed: the request did not arrive whole within 5 s";
+		}
+		if (now < limit) {
+			next = limit < next ? limit : next;
+			continue;
+		}
+		if (why)
+			client_drop(dm, i, why);
+		else
+			emb_client_close(dm, i);
+	}
+	return next;
+}
+
+/*
+ * A record stream's reader says nothing more: what it sends is dropped,
+ * and its end is the end of the recording.
+ */
+static void stream_read(struct emb_daemon *dm, size_t ci)
+{
+	struct emb_client *c = &dm->clients[ci];
+	char buf[4096];
+	ssize_t n = recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT);
+
+	if (n > 0 || (n < 0 && (errno == EAGAIN || errno == EINTR)))
+		return;
+	c->close_after = true;
+	c->subscribed = false;
+	c->out_len = c->out_off = 0;
+	emb_stream_ended(dm);
+}
+
+/*
+ * Read what a client sent; a whole line is a request.  Parsing is linear
+ * in the request's size, which is at most EMB_REQ_MAX bytes; the buffer
+ * grows by doubling, so a request sent a byte at a time costs no more.
+ */
 static void client_read(struct emb_daemon *dm, size_t ci)
 {
 	struct emb_client *c = &dm->clients[ci];
 	char buf[65536], *nl;
+	size_t need;
 	ssize_t n;
 
-	if (c->close_after || c->subscribed || emb_tune_waits(dm, ci))
+	if (c->subscribed) {
+		stream_read(dm, ci);
+		return;
+	}
+	if (c->close_after || c->requested || emb_tune_waits(dm, ci))
 		return;
 	n = recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
@@ -255,24 +376,43 @@ static void client_read(struct emb_daemon *dm, size_t ci)
 		diag_release(&d);
 		return;
 	}
-	c->in = xreallocarray(c->in, c->in_len + (size_t)n + 1, 1);
+	need = c->in_len + (size_t)n + 1;
+	if (need > c->in_cap) {
+		c->in_cap = c->in_cap ? c->in_cap : 256;
+		while (c->in_cap < need)
+			c->in_cap *= 2;
+		c->in = xreallocarray(c->in, c->in_cap, 1);
+	}
 	memcpy(c->in + c->in_len, buf, (size_t)n);
 	c->in_len += (size_t)n;
 	c->in[c->in_len] = '\0';
-	nl = memchr(c->in, '\n', c->in_len);
+	/* only the new bytes can hold the end of the line */
+	nl = memchr(c->in + c->in_len - (size_t)n, '\n', (size_t)n);
 	if (nl) {
 		*nl = '\0';
+		c->requested = true;
 		request(dm, ci, c->in);
 	}
+}
+
+/* Whether the daemon waits for something from client @i. */
+static bool client_listened(const struct emb_daemon *dm, size_t i)
+{
+	const struct emb_client *c = &dm->clients[i];
+
+	if (c->subscribed)
+		return true;	/* for its end */
+	return !c->close_after && !c->requested && !emb_tune_waits(dm, i);
 }
 
 void emb_serve(struct emb_daemon *dm, uint64_t deadline)
 {
 	struct pollfd pfd[EMB_MAX_CLIENTS + 1];
+	bool polled = false;
 	size_t i;
 
 	for (;;) {
-		uint64_t now = mon_clock_now_ns(&dm->real);
+		uint64_t now = mon_clock_now_ns(&dm->real), until = deadline;
 		struct timespec ts;
 		int n;
 
@@ -287,18 +427,34 @@ void emb_serve(struct emb_daemon *dm, uint64_t deadline)
 					  "interrupted" : "terminated by a signal";
 			monitor_request_stop(&dm->mon);
 		}
-		if (now >= deadline)
+		emb_ephemeral_check(dm, now);
+		/*
+		 * A monitor behind its intervals calls this past its deadline:
+		 * the socket is still looked at once, without waiting, so that
+		 * status and stop are answered however loaded it is.
+		 */
+		if (now >= deadline && polled)
 			return;
+		polled = true;
+		now = mon_clock_now_ns(&dm->real);
+		until = expire_clients(dm, now);
+		if (until > deadline)
+			until = deadline;
 		pfd[0].fd = dm->lfd;
 		pfd[0].events = POLLIN;
 		for (i = 0; i < dm->nr_clients; i++) {
-			pfd[i + 1].fd = dm->clients[i].fd;
-			pfd[i + 1].events = POLLIN;
-			if (dm->clients[i].out_off < dm->clients[i].out_len)
-				pfd[i + 1].events |= POLLOUT;
+			bool out = dm->clients[i].out_off <
+				   dm->clients[i].out_len;
+			bool in = client_listened(dm, i);
+
+			/* nothing to wait for: not even its hang-up */
+			pfd[i + 1].fd = in || out ? dm->clients[i].fd : -1;
+			pfd[i + 1].events = (in ? POLLIN : 0) |
+					    (out ? POLLOUT : 0);
 		}
-		ts.tv_sec = (time_t)((deadline - now) / 1000000000ULL);
-		ts.tv_nsec = (long)((deadline - now) % 1000000000ULL);
+		until = until > now ? until - now : 0;
+		ts.tv_sec = (time_t)(until / 1000000000ULL);
+		ts.tv_nsec = (long)(until % 1000000000ULL);
 		n = ppoll(pfd, dm->nr_clients + 1, &ts, NULL);
 		if (n <= 0)
 			continue;

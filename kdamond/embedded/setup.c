@@ -299,8 +299,9 @@ int embedded_start(const char *rundir, struct damon_config *cfg,
 	bool reg_open = false;
 	pid_t pid;
 
-	dm->lfd = dm->pid_fd = -1;
+	dm->lfd = dm->pid_fd = dm->command_pidfd = -1;
 	dm->command_pid = -1;
+	dm->ephemeral = o->ephemeral && !o->foreground;
 	dm->clk.ops = &emb_serving_clock;
 	mon_clock_init_real(&dm->real);
 	dm->rundir = xstrdup(rundir);

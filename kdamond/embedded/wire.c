@@ -151,6 +151,15 @@ char *emb_wire_status_emit(const struct emb_wire_status *ws)
 	doc_map_add(root, "config", emb_wire_config_node(&one));
 	doc_map_add(rt, "sample_us", num(c->intervals.sample_us));
 	doc_map_add(rt, "aggr_us", num(c->intervals.aggr_us));
+	if (ws->achieved_aggrs) {
+		struct doc_node *a = doc_new_map();
+
+		doc_map_add(a, "sample_us", num(ws->achieved_sample_us));
+		doc_map_add(a, "aggr_us", num(ws->achieved_aggr_us));
+		doc_map_add(a, "aggregations", num(ws->achieved_aggrs));
+		doc_map_add(a, "behind", doc_new_bool(ws->behind));
+		doc_map_add(rt, "achieved", a);
+	}
 	for (i = 0; i < c->nr_schemes; i++)
 		doc_seq_add(schemes, scheme_runtime(&c->schemes[i]));
 	doc_map_add(rt, "schemes", schemes);
@@ -275,6 +284,18 @@ int emb_wire_status_parse(const char *text, const char *name,
 			goto bad;
 	get_u64(rt, "sample_us", &k->ctxs[0].intervals.sample_us);
 	get_u64(rt, "aggr_us", &k->ctxs[0].intervals.aggr_us);
+	{
+		const struct doc_node *a = doc_map_get(rt, "achieved");
+
+		const struct doc_node *b = a ? doc_map_get(a, "behind") : NULL;
+
+		if (a && !get_u64(a, "aggregations", &info->achieved_aggrs) &&
+		    (get_u64(a, "sample_us", &info->achieved_sample_us) ||
+		     get_u64(a, "aggr_us", &info->achieved_aggr_us) ||
+		     !b || b->kind != DOC_BOOL))
+			goto bad;
+		info->behind = b && b->boolean;
+	}
 	info->id = (unsigned long)id;
 	info->pid = (long)pid;
 	info->source = get_str(root, "source");

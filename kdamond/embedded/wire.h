@@ -31,6 +31,10 @@ struct emb_wire_status {
 	uint64_t started;
 	long command_pid;		/* -1: none */
 	uint64_t nr_regions;
+	/* the intervals kept over the last achieved_aggrs aggregations */
+	uint64_t achieved_aggrs;	/* 0: none measured yet */
+	uint64_t achieved_sample_us, achieved_aggr_us;
+	bool behind;			/* they are longer than asked */
 	const struct kdamond *kdamond;	/* with runtime state */
 };
 
