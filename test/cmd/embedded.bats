@@ -478,6 +478,7 @@ paced_sample_us() {
 	[[ $stderr == *"does not go with --monitoring-intervals"* ]]
 	run -64 --separate-stderr damo record --cpu-budget 2 0
 	[[ $stderr == *"--cpu-budget paces an embedded monitor damo starts"* ]]
+}
 
 # The daemon's limits: no connection, however idle, slow or big, keeps the
 # owner from it for long.
