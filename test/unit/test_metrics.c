@@ -333,12 +333,16 @@ static void test_host(void **state)
 	sys_metrics_init(&m, NULL, "/sys/devices/system", NULL);
 	assert_int_equal(m.base.ops->free_mem_rate(&m.base, &v), 0);
 	assert_true(v > 0 && v <= 1000);
+	/*
+	 * Two reads of a live system: the active and inactive sizes may move
+	 * between them, so their shares add up to 100 % within 1 %.
+	 */
 	a = value_of(&m, DAMOS_QGOAL_ACTIVE_MEM_BP, -1, NULL);
 	b = value_of(&m, DAMOS_QGOAL_INACTIVE_MEM_BP, -1, NULL);
-	assert_true(a <= 10000 && a + b >= 9999 && a + b <= 10000);
+	assert_true(a <= 10000 && a + b >= 9900 && a + b <= 10100);
 	a = value_of(&m, DAMOS_QGOAL_NODE_MEM_USED_BP, 0, NULL);
 	b = value_of(&m, DAMOS_QGOAL_NODE_MEM_FREE_BP, 0, NULL);
-	assert_true(a > 0 && a + b >= 9999 && a + b <= 10000);
+	assert_true(a > 0 && a + b >= 9900 && a + b <= 10100);
 	err = m.base.ops->psi_some_mem_total_us(&m.base, &v);
 	if (access("/proc/pressure/memory", R_OK))
 		assert_int_equal(err, -ENOENT);
