@@ -398,12 +398,35 @@ int proc_source_init_regions(struct access_source *src, size_t ti,
 	return proc_maps_three_regions(&ps->maps, MON_MIN_REGION, out);
 }
 
+/*
+ * A pagemap file reads the address space its process had when it was
+ * opened: one opened before the process exec'd (a command damo launches,
+ * or one that execs itself, as 'sh -c "exec CMD"') watches the image it
+ * left, forever.  Reopened at every ops update, it follows the process.
+ */
+static void reopen_pagemap(struct proc_target *t)
+{
+	char path[64];
+	int fd;
+
+	if (t->pagemap_fd < 0)
+		return;
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", (int)t->pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;	/* gone: target_valid() tells */
+	close(t->pagemap_fd);
+	t->pagemap_fd = fd;
+}
+
 int proc_source_update_regions(struct access_source *src, size_t ti,
 			       struct mon_ranges *out)
 {
 	struct proc_source *ps = (struct proc_source *)src;
 	int err;
 
+	if (ti < ps->nr_targets)
+		reopen_pagemap(&ps->targets[ti]);
 	if (ps->fixed)
 		return 0;
 	err = proc_source_init_regions(src, ti, out);
