@@ -137,7 +137,7 @@ static const struct argp tried_argp = {
 	       "filters aside).  Then the totals and a histogram of region "
 	       "sizes (powers of two).  This report is not in Python damo.\n\n"
 	       "Examples:\n"
-	       "  damo record --source synthetic:stairs --scheme cold.json --timeout 5\n"
+	       "  damo record --model stairs.yaml --scheme cold.json --timeout 5\n"
 	       "  damo report tried\n"
 	       "  damo report tried --input damon.data --kdamonds damon.data.kdamonds\n"
 	       "  damo report tried --live --kdamond-idx 0 --json",
