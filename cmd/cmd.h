@@ -80,9 +80,23 @@ void cmd_child_inputs(struct argp_state *state,
 
 /*
  * cmd_parse() - argp_parse() for a command: argv[0] is shown as
- * "damo <command>" in usage and help.  Usage errors exit with 64 (argp).
+ * "damo <command>" in usage and help.  Usage errors exit with 64 (argp);
+ * under -j/--json (among @argv, or cmd_json_usage) they are said as the
+ * JSON error object on standard output, like every other error.
  */
 int cmd_parse(const struct argp *argp, int argc, char **argv, void *input);
+
+/* -j/-p came before the command word: its usage errors are JSON too. */
+extern bool cmd_json_usage;
+
+/*
+ * cmd_usage_json_begin() - keep what is written to stderr from here on
+ * (argp's and getopt's usage errors); cmd_usage_json_end() - say it as a
+ * JSON error on stdout when @failed, else pass it on to stderr.  An
+ * argp exit() in between ends it as failed.
+ */
+void cmd_usage_json_begin(void);
+void cmd_usage_json_end(bool failed);
 
 /*
  * cmd_split_command() - split "damo CMD [OPTION...] -- COMMAND [ARG...]":
