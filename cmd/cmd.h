@@ -81,8 +81,8 @@ void cmd_child_inputs(struct argp_state *state,
 /*
  * cmd_parse() - argp_parse() for a command: argv[0] is shown as
  * "damo <command>" in usage and help.  Usage errors exit with 64 (argp);
- * under -j/--json (among @argv, or cmd_json_usage) they are said as the
- * JSON error object on standard output, like every other error.
+ * under -j/--json/--pretty (among @argv, or cmd_json_usage) they are said
+ * as the JSON error object on standard output, like every other error.
  */
 int cmd_parse(const struct argp *argp, int argc, char **argv, void *input);
 

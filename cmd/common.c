@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* Options shared by every command, and small helpers for command files. */
 #include "cmd.h"
-#include "dispatch.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -175,15 +174,35 @@ void cmd_usage_json_begin(void)
 	stderr = cap;
 }
 
+/*
+ * --json, --pretty or -j (alone or in a cluster such as -jv) among a
+ * command's words, up to "--".  A lone -p is not taken for --pretty here:
+ * the reports that draw (wss, nr_regions, footprints) take -p for --plot,
+ * as damo does.
+ */
+static bool json_among(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		const char *w = argv[i];
+
+		if (!strcmp(w, "--json") || !strcmp(w, "--pretty"))
+			return true;
+		if (w[0] == '-' && w[1] && w[1] != '-' &&
+		    strspn(w + 1, "jpvq") == strlen(w + 1) && strchr(w, 'j'))
+			return true;
+	}
+	return false;
+}
+
 int cmd_parse(const struct argp *argp, int argc, char **argv, void *input)
 {
-	struct damo_ctx scan = { 0 };
 	char name[64];
 	char *saved = argv[0];
 	int err;
 
-	cmd_scan_json(argc, argv, &scan);
-	if (cmd_json_usage || scan.opts.json)
+	if (cmd_json_usage || json_among(argc, argv))
 		cmd_usage_json_begin();
 	snprintf(name, sizeof(name), "damo %s", argv[0]);
 	argv[0] = name;

@@ -214,3 +214,9 @@ text_error() {
 	[[ $output == "Usage: damo start "* ]]
 	[ -z "$stderr" ]
 }
+
+@test "a lone -p of a report that draws is its --plot, not --pretty, for usage errors too" {
+	usage_error report wss -p "$BATS_TEST_TMPDIR/w.png" --no-such-option
+	[ -z "$output" ]
+	[[ $stderr == "damo report wss: unrecognized option '--no-such-option'"* ]]
+}
