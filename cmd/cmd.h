@@ -34,6 +34,7 @@ struct damo_opts {
 	bool pretty;
 	bool no_color;
 	bool quiet;		/* no progress lines */
+	bool raw;		/* plain numbers in text (a command's --raw) */
 	int verbose;
 	const char *sysfs_root;	/* NULL: $DAMO_SYSFS_ROOT or the default */
 };

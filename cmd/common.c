@@ -107,6 +107,8 @@ struct out *cmd_out(struct damo_ctx *ctx)
 		flags |= OUT_PRETTY;
 	if (ctx->opts.quiet)
 		flags |= OUT_QUIET;
+	if (ctx->opts.raw)
+		flags |= OUT_RAW;
 	if (!ctx->opts.no_color && !(nc && *nc) && isatty(STDOUT_FILENO))
 		flags |= OUT_COLOR;
 	ctx->out = out_new(stdout, flags);
