@@ -42,6 +42,11 @@ val() {
 	[[ $output == *$'\n              reject not memcg /workloads/a\n'* ]]
 	[[ $output != *18,446,744,073,709,551,615* ]]
 	[[ $output != *4,294,967,295* ]]
+	# tune -v says the pid the same way
+	echo on > "$DAMO_SYSFS_ROOT/$K/state"
+	run -0 --separate-stderr damo tune 0 -v --ops paddr --damos-action pageout \
+		--damos-age 30s max --damos-filter reject none memcg /workloads/a
+	[[ $output == *"pid: 11110"* ]]
 	# --raw: ages in aggregation intervals, as the kernel holds them
 	run -0 damo status --raw
 	[[ $output == *$'\n              age: 300 .. max aggregations\n'* ]]
