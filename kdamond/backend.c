@@ -200,8 +200,6 @@ int backend_open_all(const struct backend_env *env, enum backend_kind want,
 	if (err != -ENOENT)
 		diag_take(d, &quiet);
 	diag_release(&quiet);
-	if (err == -EACCES || err == -EPERM)
-		diag_add(d, "hint", "'--backend embedded' addresses damo's embedded monitors alone");
 	if (err) {
 		backend_close(&b[0]);
 		if (err != -ENOENT)
