@@ -20,6 +20,9 @@
 #include "formats/record.h"
 #include "kdamond/backend.h"
 
+/* Files whose first bytes --input's completion reads, at most. */
+#define MAX_SNIFFED 1024
+
 /* The option named @name (without "--") in @argp or its children. */
 static const struct argp_option *find_opt(const struct argp *argp,
 					  const char *name)
@@ -86,7 +89,8 @@ static void print_ids(struct damo_ctx *ctx)
 /*
  * Record files in the directory @cur names (its part up to the last '/'),
  * whose names start as @cur's last part does; directories too, with a
- * trailing '/', to go on into.
+ * trailing '/', to go on into.  Past MAX_SNIFFED files, "@files": the
+ * shell's own file names.
  */
 static void print_record_files(const char *cur)
 {
@@ -96,6 +100,7 @@ static void print_record_files(const char *cur)
 	const char *base = slash ? slash + 1 : cur;
 	struct dirent *de;
 	struct stat st;
+	size_t sniffed = 0;
 	DIR *d;
 
 	if (!dir)
@@ -115,8 +120,14 @@ static void print_record_files(const char *cur)
 			;	/* gone meanwhile, or a dangling link */
 		else if (S_ISDIR(st.st_mode))
 			printf("%s/\n", path);
-		else if (S_ISREG(st.st_mode) && record_is_likely(path))
+		else if (S_ISREG(st.st_mode) && ++sniffed > MAX_SNIFFED) {
+			/* a huge directory: any file, rather than a long wait */
+			printf("@files\n");
+			free(path);
+			break;
+		} else if (S_ISREG(st.st_mode) && record_is_likely(path)) {
 			printf("%s\n", path);
+		}
 		free(path);
 	}
 	if (d)

@@ -113,6 +113,11 @@ cands() {
 		[ "$(sort <<<"$output")" = "$(printf '%s\n' "$d/run1.data" \
 			"$d/run2.data")" ]
 	done
+	# a directory of more files than it reads the start of: any file
+	mkdir "$d/big"
+	(cd "$d/big" && touch $(seq -f 'f%g' 1100))
+	run -0 cands bash damo report heatmap --input "$d/big/"
+	[[ $output == *@files* ]]
 }
 
 @test "ids complete to what runs, for stop, tune, status and schemes" {
