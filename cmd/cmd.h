@@ -34,6 +34,7 @@ struct damo_opts {
 	bool pretty;
 	bool no_color;
 	bool quiet;		/* no progress lines */
+	bool raw;		/* plain numbers in text (a command's --raw) */
 	int verbose;
 	const char *sysfs_root;	/* NULL: $DAMO_SYSFS_ROOT or the default */
 };
@@ -145,5 +146,13 @@ const char *cmd_module_root(void);
  * leaving out the common options (those belong to "damo --list-opts").
  */
 void cmd_list_opts(const struct argp *argp);
+/*
+ * cmd_complete() - print the values option OPT of @argp takes, one a line,
+ * for the completions; @spec is "OPT" or "OPT=CUR" (the word being
+ * completed), "ID" for the ids of what runs.  "@files" asks the shell for
+ * file names.  Nothing for an option it knows no values of.
+ */
+void cmd_complete(const struct argp *argp, struct damo_ctx *ctx,
+		  const char *spec);
 
 #endif /* DAMO_CMD_CMD_H */

@@ -17,6 +17,7 @@ enum {
 	OPT_NO_COLOR = 0x100,
 	OPT_SYSFS_ROOT,
 	OPT_LIST_OPTS,
+	OPT_COMPLETE,
 };
 
 static const struct argp_option common_options[] = {
@@ -30,6 +31,8 @@ static const struct argp_option common_options[] = {
 	  "DAMON sysfs admin directory (tests)", -1 },
 	{ "list-opts", OPT_LIST_OPTS, NULL, OPTION_HIDDEN,
 	  "List long options (for completion)", -1 },
+	{ "complete", OPT_COMPLETE, "OPT[=CUR]", OPTION_HIDDEN,
+	  "List the values of option OPT (or ID), for completion", -1 },
 	{ 0 }
 };
 
@@ -59,6 +62,9 @@ static error_t common_parse(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_LIST_OPTS:
 		cmd_list_opts(state->root_argp);
+		exit(0);
+	case OPT_COMPLETE:
+		cmd_complete(state->root_argp, ctx, arg);
 		exit(0);
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -225,6 +231,8 @@ struct out *cmd_out(struct damo_ctx *ctx)
 		flags |= OUT_PRETTY;
 	if (ctx->opts.quiet)
 		flags |= OUT_QUIET;
+	if (ctx->opts.raw)
+		flags |= OUT_RAW;
 	if (!ctx->opts.no_color && !(nc && *nc) && isatty(STDOUT_FILENO))
 		flags |= OUT_COLOR;
 	ctx->out = out_new(stdout, flags);
