@@ -192,6 +192,238 @@ static int dj_region(struct record_reader *rd, struct dj *d,
 	return dj_region_convert(d, &rd->meta, &v, r, line, col);
 }
 
+/*
+ * The fast path of damo's region objects: the keys in the order damo 3.3
+ * writes them (start, end, nr_accesses {samples, percent: null}, age
+ * {usec, aggr_intervals}, then probe_hits [] or null and sz_filter_passed
+ * when present), numbers as plain digits or digit strings (with thousands
+ * commas for counts and sizes), any blanks between tokens, all within the
+ * bytes already buffered.  Anything else (another key, order or spelling,
+ * a unit, an escape, the buffer's end) gives up before anything is taken
+ * or changed, and the general parser reads that region; the unit test
+ * checks both read every shape damo writes to the same models.
+ */
+struct fp {
+	const unsigned char *p;
+	const unsigned char *e;
+	const unsigned char *nl;	/* just after the last newline */
+	unsigned int lines;		/* newlines passed */
+};
+
+/* Skip blanks; false at the buffer's end. */
+static inline bool fp_blank(struct fp *f)
+{
+	for (;;) {
+		if (f->p >= f->e)
+			return false;
+		switch (*f->p) {
+		case ' ':
+			f->p += jpull_space_run(f->p, f->e);
+			continue;
+		case '\n':
+			f->lines++;
+			f->nl = ++f->p;
+			continue;
+		case '\t':
+		case '\r':
+			f->p++;
+			continue;
+		default:
+			return true;
+		}
+	}
+}
+
+/* Blanks, then byte @c. */
+static inline bool fp_byte(struct fp *f, unsigned char c)
+{
+	if (!fp_blank(f) || *f->p != c)
+		return false;
+	f->p++;
+	return true;
+}
+
+/* Blanks, "@key" (@n bytes), blanks and ':'. */
+static inline bool fp_key(struct fp *f, const char *key, size_t n)
+{
+	if (!fp_blank(f) || (size_t)(f->e - f->p) < n + 2 || *f->p != '"' ||
+	    memcmp(f->p + 1, key, n) || f->p[n + 1] != '"')
+		return false;
+	f->p += n + 2;
+	return fp_byte(f, ':');
+}
+
+#define FP_KEY(f, k) fp_key(f, k, sizeof(k) - 1)
+
+static inline bool fp_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* "null" as a whole word; the byte after it must be buffered. */
+static inline bool fp_null(struct fp *f)
+{
+	if (f->e - f->p < 5 || memcmp(f->p, "null", 4) ||
+	    (unsigned int)((f->p[4] | 0x20) - 'a') < 26u)
+		return false;
+	f->p += 4;
+	return true;
+}
+
+/*
+ * A value as dj_u64() reads it for a count, size or time: a JSON integer
+ * of at most 19 digits (no leading zero), a string of 1 to 19 digits, or,
+ * when @commas, a string of digits grouped by thousands ("4,294,967,296"),
+ * which damo's units read with the commas dropped; null (SNAP_NONE) when
+ * @nullable.  Blanks first.
+ */
+static inline bool fp_u64(struct fp *f, bool commas, bool nullable,
+			  uint64_t *out)
+{
+	const unsigned char *p, *e = f->e;
+	unsigned int n = 0, grp = 0;
+	uint64_t v = 0;
+	bool grouped = false;
+
+	if (!fp_blank(f))
+		return false;
+	p = f->p;
+	if (*p == 'n') {
+		if (!nullable || !fp_null(f))
+			return false;
+		*out = SNAP_NONE;
+		return true;
+	}
+	if (*p != '"') {
+		if (*p == '0') {
+			p++;
+			n = 1;
+		} else {
+			for (; p < e && fp_digit(*p) && n < 20; p++, n++)
+				v = v * 10 + (unsigned int)(*p - '0');
+		}
+		/* The tokenizer takes a run of number bytes as one number. */
+		if (!n || n > 19 || p >= e || fp_digit(*p) || *p == '.' ||
+		    (*p | 0x20) == 'e' || *p == '+' || *p == '-')
+			return false;
+		f->p = p;
+		*out = v;
+		return true;
+	}
+	for (p++; p < e; p++) {
+		if (fp_digit(*p)) {
+			if (++n > 19)
+				return false;
+			v = v * 10 + (unsigned int)(*p - '0');
+			grp++;
+		} else if (*p == ',' && commas && grp &&
+			   (grouped ? grp == 3 : grp <= 3)) {
+			grouped = true;
+			grp = 0;
+		} else {
+			break;
+		}
+	}
+	if (p >= e || *p != '"' || !n || (grouped && grp != 3))
+		return false;
+	f->p = p + 1;
+	*out = v;
+	return true;
+}
+
+/* A region's values read by the fast path. */
+struct fp_region {
+	uint64_t start;
+	uint64_t end;
+	uint64_t samples;
+	uint64_t usec;
+	uint64_t aggrs;
+	uint64_t sz_passed;
+};
+
+/* The region object's members and its '}'; f->p is after its '{'. */
+static bool fp_region(struct fp *f, struct fp_region *v)
+{
+	if (!FP_KEY(f, "start") || !fp_u64(f, true, false, &v->start) ||
+	    !fp_byte(f, ',') || !FP_KEY(f, "end") ||
+	    !fp_u64(f, true, false, &v->end) || !fp_byte(f, ',') ||
+	    !FP_KEY(f, "nr_accesses") || !fp_byte(f, '{') ||
+	    !FP_KEY(f, "samples") || !fp_u64(f, true, true, &v->samples) ||
+	    !fp_byte(f, ',') || !FP_KEY(f, "percent") || !fp_blank(f) ||
+	    !fp_null(f) || !fp_byte(f, '}') || !fp_byte(f, ',') ||
+	    !FP_KEY(f, "age") || !fp_byte(f, '{') || !FP_KEY(f, "usec") ||
+	    !fp_u64(f, false, true, &v->usec) || !fp_byte(f, ',') ||
+	    !FP_KEY(f, "aggr_intervals") ||
+	    !fp_u64(f, true, true, &v->aggrs) || !fp_byte(f, '}'))
+		return false;
+	v->sz_passed = SNAP_NONE;
+	if (fp_byte(f, '}'))
+		return true;
+	if (!fp_byte(f, ','))
+		return false;
+	if (FP_KEY(f, "probe_hits")) {
+		if (!fp_blank(f))
+			return false;
+		if (*f->p == '[') {
+			f->p++;
+			if (!fp_byte(f, ']'))
+				return false;
+		} else if (!fp_null(f)) {
+			return false;
+		}
+		if (fp_byte(f, '}'))
+			return true;
+		if (!fp_byte(f, ','))
+			return false;
+	}
+	return FP_KEY(f, "sz_filter_passed") &&
+	       fp_u64(f, true, true, &v->sz_passed) && fp_byte(f, '}');
+}
+
+/*
+ * dj_region() for a region in damo's usual shape, from the bytes already
+ * buffered: true when it was read, false when nothing was taken.
+ */
+static bool dj_region_fast(struct record_reader *rd, struct dj *d,
+			   struct snapshot *snap)
+{
+	struct rsrc *s = &rd->src;
+	struct fp f = { .p = s->buf + s->pos, .e = s->buf + s->len };
+	const unsigned char *p0 = f.p;
+	struct dj_region dv = { .has_start = true, .has_end = true,
+				.has_acc = true, .pct = SNAP_NONE };
+	struct fp_region v;
+	struct snap_region *r;
+
+	if (d->jp.peeked) {
+		if (d->jp.tok != JT_LBRACE)
+			return false;
+	} else if (!fp_byte(&f, '{')) {
+		return false;
+	}
+	if (!fp_region(&f, &v))
+		return false;
+	/* What dj_region() and dj_region_convert() make of the same. */
+	r = snapshot_add_region(snap);
+	r->start = v.start;
+	r->end = v.end;
+	r->sz_filter_passed = v.sz_passed == SNAP_NONE ? 0 : v.sz_passed;
+	dv.samples = v.samples;
+	dv.usec = v.usec;
+	dv.aggrs = v.aggrs;
+	dj_region_convert(d, &rd->meta, &dv, r, 0, 0);
+	d->jp.peeked = false;
+	d->jp.tok = JT_RBRACE;
+	d->jp.tline = d->jp.line + f.lines;
+	d->jp.tcol = f.lines ? (unsigned int)(f.p - f.nl) :
+			       d->jp.col + (unsigned int)(f.p - p0) - 1;
+	d->jp.line = d->jp.tline;
+	d->jp.col = d->jp.tcol + 1;
+	s->pos = (size_t)(f.p - s->buf);
+	d->nr_fast++;
+	return true;
+}
+
 static int dj_regions(struct record_reader *rd, struct dj *d,
 		      struct snapshot *snap)
 {
@@ -206,6 +438,8 @@ static int dj_regions(struct record_reader *rd, struct dj *d,
 	d->in_reg = true;
 	for (d->reg = 0; (r = jpull_arr_more(&d->jp, first)) > 0; d->reg++) {
 		first = false;
+		if (!d->slow && dj_region_fast(rd, d, snap))
+			continue;
 		if (dj_region(rd, d, snap))
 			return -EINVAL;
 	}
@@ -432,6 +666,18 @@ static const struct record_ops dj_ops = {
 	.next_snapshot = dj_next_snapshot,
 	.release = dj_release,
 };
+
+void record_json_fast(struct record_reader *rd, bool on)
+{
+	if (rd->ops == &dj_ops)
+		((struct dj *)rd->priv)->slow = !on;
+}
+
+uint64_t record_json_nr_fast(const struct record_reader *rd)
+{
+	return rd->ops == &dj_ops ? ((const struct dj *)rd->priv)->nr_fast :
+				    0;
+}
 
 int record_json_init(struct record_reader *rd)
 {

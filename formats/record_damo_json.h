@@ -44,6 +44,8 @@ struct dj {
 	size_t reg;
 	bool in_snap;
 	bool in_reg;
+	bool slow;		/* no fast path: every region the general way */
+	uint64_t nr_fast;	/* regions the fast path read */
 	const char *key[3];	/* keys below the innermost index */
 	uint64_t *hits;		/* one region's probe hits while read */
 	size_t nr_hits;

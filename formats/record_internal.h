@@ -154,6 +154,14 @@ int record_error(struct record_reader *rd, unsigned int line,
 
 /* Per-format constructors: set rd->ops and rd->priv; 0 or -errno. */
 int record_json_init(struct record_reader *rd);
+/*
+ * record_json_fast() - whether a damo JSON reader takes damo's region
+ * objects through their fast path (the default) or only through the
+ * general parser, which the fast path must agree with (for tests).
+ */
+void record_json_fast(struct record_reader *rd, bool on);
+/* How many regions a damo JSON reader took through its fast path. */
+uint64_t record_json_nr_fast(const struct record_reader *rd);
 int record_perf_init(struct record_reader *rd);
 int record_legacy_init(struct record_reader *rd, bool has_magic);
 int record_native_init(struct record_reader *rd);

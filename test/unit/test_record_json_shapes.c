@@ -125,8 +125,13 @@ static void dump_snapshot(struct dump *d, const struct snapshot *s)
 	}
 }
 
-/* Everything the reader gives for @path, errors included. */
-static void dump_file(struct dump *d, const char *path)
+/*
+ * Everything the reader gives for @path, errors included; @fast: regions
+ * through the fast path (the default) or only the general parser; how
+ * many took the fast path in *@nr_fast when not NULL.
+ */
+static void dump_file_as(struct dump *d, const char *path, bool fast,
+			 uint64_t *nr_fast)
 {
 	const struct record_meta *m;
 	struct record_reader *rd;
@@ -139,6 +144,7 @@ static void dump_file(struct dump *d, const char *path)
 	snapshot_init(&s);
 	r = record_open(path, &rd, &dg);
 	if (!r) {
+		record_json_fast(rd, fast);
 		while ((r = record_next(rd, &m)) > 0) {
 			dump_meta(d, m);
 			while ((r = record_next_snapshot(rd, &s)) > 0)
@@ -146,6 +152,8 @@ static void dump_file(struct dump *d, const char *path)
 			if (r < 0)
 				break;
 		}
+		if (nr_fast)
+			*nr_fast = record_json_nr_fast(rd);
 		record_close(rd);
 	}
 	dprintf_(d, "end %d\n", r);
@@ -155,6 +163,11 @@ static void dump_file(struct dump *d, const char *path)
 			 dg.v[i].msg ? dg.v[i].msg : "");
 	snapshot_release(&s);
 	diag_release(&dg);
+}
+
+static void dump_file(struct dump *d, const char *path)
+{
+	dump_file_as(d, path, true, NULL);
 }
 
 static char *fixture(const char *name)
@@ -599,12 +612,249 @@ static void test_trailer(void **state)
 	free(z);
 }
 
+/*
+ * Dump @json (respaced @how, compressed when @z) through the fast path and
+ * through the general parser only; the two dumps must be the same.
+ * Returns how many regions the fast path took.
+ */
+static uint64_t both_paths(const char *name, const char *json, size_t len,
+			   enum respace how, bool z)
+{
+	struct dump a = { 0 }, b = { 0 };
+	uint64_t nr_fast = 0, nr_slow = 1;
+	size_t n;
+	char *t = respace(json, len, how, &n);
+	char *path = tmp_file(t, n, z);
+
+	dump_file_as(&a, path, true, &nr_fast);
+	dump_file_as(&b, path, false, &nr_slow);
+	unlink(path);
+	free(path);
+	free(t);
+	if (a.len != b.len || memcmp(a.buf, b.buf, a.len)) {
+		size_t i = 0;
+
+		while (i < a.len && i < b.len && a.buf[i] == b.buf[i])
+			i++;
+		fprintf(stderr, "%s (respace %d%s): the fast path differs at "
+			"byte %zu of the dump:\nfast: %.120s\nslow: %.120s\n",
+			name, (int)how, z ? ", compressed" : "", i, a.buf + i,
+			b.buf + i);
+		fail();
+	}
+	assert_int_equal(nr_slow, 0);
+	free(a.buf);
+	free(b.buf);
+	return nr_fast;
+}
+
+/*
+ * How damo writes a region's members, one spelling a variant: start and
+ * end ("%" PRIu64 made of the address; "," a thousands-grouped string),
+ * the other values as written, NULL for a key left out.
+ */
+struct damo_region {
+	const char *start;	/* "s": digit string, "n": number, ... */
+	const char *samples;
+	const char *percent;
+	const char *usec;
+	const char *aggrs;
+	const char *probes;
+	const char *sz;
+	const char *extra;	/* a last member of another key */
+	bool fast;		/* the fast path takes it */
+};
+
+static const struct damo_region damo_regions[] = {
+	{ "s", "10", "null", "null", "\"3\"", "[]", "\"0\"", NULL, true },
+	{ ",", "0", "null", "null", "\"4\"", NULL, "\"2.611 GiB\"", NULL,
+	  false },
+	{ ",", "0", "null", "null", "null", NULL, NULL, NULL, true },
+	{ "n", "null", "null", "\"300000\"", "null", "null", "null", NULL,
+	  true },
+	{ "s", "3", "15.5", "null", "\"1\"", "[]", "\"0\"", NULL, false },
+	{ "s", "7", "null", "null", "\"2\"", "[1, 2, \"3\"]", "\"4096\"",
+	  NULL, false },
+	{ "n", "1", "null", "null", "\"0\"", "[]", "\"0\"",
+	  "\"unknown\": {\"a\": [1, null]}", false },
+	{ "m", "2", "null", "null", "\"5\"", NULL, NULL, NULL, false },
+	{ "z", "2", "null", "null", "\"5\"", "[]", "\"8\"", NULL, false },
+	{ "s", "\"5\"", "null", "\"0\"", "\"1,234\"", "[]", "0", NULL, true },
+	{ "0", "4", "null", "1500000", "null", "[ ]", "\"4,096\"", NULL,
+	  true },
+	{ "n", "12345678901234567890", "null", "null", "\"1\"", "[]", "\"0\"",
+	  NULL, false },
+};
+
+/* @v as a string of @how: s, n, ",", m (misgrouped), z (20 digits), 0. */
+static void put_addr(struct dump *d, uint64_t v, const char *how)
+{
+	char dig[32];
+	size_t n, i;
+
+	n = (size_t)snprintf(dig, sizeof(dig), "%" PRIu64, v);
+	switch (how[0]) {
+	case 'n':
+		dprintf_(d, "%s", dig);
+		return;
+	case 'z':
+		dprintf_(d, "\"%020" PRIu64 "\"", v);
+		return;
+	case '0':
+		dprintf_(d, "\"00%s\"", dig);
+		return;
+	case ',':
+	case 'm':
+		dprintf_(d, "\"");
+		for (i = 0; i < n; i++)
+			dprintf_(d, "%s%c", i && (how[0] == 'm' ? i == 1 :
+				 (n - i) % 3 == 0) ? "," : "", dig[i]);
+		dprintf_(d, "\"");
+		return;
+	default:
+		dprintf_(d, "\"%s\"", dig);
+	}
+}
+
+/*
+ * A record as damo writes it (json.dumps(indent=4)) of @nr_snaps x
+ * @nr_regs regions, each region of the variant damo_regions[i % @mod]; the
+ * very last region's start is @last when not NULL.  How many regions the
+ * fast path can take in *@nr_fast.
+ */
+static char *damo_doc(size_t nr_snaps, size_t nr_regs, size_t mod,
+		      const char *last, size_t *len, size_t *nr_fast)
+{
+	const char *ind = "                        ";	/* 24 */
+	struct dump d = { 0 };
+	uint64_t addr = 0x7f0000000000ULL;
+	size_t i, j, k = 0;
+
+	*nr_fast = 0;
+	dprintf_(&d, "[\n    {\n        \"kdamond_idx\": 0,\n"
+		 "        \"context_idx\": 0,\n        \"intervals\": {\n"
+		 "            \"sample_us\": \"5000\",\n"
+		 "            \"aggr_us\": \"100000\",\n"
+		 "            \"ops_update_us\": \"1000000\",\n"
+		 "            \"intervals_goal\": {\n"
+		 "                \"access_bp\": \"0\",\n"
+		 "                \"aggrs\": \"0\",\n"
+		 "                \"min_sample_us\": \"0\",\n"
+		 "                \"max_sample_us\": \"0\"\n            }\n"
+		 "        },\n        \"scheme_idx\": null,\n"
+		 "        \"target_id\": 0,\n        \"scheme_filters\": [],\n"
+		 "        \"snapshots\": [");
+	for (i = 0; i < nr_snaps; i++) {
+		dprintf_(&d, "%s\n            {\n"
+			 "                \"start_time\": \"%zu00000000\",\n"
+			 "                \"end_time\": \"%zu00000000\",\n"
+			 "                \"regions\": [", i ? "," : "", i + 1,
+			 i + 2);
+		for (j = 0; j < nr_regs; j++, k++) {
+			const struct damo_region *v = &damo_regions[k % mod];
+			bool is_last = i + 1 == nr_snaps && j + 1 == nr_regs;
+
+			dprintf_(&d, "%s\n%s{\n%s    \"start\": ", j ? "," : "",
+				 ind, ind);
+			if (is_last && last)
+				dprintf_(&d, "%s", last);
+			else
+				put_addr(&d, addr, v->start);
+			addr += 4096 * (1 + k % 97);
+			dprintf_(&d, ",\n%s    \"end\": ", ind);
+			put_addr(&d, addr, v->start);
+			dprintf_(&d, ",\n%s    \"nr_accesses\": {\n"
+				 "%s        \"samples\": %s,\n"
+				 "%s        \"percent\": %s\n%s    },\n"
+				 "%s    \"age\": {\n%s        \"usec\": %s,\n"
+				 "%s        \"aggr_intervals\": %s\n%s    }",
+				 ind, ind, v->samples, ind, v->percent, ind,
+				 ind, ind, v->usec, ind, v->aggrs, ind);
+			if (v->probes)
+				dprintf_(&d, ",\n%s    \"probe_hits\": %s", ind,
+					 v->probes);
+			if (v->sz)
+				dprintf_(&d, ",\n%s    \"sz_filter_passed\": %s",
+					 ind, v->sz);
+			if (v->extra)
+				dprintf_(&d, ",\n%s    %s", ind, v->extra);
+			dprintf_(&d, "\n%s}", ind);
+			*nr_fast += v->fast && !(is_last && last);
+		}
+		dprintf_(&d, "\n                ],\n"
+			 "                \"total_bytes\": \"%zu\",\n"
+			 "                \"damos_stats\": null,\n"
+			 "                \"sample_interval_us\": null\n"
+			 "            }", (size_t)1 << 30);
+	}
+	dprintf_(&d, "\n        ],\n        \"data_source\": null\n    }\n]");
+	*len = d.len;
+	return d.buf;
+}
+
+/*
+ * The fast path of damo's region objects reads every shape to the same
+ * models, positions in messages and errors as the general parser: every
+ * fixture and hand-written shape, and damo's own layout with each
+ * spelling of a region, re-spaced, plain and compressed, over many
+ * buffer refills; it takes the regions it is for and leaves the rest.
+ */
+static void test_fast_path(void **state)
+{
+	static const enum respace hows[] = { SP_ASIS, SP_COMPACT, SP_CRLF,
+					     SP_TABS };
+	static const char *const lasts[] = {
+		"01", "\"18446744073709551616\"", "1e3", "\"1\\u0030\"",
+		"nul", "\"12", "-1", "\"4,,096\"", "\"4 KiB\"",
+	};
+	const size_t nr = sizeof(damo_regions) / sizeof(damo_regions[0]);
+	size_t i, k, len, can;
+	uint64_t got;
+	char *json;
+
+	(void)state;
+	for (i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
+		const struct shape *s = &shapes[i];
+
+		json = s->json ? xstrdup(s->json) : fixture_json(s->name, &len);
+		if (s->json)
+			len = strlen(json);
+		for (k = 0; k < 4; k++)
+			both_paths(s->name, json, len, hows[k], k & 1);
+		free(json);
+	}
+	/* Only damo 3.3's usual region: the fast path takes nearly all. */
+	json = damo_doc(40, 100, 1, NULL, &len, &can);
+	for (k = 0; k < 4; k++) {
+		got = both_paths("damo-usual", json, len, hows[k], false);
+		assert_true(got <= can && got >= can - can / 50);
+		got = both_paths("damo-usual", json, len, hows[k], true);
+		assert_true(got <= can && got >= can - can / 50);
+	}
+	free(json);
+	/* Every spelling mixed; the fast path takes only its own. */
+	json = damo_doc(30, 111, nr, NULL, &len, &can);
+	for (k = 0; k < 4; k++) {
+		got = both_paths("damo-mixed", json, len, hows[k], k & 1);
+		assert_true(got <= can && got >= can - can / 20);
+	}
+	free(json);
+	/* Errors after fast regions: the same messages at the same places. */
+	for (i = 0; i < sizeof(lasts) / sizeof(lasts[0]); i++) {
+		json = damo_doc(3, 50, 1, lasts[i], &len, &can);
+		for (k = 0; k < 4; k++)
+			both_paths(lasts[i], json, len, hows[k], k & 1);
+		free(json);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_shapes),
 		cmocka_unit_test(test_skip_fast),
 		cmocka_unit_test(test_trailer),
+		cmocka_unit_test(test_fast_path),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
