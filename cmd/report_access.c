@@ -326,8 +326,6 @@ static int prepass(struct access_args *a, struct access_rec_info **infos,
 			v->ops_filters |= !damos_filter_is_core(
 				meta->scheme_filters[i].type);
 		v->tuned |= meta->has_intervals && meta->intervals.goal.aggrs;
-		v->damon_stat |= meta->data_source &&
-			!strcmp(meta->data_source, "damon_stat");
 		for (idx = 0; (err = record_next_snapshot(in.rd, &snap)) == 1;
 		     idx++) {
 			if (!report_filter_snapshot(&a->filter, meta, &snap, idx))
@@ -341,6 +339,10 @@ static int prepass(struct access_args *a, struct access_rec_info **infos,
 		v->multi_snapshots |= ri->nr_snapshots > 1;
 		if (err < 0)
 			break;
+		/* Read in one pass: whole after the snapshots. */
+		ri->data_source = xstrdup(meta->data_source ?
+					  meta->data_source : "unknown");
+		v->damon_stat |= !strcmp(ri->data_source, "damon_stat");
 	}
 	if (err < 0)
 		err = report_read_failed(a->ctx, &in);
@@ -466,8 +468,7 @@ static int one_record(struct access_args *a, struct report_input *in,
 						       base, UNITS_NS,
 						       a->view.raw));
 				fprintf(f, "data source: %s\n\n",
-					meta->data_source ? meta->data_source :
-					"unknown");
+					ri->data_source);
 			}
 			raw_snapshot(f, meta, snap, base, a->view.raw);
 		}
@@ -514,7 +515,7 @@ int report_access(int argc, char **argv, struct damo_ctx *ctx)
 	};
 	struct access_rec_info *infos = NULL;
 	struct report_input in;
-	size_t nr = 0;
+	size_t nr = 0, i;
 	struct out *o;
 	char *text = NULL;
 	size_t len = 0;
@@ -556,6 +557,8 @@ int report_access(int argc, char **argv, struct damo_ctx *ctx)
 out_close:
 	report_close(&in);
 out_free:
+	for (i = 0; i < nr; i++)
+		free(infos[i].data_source);
 	free(infos);
 	return err;
 }

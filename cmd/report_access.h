@@ -54,6 +54,7 @@ struct access_rec_info {
 	uint64_t start_ns;	/* of its first (kept) snapshot */
 	uint64_t end_ns;	/* of its last */
 	size_t nr_snapshots;
+	char *data_source;	/* owned; whole once its snapshots were read */
 };
 
 struct access_view {

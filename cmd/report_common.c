@@ -38,6 +38,8 @@ int report_open(struct damo_ctx *ctx, const char *path,
 		diag_release(&in->diag);
 		return err;
 	}
+	/* No report needs a record's data_source before its snapshots. */
+	record_one_pass(in->rd);
 	/* A cut native file: say so, and read what is there. */
 	cmd_warn_diag(cmd_out(ctx), &in->diag);
 	return 0;

@@ -198,6 +198,11 @@ int record_next_rss(struct record_reader *rd, struct record_rss *rss)
 	return r;
 }
 
+void record_one_pass(struct record_reader *rd)
+{
+	rd->one_pass = true;
+}
+
 void record_close(struct record_reader *rd)
 {
 	if (!rd)

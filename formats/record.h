@@ -99,6 +99,22 @@ int record_next(struct record_reader *rd, const struct record_meta **meta);
 int record_next_snapshot(struct record_reader *rd, struct snapshot *snap);
 
 /*
+ * record_one_pass() - read @rd's damo JSON records in one pass (call it
+ * before the first record_next()).  damo writes a record's data_source
+ * after its snapshots, so by default its keys after the snapshots are
+ * read ahead: the record's snapshots are tokenized (and inflated) twice.
+ * Here a record whose "intervals" come before its snapshots (as damo 3.3
+ * writes them) has its snapshots read where they are, and the keys after
+ * them when they end: meta->data_source is whole only once
+ * record_next_snapshot() returned 0, and a problem in the snapshots shows
+ * after the snapshots before it were returned.  A record key other than
+ * data_source after the snapshots (which would change the meta the
+ * snapshots were read with) is an error in this mode.  Other formats and
+ * other records read as without it.
+ */
+void record_one_pass(struct record_reader *rd);
+
+/*
  * record_info() - what the file says about the recording as a whole.
  * Return: borrowed (valid until record_close()), or NULL for the damo
  * formats, which do not say it.

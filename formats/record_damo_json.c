@@ -541,6 +541,8 @@ static int dj_finish_record(struct dj *d)
 {
 	int r;
 
+	if (d->state == DJ_CLOSED)
+		return 0;
 	if (d->state == DJ_SNAPS_OPEN && jpull_skip(&d->jp))
 		return -EINVAL;
 	while (d->state == DJ_SNAPS &&
@@ -566,10 +568,17 @@ static int dj_open_record(struct record_reader *rd, struct dj *d)
 	rd->meta.data_source = xstrdup("unknown");
 	d->in_snap = false;
 	d->in_reg = false;
+	d->iv_seen = false;
+	d->in_place = false;
 	dj_key(d, 0, NULL);
 	r = dj_record_keys(rd, d, &mark, &sline, &scol);
 	if (r < 0)
 		return r;
+	if (r == 2) {
+		d->in_place = true;
+		d->state = DJ_SNAPS_OPEN;
+		return 1;
+	}
 	if (!r)
 		return dj_error_at(d, line, col, "missing key 'snapshots'");
 	rsrc_reset(&rd->src, &mark);
@@ -639,7 +648,10 @@ static int dj_next_snapshot(struct record_reader *rd, struct snapshot *snap)
 	r = jpull_arr_more(&d->jp, d->first);
 	if (r <= 0) {
 		d->state = DJ_AFTER;
-		return r;
+		if (r || !d->in_place)
+			return r;
+		d->state = DJ_CLOSED;
+		return dj_record_tail(rd, d);
 	}
 	if (!d->first)
 		d->snap++;

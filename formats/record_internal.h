@@ -106,6 +106,7 @@ struct record_reader {
 	struct rsrc src;
 	struct record_meta meta;
 	int err;			/* sticky error */
+	bool one_pass;			/* record_one_pass() */
 	void *priv;			/* the format's own state, owned */
 };
 

@@ -126,12 +126,18 @@ static void dump_snapshot(struct dump *d, const struct snapshot *s)
 }
 
 /*
- * Everything the reader gives for @path, errors included; @fast: regions
- * through the fast path (the default) or only the general parser; how
- * many took the fast path in *@nr_fast when not NULL.
+ * Everything the reader gives for @path, errors included, read as @mode;
+ * how many regions took the fast path in *@nr_fast when not NULL.
  */
-static void dump_file_as(struct dump *d, const char *path, bool fast,
-			 uint64_t *nr_fast)
+enum read_mode {
+	RM_FAST,	/* the default: fast path, keys read ahead */
+	RM_SLOW,	/* no fast path */
+	RM_AHEAD_LATE,	/* the default, the meta dumped after the snapshots */
+	RM_ONE_PASS,	/* record_one_pass(), likewise */
+};
+
+static void dump_file_as(struct dump *d, const char *path,
+			 enum read_mode mode, uint64_t *nr_fast)
 {
 	const struct record_meta *m;
 	struct record_reader *rd;
@@ -144,11 +150,16 @@ static void dump_file_as(struct dump *d, const char *path, bool fast,
 	snapshot_init(&s);
 	r = record_open(path, &rd, &dg);
 	if (!r) {
-		record_json_fast(rd, fast);
+		record_json_fast(rd, mode != RM_SLOW);
+		if (mode == RM_ONE_PASS)
+			record_one_pass(rd);
 		while ((r = record_next(rd, &m)) > 0) {
-			dump_meta(d, m);
+			if (mode < RM_AHEAD_LATE)
+				dump_meta(d, m);
 			while ((r = record_next_snapshot(rd, &s)) > 0)
 				dump_snapshot(d, &s);
+			if (mode >= RM_AHEAD_LATE)
+				dump_meta(d, m);
 			if (r < 0)
 				break;
 		}
@@ -167,7 +178,7 @@ static void dump_file_as(struct dump *d, const char *path, bool fast,
 
 static void dump_file(struct dump *d, const char *path)
 {
-	dump_file_as(d, path, true, NULL);
+	dump_file_as(d, path, RM_FAST, NULL);
 }
 
 static char *fixture(const char *name)
@@ -626,8 +637,8 @@ static uint64_t both_paths(const char *name, const char *json, size_t len,
 	char *t = respace(json, len, how, &n);
 	char *path = tmp_file(t, n, z);
 
-	dump_file_as(&a, path, true, &nr_fast);
-	dump_file_as(&b, path, false, &nr_slow);
+	dump_file_as(&a, path, RM_FAST, &nr_fast);
+	dump_file_as(&b, path, RM_SLOW, &nr_slow);
 	unlink(path);
 	free(path);
 	free(t);
@@ -848,6 +859,106 @@ static void test_fast_path(void **state)
 	}
 }
 
+/* The "end" line of a dump and the diagnostics after it. */
+static const char *last_lines(const char *dump)
+{
+	const char *p = strstr(dump, "\nend ");
+
+	if (!strncmp(dump, "end ", 4))
+		return dump;
+	assert_non_null(p);
+	return p + 1;
+}
+
+/*
+ * Dump @json (respaced @how, compressed when @z) read ahead and in one
+ * pass, each record's meta after its snapshots: the same dumps; or, for
+ * @error inputs (which one pass finds after the snapshots before them),
+ * the same end and diagnostics.
+ */
+static void one_pass_agrees(const char *name, const char *json, size_t len,
+			    enum respace how, bool z, bool error)
+{
+	struct dump a = { 0 }, b = { 0 };
+	size_t n;
+	char *t = respace(json, len, how, &n);
+	char *path = tmp_file(t, n, z);
+	const char *da, *db;
+
+	dump_file_as(&a, path, RM_AHEAD_LATE, NULL);
+	dump_file_as(&b, path, RM_ONE_PASS, NULL);
+	unlink(path);
+	free(path);
+	free(t);
+	da = last_lines(a.buf);
+	db = last_lines(b.buf);
+	if (error ? strcmp(da, db) :
+		    a.len != b.len || memcmp(a.buf, b.buf, a.len)) {
+		fprintf(stderr, "%s (respace %d%s): one pass differs:\n"
+			"ahead: %.300s\none pass: %.300s\n", name, (int)how,
+			z ? ", compressed" : "", error ? da : a.buf,
+			error ? db : b.buf);
+		fail();
+	}
+	free(a.buf);
+	free(b.buf);
+}
+
+/*
+ * record_one_pass() reads every shape to the same snapshots and meta
+ * (data_source included, once the snapshots ended) and the same errors
+ * as reading ahead; a record key other than data_source after the
+ * snapshots is refused, located.
+ */
+static void test_one_pass(void **state)
+{
+	static const enum respace hows[] = { SP_ASIS, SP_COMPACT, SP_CRLF,
+					     SP_TABS };
+	static const char *const lasts[] = {
+		"01", "\"18446744073709551616\"", "1e3", "nul", "\"12",
+	};
+	static const char late[] = "[{\"intervals\": {\"sample_us\": 5, "
+		"\"aggr_us\": 100}, \"snapshots\": [{\"start_time\": 1, "
+		"\"end_time\": 2, \"regions\": [{\"start\": 0, \"end\": 4}]}], "
+		"\"data_source\": \"damon_stat\",\n \"target_id\": 3}]";
+	struct dump d = { 0 };
+	size_t i, k, len, can;
+	char *json, *path;
+
+	(void)state;
+	for (i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
+		const struct shape *s = &shapes[i];
+
+		json = s->json ? xstrdup(s->json) : fixture_json(s->name, &len);
+		if (s->json)
+			len = strlen(json);
+		for (k = 0; k < 4; k++)
+			one_pass_agrees(s->name, json, len, hows[k], k & 1,
+					s->has_error);
+		free(json);
+	}
+	json = damo_doc(7, 333, sizeof(damo_regions) /
+			sizeof(damo_regions[0]), NULL, &len, &can);
+	for (k = 0; k < 4; k++)
+		one_pass_agrees("damo-mixed", json, len, hows[k], k & 1, false);
+	free(json);
+	for (i = 0; i < sizeof(lasts) / sizeof(lasts[0]); i++) {
+		json = damo_doc(3, 50, 1, lasts[i], &len, &can);
+		for (k = 0; k < 4; k++)
+			one_pass_agrees(lasts[i], json, len, hows[k], k & 1,
+					true);
+		free(json);
+	}
+	path = tmp_file(late, strlen(late), false);
+	dump_file_as(&d, path, RM_ONE_PASS, NULL);
+	unlink(path);
+	free(path);
+	assert_non_null(strstr(d.buf, "snap 1 2 "));
+	assert_non_null(strstr(d.buf, "end -22\ndiag 2:2 [0].target_id: key "
+			       "'target_id' after the snapshots"));
+	free(d.buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -855,6 +966,7 @@ int main(void)
 		cmocka_unit_test(test_skip_fast),
 		cmocka_unit_test(test_trailer),
 		cmocka_unit_test(test_fast_path),
+		cmocka_unit_test(test_one_pass),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
