@@ -5,10 +5,11 @@
  * (report_access_view.c, report_access_dist.c), --raw-form and --json,
  * after the record filters of report_filter.h.
  *
- * Memory: one snapshot at a time plus the printed text (which damo's pager
- * rule needs whole).  A first pass over the file learns what the templates
- * depend on (number of records, whether any has several snapshots or
- * DAMOS filters) and each record's first and last times.
+ * Memory: one snapshot at a time.  A first pass over the file learns what
+ * the templates depend on (number of records, whether any has several
+ * snapshots or DAMOS filters) and each record's first and last times, and
+ * finds any problem in the file before a line is printed; the text is
+ * then printed as it is made, its newlines counted for damo's pager rule.
  */
 #include "report_access.h"
 
@@ -281,17 +282,34 @@ static void json_snapshot(struct out *o, const struct snapshot *s)
 	out_end_obj(o);
 }
 
-/* Print @text as damo's pager helper does: see ACCESS_PAGER_LINES. */
-static void print_paged(struct out *o, const char *text)
-{
-	size_t nl = 0;
-	const char *p;
+/*
+ * The text as damo's pager helper prints it (see ACCESS_PAGER_LINES):
+ * written as it comes, newlines counted, the last byte decided at the end.
+ */
+struct paged {
+	struct out *o;		/* NULL: the text is not printed (--json) */
+	size_t nl;
+};
 
-	for (p = text; *p; p++)
-		nl += *p == '\n';
-	out_write(o, text);
-	if (nl <= ACCESS_PAGER_LINES)
-		out_write(o, "\n");
+static ssize_t paged_write(void *cookie, const char *buf, size_t len)
+{
+	struct paged *pg = cookie;
+	const char *p = buf, *e = buf + len;
+
+	if (!pg->o)
+		return (ssize_t)len;
+	while ((p = memchr(p, '\n', (size_t)(e - p)))) {
+		pg->nl++;
+		p++;
+	}
+	out_write_len(pg->o, buf, len);
+	return (ssize_t)len;
+}
+
+static void paged_end(struct paged *pg)
+{
+	if (pg->o && pg->nl <= ACCESS_PAGER_LINES)
+		out_write(pg->o, "\n");
 }
 
 /* The first pass: what the templates depend on, per record times. */
@@ -515,10 +533,9 @@ int report_access(int argc, char **argv, struct damo_ctx *ctx)
 	};
 	struct access_rec_info *infos = NULL;
 	struct report_input in;
+	struct paged pg = { 0 };
 	size_t nr = 0, i;
 	struct out *o;
-	char *text = NULL;
-	size_t len = 0;
 	FILE *f;
 	int err;
 
@@ -537,7 +554,9 @@ int report_access(int argc, char **argv, struct damo_ctx *ctx)
 	err = report_open(ctx, a.ro.input, &in);
 	if (err)
 		goto out_free;
-	f = open_memstream(&text, &len);
+	pg.o = out_is_json(o) ? NULL : o;
+	f = fopencookie(&pg, "w", (cookie_io_functions_t){
+		.write = paged_write });
 	if (!f) {
 		out_error(o, "out of memory");
 		err = -ENOMEM;
@@ -550,9 +569,8 @@ int report_access(int argc, char **argv, struct damo_ctx *ctx)
 	if (a.raw_form)
 		fprintf(f, "\n");
 	fclose(f);
-	if (!err && !out_is_json(o))
-		print_paged(o, text);
-	free(text);
+	if (!err)
+		paged_end(&pg);
 	access_view_release(&a.view);
 out_close:
 	report_close(&in);
