@@ -108,32 +108,35 @@ int heatmap_bin_maps(struct damo_ctx *ctx, const char *path,
 
 /*
  * "time<TAB>address<TAB>heat" lines, formatted by core/numfmt (printf's
- * "%f" work dominated this output) and written a line at a time.
+ * "%f" work dominated this output) and written 64 KiB at a time.
  */
 static void print_raw(struct out *o, const struct heatmap *hm,
 		      const struct heatmap_args *a)
 {
-	char line[3 * NUMFMT_MAX + 4], tbuf[NUMFMT_MAX];
-	size_t i, j, tn, n;
+	char buf[64 << 10], tbuf[NUMFMT_MAX];
+	size_t i, j, tn, n = 0;
 	uint64_t t, ad;
 
 	for (i = 0; i < hm->rows; i++) {
 		t = i * hm->tu + (a->abs_time ? hm->t0 : 0);
 		tn = numfmt_u64(tbuf, t);
 		for (j = 0; j < hm->cols; j++) {
+			if (sizeof(buf) - n < 3 * NUMFMT_MAX + 4) {
+				out_write_len(o, buf, n);
+				n = 0;
+			}
 			ad = j * hm->au + (a->abs_addr ? hm->a0 : 0);
-			memcpy(line, tbuf, tn);
-			n = tn;
-			line[n++] = '\t';
-			n += numfmt_u64(line + n, ad);
-			line[n++] = '\t';
-			numfmt_repr(line + n, heatmap_at(hm, i, j));
-			n += strlen(line + n);
-			line[n++] = '\n';
-			line[n] = '\0';
-			out_text(o, "%s", line);
+			memcpy(buf + n, tbuf, tn);
+			n += tn;
+			buf[n++] = '\t';
+			n += numfmt_u64(buf + n, ad);
+			buf[n++] = '\t';
+			numfmt_repr(buf + n, heatmap_at(hm, i, j));
+			n += strlen(buf + n);
+			buf[n++] = '\n';
 		}
 	}
+	out_write_len(o, buf, n);
 }
 
 /* One pixel of level @lv (-1: no heat) into @s; returns its length. */
