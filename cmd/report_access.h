@@ -94,6 +94,10 @@ struct access_view {
 	/* set up by access_view_setup() */
 	char *tmpl[NR_AREAS];
 	bool started;		/* something was printed (join with '\n') */
+	FILE *kwf;		/* a keyword's value is written here ... */
+	char *kwbuf;		/* ... into this buffer, owned */
+	size_t kwlen;
+	size_t kwcap;
 };
 
 /* Build the templates of @v from its style, pre-pass and --format. */
