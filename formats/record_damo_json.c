@@ -211,31 +211,40 @@ struct fp {
 };
 
 /* Skip blanks; false at the buffer's end. */
-static inline bool fp_blank(struct fp *f)
+static inline __attribute__((always_inline)) bool
+fp_blank(struct fp *f)
 {
+	const unsigned char *p = f->p, *e = f->e;
+	unsigned char c;
+
 	for (;;) {
-		if (f->p >= f->e)
+		if (p >= e) {
+			f->p = p;
 			return false;
-		switch (*f->p) {
-		case ' ':
-			f->p += jpull_space_run(f->p, f->e);
-			continue;
-		case '\n':
+		}
+		c = *p;
+		if (c > ' ')
+			break;
+		if (c == ' ') {
+			/* one space after ':', indentation after '\n' */
+			if (++p < e && *p == ' ')
+				p += jpull_space_run(p, e);
+		} else if (c == '\n') {
 			f->lines++;
-			f->nl = ++f->p;
-			continue;
-		case '\t':
-		case '\r':
-			f->p++;
-			continue;
-		default:
-			return true;
+			f->nl = ++p;
+		} else if (c == '\t' || c == '\r') {
+			p++;
+		} else {
+			break;
 		}
 	}
+	f->p = p;
+	return true;
 }
 
 /* Blanks, then byte @c. */
-static inline bool fp_byte(struct fp *f, unsigned char c)
+static inline __attribute__((always_inline)) bool
+fp_byte(struct fp *f, unsigned char c)
 {
 	if (!fp_blank(f) || *f->p != c)
 		return false;
@@ -244,24 +253,91 @@ static inline bool fp_byte(struct fp *f, unsigned char c)
 }
 
 /* Blanks, "@key" (@n bytes), blanks and ':'. */
-static inline bool fp_key(struct fp *f, const char *key, size_t n)
+/* @n bytes at @p are @s: 8 at a time, @s a constant once inlined. */
+static inline __attribute__((always_inline)) bool
+fp_eq(const unsigned char *p, const char *s, size_t n)
 {
-	if (!fp_blank(f) || (size_t)(f->e - f->p) < n + 2 || *f->p != '"' ||
-	    memcmp(f->p + 1, key, n) || f->p[n + 1] != '"')
+	uint64_t a, b;
+
+	uint32_t c, d;
+	uint16_t g, h;
+
+	for (; n >= 8; p += 8, s += 8, n -= 8) {
+		memcpy(&a, p, 8);
+		memcpy(&b, s, 8);
+		if (a != b)
+			return false;
+	}
+	if (n >= 4) {
+		memcpy(&c, p, 4);
+		memcpy(&d, s, 4);
+		if (c != d)
+			return false;
+		p += 4;
+		s += 4;
+		n -= 4;
+	}
+	if (n >= 2) {
+		memcpy(&g, p, 2);
+		memcpy(&h, s, 2);
+		if (g != h)
+			return false;
+		p += 2;
+		s += 2;
+		n -= 2;
+	}
+	return !n || *p == (unsigned char)*s;
+}
+
+/* Blanks, @qkey (the key in its quotes, @n bytes), blanks and ':'. */
+static inline __attribute__((always_inline)) bool
+fp_key(struct fp *f, const char *qkey, size_t n)
+{
+	if (!fp_blank(f) || (size_t)(f->e - f->p) < n ||
+	    !fp_eq(f->p, qkey, n))
 		return false;
-	f->p += n + 2;
+	f->p += n;
 	return fp_byte(f, ':');
 }
 
-#define FP_KEY(f, k) fp_key(f, k, sizeof(k) - 1)
+#define FP_KEY(f, k) fp_key(f, "\"" k "\"", sizeof(k) + 1)
 
 static inline bool fp_digit(unsigned char c)
 {
 	return c >= '0' && c <= '9';
 }
 
+/*
+ * Take 8 digits at once while they fit below 20 digits in all: the value
+ * of the digits at *@pp into *@v (@n digits so far), SWAR.
+ */
+static inline __attribute__((always_inline)) void
+fp_digits8(const unsigned char **pp, const unsigned char *e, uint64_t *v,
+	   unsigned int *n)
+{
+	const unsigned char *p = *pp;
+	uint64_t x;
+
+	while (*n + 8 <= 19 && e - p >= 8) {
+		memcpy(&x, p, 8);
+		/* all eight bytes '0' to '9' */
+		if (((x & 0xf0f0f0f0f0f0f0f0ULL) |
+		     (((x + 0x0606060606060606ULL) & 0xf0f0f0f0f0f0f0f0ULL) >>
+		      4)) != 0x3333333333333333ULL)
+			break;
+		x = (x & 0x0f0f0f0f0f0f0f0fULL) * 2561 >> 8;
+		x = (x & 0x00ff00ff00ff00ffULL) * 6553601 >> 16;
+		x = (x & 0x0000ffff0000ffffULL) * 42949672960001ULL >> 32;
+		*v = *v * 100000000 + (uint32_t)x;
+		*n += 8;
+		p += 8;
+	}
+	*pp = p;
+}
+
 /* "null" as a whole word; the byte after it must be buffered. */
-static inline bool fp_null(struct fp *f)
+static inline __attribute__((always_inline)) bool
+fp_null(struct fp *f)
 {
 	if (f->e - f->p < 5 || memcmp(f->p, "null", 4) ||
 	    (unsigned int)((f->p[4] | 0x20) - 'a') < 26u)
@@ -277,7 +353,8 @@ static inline bool fp_null(struct fp *f)
  * which damo's units read with the commas dropped; null (SNAP_NONE) when
  * @nullable.  Blanks first.
  */
-static inline bool fp_u64(struct fp *f, bool commas, bool nullable,
+static inline __attribute__((always_inline)) bool
+fp_u64(struct fp *f, bool commas, bool nullable,
 			  uint64_t *out)
 {
 	const unsigned char *p, *e = f->e;
@@ -299,6 +376,7 @@ static inline bool fp_u64(struct fp *f, bool commas, bool nullable,
 			p++;
 			n = 1;
 		} else {
+			fp_digits8(&p, e, &v, &n);
 			for (; p < e && fp_digit(*p) && n < 20; p++, n++)
 				v = v * 10 + (unsigned int)(*p - '0');
 		}
@@ -310,7 +388,10 @@ static inline bool fp_u64(struct fp *f, bool commas, bool nullable,
 		*out = v;
 		return true;
 	}
-	for (p++; p < e; p++) {
+	p++;
+	fp_digits8(&p, e, &v, &n);
+	grp = n;
+	for (; p < e; p++) {
 		if (fp_digit(*p)) {
 			if (++n > 19)
 				return false;
