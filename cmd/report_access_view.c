@@ -68,12 +68,19 @@ static void expand(struct access_view *v, FILE *f, const char *tmpl,
 			p += 2;
 			continue;
 		}
-		for (k = kws; *p == '<' && k->name; k++) {
-			klen = strlen(k->name);
-			if (!strncmp(p, k->name, klen))
-				break;
+		if (*p != '<') {
+			/* a run of plain text, or one lone backslash */
+			klen = strcspn(p, "<\\");
+			klen += !klen;
+			fwrite(p, 1, klen, f);
+			p += klen;
+			continue;
 		}
-		if (*p != '<' || !k->name) {
+		for (k = kws; k->name; k++)
+			if (k->name[1] == p[1] &&
+			    !strncmp(p, k->name, strlen(k->name)))
+				break;
+		if (!k->name) {
 			fputc(*p++, f);
 			continue;
 		}
