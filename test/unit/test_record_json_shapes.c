@@ -921,6 +921,12 @@ static void test_one_pass(void **state)
 		"\"aggr_us\": 100}, \"snapshots\": [{\"start_time\": 1, "
 		"\"end_time\": 2, \"regions\": [{\"start\": 0, \"end\": 4}]}], "
 		"\"data_source\": \"damon_stat\",\n \"target_id\": 3}]";
+	static const char single[] = "{\"intervals\": {\"sample_us\": 5, "
+		"\"aggr_us\": 100}, \"snapshots\": [{\"start_time\": 1, "
+		"\"end_time\": 2, \"regions\": [{\"start\": 0, \"end\": 4096, "
+		"\"nr_accesses\": {\"samples\": 3, \"percent\": null}, "
+		"\"age\": {\"usec\": 300, \"aggr_intervals\": null}}]}], "
+		"\"data_source\": \"damon_stat\", \"other\": [1]}\n";
 	struct dump d = { 0 };
 	size_t i, k, len, can;
 	char *json, *path;
@@ -949,6 +955,20 @@ static void test_one_pass(void **state)
 					true);
 		free(json);
 	}
+	/* one record object, no list, read in place */
+	one_pass_agrees("single-in-place", single, strlen(single), SP_ASIS,
+			false, false);
+	one_pass_agrees("single-in-place", single, strlen(single), SP_COMPACT,
+			true, false);
+	path = tmp_file(single, strlen(single), false);
+	dump_file_as(&d, path, RM_ONE_PASS, NULL);
+	unlink(path);
+	free(path);
+	assert_non_null(strstr(d.buf, "snap 1 2 total="));
+	assert_non_null(strstr(d.buf, "\n 0-1000 3 3 0\n"));
+	assert_non_null(strstr(d.buf, " src=damon_stat\n"));
+	assert_non_null(strstr(d.buf, "\nend 0\n"));
+	d.len = 0;
 	path = tmp_file(late, strlen(late), false);
 	dump_file_as(&d, path, RM_ONE_PASS, NULL);
 	unlink(path);
