@@ -312,9 +312,13 @@ static void paged_end(struct paged *pg)
 		out_write(pg->o, "\n");
 }
 
-/* The first pass: what the templates depend on, per record times. */
+/*
+ * The first pass: what the templates depend on, per record times; the
+ * file is kept in @in (open on success: report_close() it) for the
+ * second.
+ */
 static int prepass(struct access_args *a, struct access_rec_info **infos,
-		   size_t *nr)
+		   size_t *nr, struct report_input *in_out)
 {
 	struct access_view *v = &a->view;
 	const struct record_meta *meta;
@@ -328,6 +332,7 @@ static int prepass(struct access_args *a, struct access_rec_info **infos,
 	err = report_open(a->ctx, a->ro.input, &in);
 	if (err)
 		return err;
+	report_keep(&in);
 	snapshot_init(&snap);
 	while ((err = record_next(in.rd, &meta)) == 1) {
 		if (!meta->has_intervals && !a->raw_form &&
@@ -367,7 +372,10 @@ static int prepass(struct access_args *a, struct access_rec_info **infos,
 out:
 	v->nr_records = *nr;
 	snapshot_release(&snap);
-	report_close(&in);
+	if (err < 0)
+		report_close(&in);
+	else
+		*in_out = in;
 	return err < 0 ? err : 0;
 }
 
@@ -532,7 +540,7 @@ int report_access(int argc, char **argv, struct damo_ctx *ctx)
 		},
 	};
 	struct access_rec_info *infos = NULL;
-	struct report_input in;
+	struct report_input in, first;
 	struct paged pg = { 0 };
 	size_t nr = 0, i;
 	struct out *o;
@@ -548,10 +556,11 @@ int report_access(int argc, char **argv, struct damo_ctx *ctx)
 	a.filter.weights = &a.view.weights;
 	o = cmd_out(ctx);
 	a.view.color = out_has_color(o);
-	err = prepass(&a, &infos, &nr);
+	err = prepass(&a, &infos, &nr, &first);
 	if (err)
 		goto out_free;
-	err = report_open(ctx, a.ro.input, &in);
+	err = report_reopen(ctx, a.ro.input, &first, &in);
+	report_close(&first);
 	if (err)
 		goto out_free;
 	pg.o = out_is_json(o) ? NULL : o;

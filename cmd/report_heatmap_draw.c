@@ -66,7 +66,7 @@ static int maps_snapshot(struct snap_sink *sink, size_t rec,
 	return 0;
 }
 
-int heatmap_bin_maps(struct damo_ctx *ctx, const char *path,
+int heatmap_bin_maps(struct damo_ctx *ctx, const struct heatmap_args *a,
 		     const struct record_guide *g, struct heatmap *hms,
 		     const bool *ok, size_t nr, bool *hz, size_t *hot)
 {
@@ -79,7 +79,8 @@ int heatmap_bin_maps(struct damo_ctx *ctx, const char *path,
 	int err;
 
 	*hz = false;
-	err = report_open(ctx, path, &in);
+	err = a->first ? report_reopen(ctx, a->ro.input, a->first, &in) :
+			 report_open(ctx, a->ro.input, &in);
 	if (err)
 		return err;
 	ms.bins = xcalloc(nr ? nr : 1, sizeof(*ms.bins));
@@ -428,7 +429,7 @@ static int bin_pass(struct damo_ctx *ctx, const struct heatmap_args *a,
 					   a->cols);
 		st[i] = ok[i - lo] ? MAP_OK : MAP_NARROW;
 	}
-	err = heatmap_bin_maps(ctx, a->ro.input, g, hms + lo, ok, hi - lo, hz,
+	err = heatmap_bin_maps(ctx, a, g, hms + lo, ok, hi - lo, hz,
 			       hot);
 	free(ok);
 	return err;

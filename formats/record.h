@@ -115,6 +115,31 @@ int record_next_snapshot(struct record_reader *rd, struct snapshot *snap);
 void record_one_pass(struct record_reader *rd);
 
 /*
+ * record_spool_start() - keep what @rd gives from now on (call it before
+ * the first record_next()) for record_spool_replay(): each record and
+ * snapshot is also written, encoded as in the native format, to an
+ * unlinked temporary file (next to the file, else in $TMPDIR, /var/tmp or
+ * /tmp).  For damo's JSON formats only, whose second reading costs a
+ * parse (and an inflate); memory stays one snapshot.
+ * Return: 0, or -errno when nothing will be kept (another format, no
+ * temporary file): then read the file again.
+ */
+int record_spool_start(struct record_reader *rd);
+
+/*
+ * record_spool_replay() - a reader of what @rd kept, giving the same
+ * records (meta whole at record_next()) and snapshots again from the
+ * first, once @rd read its whole file without an error and every record's
+ * snapshots to their end.
+ * @diag: where its problems go (borrowed, as for record_open())
+ * Return: the reader, owned by the caller (record_close()), which takes
+ * the copy over from @rd; NULL when there is none to give: read the file
+ * again.
+ */
+struct record_reader *record_spool_replay(struct record_reader *rd,
+					  struct diag *diag);
+
+/*
  * record_info() - what the file says about the recording as a whole.
  * Return: borrowed (valid until record_close()), or NULL for the damo
  * formats, which do not say it.

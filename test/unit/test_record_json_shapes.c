@@ -979,6 +979,90 @@ static void test_one_pass(void **state)
 	free(d.buf);
 }
 
+/* Each record of @rd, its meta after its snapshots, and the end. */
+static int dump_reader(struct dump *d, struct record_reader *rd)
+{
+	const struct record_meta *m;
+	struct snapshot s;
+	int r;
+
+	snapshot_init(&s);
+	while ((r = record_next(rd, &m)) > 0) {
+		while ((r = record_next_snapshot(rd, &s)) > 0)
+			dump_snapshot(d, &s);
+		dump_meta(d, m);
+		if (r < 0)
+			break;
+	}
+	dprintf_(d, "end %d\n", r);
+	snapshot_release(&s);
+	return r;
+}
+
+/*
+ * What a reader kept (record_spool_start()) is replayed as it was read:
+ * every shape, in one pass and ahead; none when reading failed.
+ */
+static void test_spool(void **state)
+{
+	struct dump a = { 0 }, b = { 0 };
+	struct record_reader *rd, *rep;
+	struct diag dg, dg2;
+	size_t i, len, can;
+	int one, r;
+	char *json, *path;
+
+	(void)state;
+	for (i = 0; i <= sizeof(shapes) / sizeof(shapes[0]); i++) {
+		const struct shape *s = &shapes[i < sizeof(shapes) /
+						sizeof(shapes[0]) ? i : 0];
+
+		if (i == sizeof(shapes) / sizeof(shapes[0]))
+			json = damo_doc(9, 77, sizeof(damo_regions) /
+					sizeof(damo_regions[0]), NULL, &len,
+					&can);
+		else if (s->json)
+			json = xstrdup(s->json);
+		else
+			json = fixture_json(s->name, &len);
+		if (s->json && i < sizeof(shapes) / sizeof(shapes[0]))
+			len = strlen(json);
+		path = tmp_file(json, len, i & 1);
+		for (one = 0; one < 2; one++) {
+			diag_init(&dg);
+			diag_init(&dg2);
+			assert_int_equal(record_open(path, &rd, &dg), 0);
+			if (one)
+				record_one_pass(rd);
+			assert_int_equal(record_spool_start(rd), 0);
+			a.len = 0;
+			b.len = 0;
+			r = dump_reader(&a, rd);
+			rep = record_spool_replay(rd, &dg2);
+			if (r < 0) {
+				assert_null(rep);
+			} else {
+				assert_non_null(rep);
+				assert_int_equal(dump_reader(&b, rep), 0);
+				assert_int_equal(a.len, b.len);
+				assert_memory_equal(a.buf, b.buf, a.len);
+				assert_int_equal(dg2.nr, 0);
+				/* taken over: no second replay */
+				assert_null(record_spool_replay(rd, &dg2));
+				record_close(rep);
+			}
+			record_close(rd);
+			diag_release(&dg);
+			diag_release(&dg2);
+		}
+		unlink(path);
+		free(path);
+		free(json);
+	}
+	free(a.buf);
+	free(b.buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -987,6 +1071,7 @@ int main(void)
 		cmocka_unit_test(test_trailer),
 		cmocka_unit_test(test_fast_path),
 		cmocka_unit_test(test_one_pass),
+		cmocka_unit_test(test_spool),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
