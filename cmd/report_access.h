@@ -54,6 +54,7 @@ struct access_rec_info {
 	uint64_t start_ns;	/* of its first (kept) snapshot */
 	uint64_t end_ns;	/* of its last */
 	size_t nr_snapshots;
+	char *data_source;	/* owned; whole once its snapshots were read */
 };
 
 struct access_view {
@@ -93,6 +94,10 @@ struct access_view {
 	/* set up by access_view_setup() */
 	char *tmpl[NR_AREAS];
 	bool started;		/* something was printed (join with '\n') */
+	FILE *kwf;		/* a keyword's value is written here ... */
+	char *kwbuf;		/* ... into this buffer, owned */
+	size_t kwlen;
+	size_t kwcap;
 };
 
 /* Build the templates of @v from its style, pre-pass and --format. */

@@ -479,12 +479,16 @@ int report_heatmap(int argc, char **argv, struct damo_ctx *ctx)
 	err = report_open(ctx, a.ro.input, &in);
 	if (err)
 		goto out_free_args;
+	/* the maps' pass reads what the guides' pass kept */
+	if (!a.interactive)
+		report_keep(&in);
 	err = report_read_guides(&in, &gs, &nr);
 	if (err < 0)
 		err = report_read_failed(ctx, &in);
-	report_close(&in);
+	a.first = &in;
 	if (!err)
 		err = report(ctx, &a, gs, nr);
+	report_close(&in);
 	for (i = 0; i < nr; i++)
 		record_guide_release(&gs[i]);
 	free(gs);

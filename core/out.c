@@ -626,6 +626,11 @@ void out_write(struct out *o, const char *text)
 	fputs(text, o->f);
 }
 
+void out_write_len(struct out *o, const char *buf, size_t len)
+{
+	fwrite(buf, 1, len, o->f);
+}
+
 static void __attribute__((format(printf, 3, 0)))
 vmsg(struct out *o, const char *prefix, const char *fmt,
 		 va_list ap)

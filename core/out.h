@@ -139,6 +139,8 @@ void out_text(struct out *o, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* A ready-made document (for example a YAML configuration), as is. */
 void out_write(struct out *o, const char *text);
+/* @len bytes of text as they are, for a document written in parts. */
+void out_write_len(struct out *o, const char *buf, size_t len);
 
 /*
  * Messages.  out_error(): "damo: error: ..." on stderr, or {"error": "..."}
