@@ -14,6 +14,7 @@
 #include "cmd/backend_args.h"
 #include "cmd/damon_opts.h"
 #include "cmd/kernel.h"
+#include "cmd/start_fg.h"
 #include "core/access_source.h"
 #include "core/damon.h"
 #include "core/diag.h"
@@ -48,7 +49,8 @@ static struct argp_option start_options[] = {
 	{ "source", OPT_SOURCE, "SOURCE", 0,
 	  "Embedded monitor: where accesses are seen (default auto)", 0 },
 	{ "foreground", OPT_FOREGROUND, NULL, 0,
-	  "Embedded monitor: stay attached instead of running as a daemon", 0 },
+	  "Stay until the monitor ends, stopping it on SIGTERM, SIGINT or "
+	  "SIGHUP (for systemd); the embedded monitor runs in damo itself", 0 },
 	{ "cpu-budget", OPT_CPU_BUDGET, "PERCENT", 0,
 	  "Embedded monitor without --monitoring-intervals: the share of one "
 	  "core its sampling may use (default 1%)", 0 },
@@ -101,9 +103,9 @@ static error_t start_parse(int key, char *arg, struct argp_state *state)
 		if (a->command && damon_opts_target_option(&a->damon) &&
 		    !strcmp(damon_opts_target_option(&a->damon), "target-pid"))
 			argp_error(state, "--target-pid: the command after '--' is the target");
-		if ((a->source || a->foreground || a->cpu_budget_bp) &&
+		if ((a->source || a->cpu_budget_bp) &&
 		    !backend_kind_may_embed(a->bargs.backend))
-			argp_error(state, "--source, --foreground and --cpu-budget are for the embedded monitor, not --backend kernel");
+			argp_error(state, "--source and --cpu-budget are for the embedded monitor, not --backend kernel");
 		if (a->cpu_budget_bp && (a->file ||
 					 damon_opts_intervals_given(&a->damon)))
 			argp_error(state, "--cpu-budget paces the embedded monitor's own intervals; it does not go with --monitoring-intervals or a configuration file");
@@ -143,6 +145,12 @@ static const struct argp start_argp = {
 	.children = start_children,
 };
 
+/* What print_started() is told of: where, and what to wait on. */
+struct start_run {
+	struct out *o;
+	struct start_fg fg;
+};
+
 /* The one printer of what started: ids in text, a table in JSON. */
 static void print_started(void *data, const struct backend_started *s,
 			  size_t nr)
@@ -153,10 +161,15 @@ static void print_started(void *data, const struct backend_started *s,
 		{ "ops", "ops", false },
 		{ "target_pids", "targets", false },
 	};
-	struct out *o = data;
+	struct start_run *r = data;
+	struct out *o = r->o;
 	char buf[DAMO_ID_BUFSZ];
 	size_t i, j;
 
+	r->fg.ids = xreallocarray(r->fg.ids, r->fg.nr + nr,
+				  sizeof(*r->fg.ids));
+	for (i = 0; i < nr; i++)
+		r->fg.ids[r->fg.nr++] = s[i].id;
 	if (!out_is_json(o)) {
 		for (i = 0; i < nr; i++)
 			out_text(o, "%s\n", damo_id_str(s[i].id, buf));
@@ -192,6 +205,7 @@ int cmd_start(int argc, char **argv, struct damo_ctx *ctx)
 	struct backend_start bs = { .started = print_started };
 	struct config_file cf;
 	struct backend b = { 0 };
+	struct start_run r = { 0 };
 	const char *why;
 	struct diag d;
 	int err, nargs;
@@ -204,7 +218,8 @@ int cmd_start(int argc, char **argv, struct damo_ctx *ctx)
 	err = cmd_parse(&start_argp, nargs, argv, &a);
 	if (err)
 		goto out_args;
-	bs.data = cmd_out(ctx);
+	r.o = cmd_out(ctx);
+	bs.data = &r;
 	diag_init(&d);
 	err = cmd_load_config(a.file, &a.damon, &cf, &d);
 	/* a command is monitored in its address space */
@@ -225,8 +240,16 @@ int cmd_start(int argc, char **argv, struct damo_ctx *ctx)
 		bs.cpu_budget_bp = a.cpu_budget_bp;
 		bs.intervals_given = a.file ||
 				     damon_opts_intervals_given(&a.damon);
+		if (!err && a.foreground)
+			start_fg_signals(&r.fg);
 		if (!err)
 			err = backend_start(&b, &cf.cfg, &bs);
+		if (!err && a.foreground && r.fg.nr)
+			err = start_fg_stay(&b, &r.fg, cmd_out(ctx),
+					    ctx->opts.verbose);
+		if (a.foreground)
+			start_fg_restore(&r.fg);
+		free(r.fg.ids);
 		backend_close(&b);
 		config_file_release(&cf);
 	}

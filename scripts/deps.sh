@@ -10,10 +10,12 @@ zlib1g-dev libdeflate-dev libpng-dev"
 # with busybox and a static damo in a cpio initramfs.
 # libFuzzer (scripts/fuzz.sh) is in clang's runtime package.
 # damo metrics is checked by promtool (prometheus) and served by a real
-# node_exporter (test/cmd/metrics.bats).
+# node_exporter (test/cmd/metrics.bats); the systemd unit by
+# systemd-analyze verify, which looks its man pages up with man
+# (test/cmd/systemd.bats).
 test_pkgs="libcmocka-dev bats jq mandoc bash-completion zsh clang libclang-rt-dev
 python3 tmux qemu-system-x86 busybox-static cpio
-prometheus prometheus-node-exporter curl"
+prometheus prometheus-node-exporter curl systemd man-db"
 
 want=$build_pkgs
 [ "${1:-build}" = test ] && want="$build_pkgs $test_pkgs"
