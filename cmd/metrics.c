@@ -95,8 +95,8 @@ static const struct argp metrics_argp = {
 	.args_doc = "[ID]",
 	.doc = "Print the numbers of running kdamonds and embedded monitors "
 	       "for monitoring systems, in the OpenMetrics text format.\v"
-	       "Every series has the labels kdamond (the id, \"0\" or \"e0\") "
-	       "and backend; context and scheme series add context and scheme "
+	       "Every series has the labels kdamond (the id, \"0\" or \"e0\"), "
+	       "name (for one started with --name) and backend; context and scheme series add context and scheme "
 	       "(indexes) and action.  Scheme stats are counters and are "
 	       "refreshed first for what damo started, as status does.  With "
 	       "--textfile the text goes to PATH through a temporary file in "
@@ -170,6 +170,8 @@ static void put_monitor(FILE *f, const struct family *fam,
 
 	fprintf(f, "%s%s{", fam->name, fam->type == M_COUNTER ? "_total" : "");
 	put_label(f, "kdamond", damo_id_str(st->id, id), true);
+	if (st->name)
+		put_label(f, "name", st->name, false);
 	put_label(f, "backend", backend_kind_name(st->id.kind), false);
 }
 

@@ -32,6 +32,7 @@ struct start_args {
 	const char *source;
 	bool foreground;
 	unsigned int cpu_budget_bp;	/* 0: not given */
+	const char *name;
 };
 
 enum {
@@ -39,6 +40,7 @@ enum {
 	OPT_SOURCE,
 	OPT_FOREGROUND,
 	OPT_CPU_BUDGET,
+	OPT_NAME,
 };
 
 /* not const: --source's values come from the registry of sources */
@@ -51,6 +53,10 @@ static struct argp_option start_options[] = {
 	{ "foreground", OPT_FOREGROUND, NULL, 0,
 	  "Stay until the monitor ends, stopping it on SIGTERM, SIGINT or "
 	  "SIGHUP (for systemd); the embedded monitor runs in damo itself", 0 },
+	{ "name", OPT_NAME, "NAME", 0,
+	  "A stable name for the monitor, which every command taking an id "
+	  "accepts (letters, digits, '_', '-', '.'; up to 32, a letter first)",
+	  0 },
 	{ "cpu-budget", OPT_CPU_BUDGET, "PERCENT", 0,
 	  "Embedded monitor without --monitoring-intervals: the share of one "
 	  "core its sampling may use (default 1%)", 0 },
@@ -67,6 +73,7 @@ static const struct argp_child start_children[] = {
 static error_t start_parse(int key, char *arg, struct argp_state *state)
 {
 	struct start_args *a = state->input;
+	const char *why;
 
 	switch (key) {
 	case ARGP_KEY_INIT:
@@ -83,6 +90,12 @@ static error_t start_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_FOREGROUND:
 		a->foreground = true;
+		return 0;
+	case OPT_NAME:
+		if (!damo_name_valid(arg, &why))
+			argp_error(state, "--name: '%s' is not a name: %s", arg,
+				   why);
+		a->name = arg;
 		return 0;
 	case OPT_CPU_BUDGET:
 		if (cmd_parse_cpu_budget(arg, &a->cpu_budget_bp))
@@ -137,6 +150,7 @@ static const struct argp start_argp = {
 	       "Examples:\n"
 	       "  damo start reclaim.yaml\n"
 	       "  damo start --ops paddr --scheme reclaim-schemes.json\n"
+	       "  damo start --name reclaim reclaim.yaml; damo status reclaim\n"
 	       "  damo start --damos-action stat -- ./workload --size 1G\n"
 	       "  damo start --target-pid 4242 --damos-action pageout \\\n"
 	       "      --damos-access-rate 0% 0% --damos-age 30s max\n"
@@ -237,6 +251,7 @@ int cmd_start(int argc, char **argv, struct damo_ctx *ctx)
 		bs.force = a.force;
 		bs.source = a.source;
 		bs.foreground = a.foreground;
+		bs.name = a.name;
 		bs.cpu_budget_bp = a.cpu_budget_bp;
 		bs.intervals_given = a.file ||
 				     damon_opts_intervals_given(&a.damon);

@@ -42,7 +42,7 @@ done
 echo "$files" | grep -q '/damo/libdamo-agent\.so$' || fail "$deb lacks the agent"
 dpkg-deb -f "$deb" Depends | grep -q libyaml || fail "no shared library dependencies"
 dpkg-deb --fsys-tarfile "$deb" | tar -xO ".$unitdir/damo@.service" |
-	grep -qx 'ExecStart=/usr/bin/damo start --foreground /etc/damo/%i.yaml' ||
+	grep -qx 'ExecStart=/usr/bin/damo start --foreground --name %i /etc/damo/%i.yaml' ||
 	fail "the unit does not run /usr/bin/damo"
 
 # installed into a root of its own, run, removed

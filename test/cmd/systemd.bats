@@ -51,7 +51,7 @@ wait_fg() {
 	command -v systemd-analyze >/dev/null ||
 		{ echo "systemd-analyze missing: run scripts/deps.sh test"; false; }
 	[ -f "$UNIT" ]
-	grep -qx 'ExecStart=.*/damo start --foreground /etc/damo/%i.yaml' "$UNIT"
+	grep -qx 'ExecStart=.*/damo start --foreground --name %i /etc/damo/%i.yaml' "$UNIT"
 	grep -qx 'Type=exec' "$UNIT"
 	# verify runs the command's binary and the man pages it names: the
 	# built ones stand in for the installed ones
@@ -65,8 +65,10 @@ wait_fg() {
 
 @test "start --foreground: stays while the kdamond runs and stops it on SIGTERM" {
 	setup_tree
-	start_fg "$CONF"
+	# as the unit runs it for damo@reclaim
+	start_fg --name reclaim "$CONF"
 	[ "$(cat "$DAMO_SYSFS_ROOT/kdamonds/0/state")" = on ]
+	grep -q '	reclaim$' "$DAMO_RUNTIME_DIR/kdamonds"
 	sleep 0.5
 	# still there, and the kdamond still on
 	kill -0 "$FG_PID"
