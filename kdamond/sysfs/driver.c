@@ -185,13 +185,18 @@ static void refresh(struct kernel_run *kr, unsigned long idx,
 
 	if (!kdamond_is_on(&kr->io, idx))
 		return;
-	switch (how) {
-	case REFRESH_STATUS:
-		/* a kdamond that refreshes itself is only read */
+	/*
+	 * a kdamond that refreshes itself (stats, effective quotas, tuned
+	 * intervals) is only read for those
+	 */
+	if (how == REFRESH_STATUS || how == REFRESH_STATS) {
 		snprintf(rel, sizeof(rel), "kdamonds/%lu/refresh_ms", idx);
 		sysfs_read_u64(kr->io.root, rel, &refresh_ms);
 		if (refresh_ms)
 			return;
+	}
+	switch (how) {
+	case REFRESH_STATUS:
 		kdamond_cmd(&kr->io, idx, "update_schemes_stats");
 		if (features_has(&kr->feat, "update_schemes_effective_quotas"))
 			kdamond_cmd(&kr->io, idx, "update_schemes_effective_quotas");
