@@ -496,6 +496,13 @@ static int gather(struct metrics_args *a, struct backend *b, struct seen *s)
 	return err;
 }
 
+static bool has_suffix(const char *s, const char *sfx)
+{
+	size_t n = strlen(s), m = strlen(sfx);
+
+	return n >= m && !strcmp(s + n - m, sfx);
+}
+
 /* @text to the text file, whole or not at all. */
 static int write_textfile(const char *path, const char *text, size_t len,
 			  struct diag *d)
@@ -558,6 +565,9 @@ int cmd_metrics(int argc, char **argv, struct damo_ctx *ctx)
 	}
 	if (!err && a.textfile)
 		err = write_textfile(a.textfile, text, len, &d);
+	if (!err && a.textfile && !has_suffix(a.textfile, ".prom"))
+		out_warn(cmd_out(ctx), "%s: node_exporter's textfile collector reads only files named *.prom",
+			 a.textfile);
 	else if (!err)
 		out_write(cmd_out(ctx), text);
 	free(text);

@@ -134,8 +134,8 @@ value() {
 	mkdir "$dir"
 	ln -s "$BATS_TEST_TMPDIR/victim" "$dir/damo.prom"
 	echo keep > "$BATS_TEST_TMPDIR/victim"
-	run -0 damo metrics --textfile "$dir/damo.prom"
-	[ -z "$output" ]
+	run -0 --separate-stderr damo metrics --textfile "$dir/damo.prom"
+	[ -z "$output" ] && [ -z "$stderr" ]
 	[ ! -L "$dir/damo.prom" ]
 	[ "$(cat "$BATS_TEST_TMPDIR/victim")" = keep ]
 	[ "$(stat -c %a "$dir/damo.prom")" = 644 ]
@@ -144,6 +144,10 @@ value() {
 	[ "$(ls "$dir")" = damo.prom ]
 	run -0 damo metrics --textfile "$dir/om.prom" --format openmetrics
 	[ "$(tail -n1 "$dir/om.prom")" = '# EOF' ]
+	# a name the collector would not read is written, with a warning
+	run -0 --separate-stderr damo metrics --textfile "$dir/damo.txt"
+	[[ "$stderr" == *"$dir/damo.txt: node_exporter's textfile collector reads only files named *.prom"* ]]
+	[ -s "$dir/damo.txt" ]
 }
 
 @test "metrics: bad options and paths" {
