@@ -161,6 +161,8 @@ void access_heatmap(const struct access_view *v, FILE *f,
  */
 struct argp_state;
 int access_parse_style(const char *s);
+/* The name of style @i (enum order), NULL past the last: for completion. */
+const char *access_style_name(int i);
 void access_parse_sort(struct argp_state *state, const char *arg,
 		       struct access_view *v);
 void access_parse_weights(struct argp_state *state, const char *arg,

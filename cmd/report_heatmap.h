@@ -64,6 +64,8 @@ struct heatmap_args {
 	int color;			/* 1 always, 0 never, -1 auto */
 	int colorset;			/* enum heatmap_colorset; -1 default */
 	bool interactive, follow;
+	/* --screen: the viewer's first screen printed, of these cells */
+	int screen_cols, screen_rows;
 };
 
 /* Whether guide @g is of a record that @sel selects. */

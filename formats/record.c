@@ -91,6 +91,28 @@ static int sniff(struct record_reader *rd, bool *magic)
 	return RECORD_FMT_PERF_SCRIPT;
 }
 
+bool record_is_likely(const char *path)
+{
+	unsigned char b[SNIFF_BYTES];
+	FILE *f = fopen(path, "rbe");
+	size_t n, i = 0;
+
+	if (!f)
+		return false;
+	n = fread(b, 1, sizeof(b), f);
+	fclose(f);
+	if (record_native_sniff(b, n) || is_zlib(b, n) ||
+	    (n >= 16 && !memcmp(b, LEGACY_MAGIC, 16)))
+		return true;
+	while (i < n && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' ||
+			 b[i] == '\r'))
+		i++;
+	if (i < n && (b[i] == '[' || b[i] == '{'))
+		return true;
+	/* perf script or trace-cmd text of DAMON's tracepoint */
+	return memmem(b, n, "damon_aggregated", 16) != NULL;
+}
+
 int record_open(const char *path, struct record_reader **rdp,
 		struct diag *diag)
 {

@@ -7,6 +7,7 @@
 #ifndef DAMO_FORMATS_RECORD_H
 #define DAMO_FORMATS_RECORD_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct diag;
@@ -73,6 +74,13 @@ int record_open(const char *path, struct record_reader **rdp,
 		struct diag *diag);
 
 enum record_format record_format(const struct record_reader *rd);
+
+/*
+ * record_is_likely() - whether @path looks like a record file from its
+ * first bytes (a native, JSON, compressed or legacy file, or text of
+ * DAMON's tracepoint), for completion; record_open() decides for real.
+ */
+bool record_is_likely(const char *path);
 
 /*
  * record_next() - go to the next record, skipping what is left of the
