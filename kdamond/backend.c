@@ -427,24 +427,33 @@ int backend_status(struct backend *b, struct damo_id id,
 {
 	if (!b->ops->status)
 		return lacks_op(b, "show a status");
-	struct owner_reg reg;
-	struct owner_entry *e;
-	struct diag quiet;
 	int err;
 
 	st->id = id;
 	err = check_id(b, id) ? -EINVAL :
 	      b->ops->status(b, id, refresh, force, st);
+	if (!err)
+		st->name = backend_name_of(b, id);
+	return err;
+}
+
+char *backend_name_of(struct backend *b, struct damo_id id)
+{
+	struct owner_reg reg;
+	struct owner_entry *e;
+	struct diag quiet;
+	char *name = NULL;
+
 	/* reading needs no registry: without one, nothing has a name */
 	diag_init(&quiet);
-	if (!err && !owner_open(b->rundir, &reg, &quiet)) {
+	if (!owner_open(b->rundir, &reg, &quiet)) {
 		e = owner_find(&reg, reg_root(b, id), id.nr);
 		if (e && e->name)
-			st->name = xstrdup(e->name);
+			name = xstrdup(e->name);
 		owner_close(&reg, false, &quiet);
 	}
 	diag_release(&quiet);
-	return err;
+	return name;
 }
 
 int backend_apply_schemes(struct backend *b, struct damo_id id,

@@ -84,6 +84,9 @@ bool damo_name_valid(const char *s, const char **why);
  * such name) or -errno; a message in @d either way it fails.
  */
 int damo_name_lookup(const char *name, struct damo_id *id, struct diag *d);
+/* The name of @b's monitor @id (owned), or NULL for none. */
+struct backend;
+char *backend_name_of(struct backend *b, struct damo_id id);
 
 /* ---- opening one ---- */
 

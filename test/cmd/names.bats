@@ -36,6 +36,9 @@ running() {
 	running
 	run -0 damo tune web --json --ops paddr --damos-action stat --damos-age 2s max
 	jq -e '.id == "0"' <<< "$output"
+	# completion offers the name where it offers the id
+	run -0 damo stop --complete=ID
+	[ "$output" = $'0\nweb' ]
 	running
 	run -0 --separate-stderr damo metrics web
 	grep -q '^damo_monitor_running{kdamond="0",name="web",backend="kernel"} ' <<< "$output"
