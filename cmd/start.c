@@ -220,6 +220,7 @@ int cmd_start(int argc, char **argv, struct damo_ctx *ctx)
 	struct config_file cf;
 	struct backend b = { 0 };
 	struct start_run r = { 0 };
+	bool fg = false;
 	const char *why;
 	struct diag d;
 	int err, nargs;
@@ -255,14 +256,15 @@ int cmd_start(int argc, char **argv, struct damo_ctx *ctx)
 		bs.cpu_budget_bp = a.cpu_budget_bp;
 		bs.intervals_given = a.file ||
 				     damon_opts_intervals_given(&a.damon);
-		if (!err && a.foreground)
+		fg = !err && a.foreground;
+		if (fg)
 			start_fg_signals(&r.fg);
 		if (!err)
 			err = backend_start(&b, &cf.cfg, &bs);
-		if (!err && a.foreground && r.fg.nr)
+		if (!err && fg && r.fg.nr)
 			err = start_fg_stay(&b, &r.fg, cmd_out(ctx),
 					    ctx->opts.verbose);
-		if (a.foreground)
+		if (fg)
 			start_fg_restore(&r.fg);
 		free(r.fg.ids);
 		backend_close(&b);
