@@ -29,6 +29,8 @@ static const struct cmd_sub commands[] = {
 	  .summary = "Show which DAMON features this kernel has" },
 	{ .name = "help", .fn = cmd_help,
 	  .summary = "Show the manual of a command" },
+	{ .name = "metrics", .fn = cmd_metrics,
+	  .summary = "Print monitors' numbers for Prometheus/OpenMetrics" },
 	{ .name = "module", .fn = cmd_module,
 	  .summary = "Show and change DAMON's kernel modules" },
 	{ .name = "record", .fn = cmd_record,

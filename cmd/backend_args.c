@@ -2,9 +2,11 @@
 /* --backend and the ID of the commands that drive monitors. */
 #include "cmd/backend_args.h"
 
+#include <errno.h>
 #include <stdio.h>
 
 #include "cmd/cmd.h"
+#include "core/diag.h"
 
 enum {
 	OPT_BACKEND = 0x600,
@@ -21,6 +23,8 @@ static error_t backend_parse(int key, char *arg, struct argp_state *state)
 {
 	struct backend_args *a = state->input;
 	char buf[DAMO_ID_BUFSZ];
+	const char *why;
+	int err;
 
 	switch (key) {
 	case OPT_BACKEND:
@@ -34,12 +38,29 @@ static error_t backend_parse(int key, char *arg, struct argp_state *state)
 			return ARGP_ERR_UNKNOWN;
 		if (a->has_id)
 			argp_error(state, "one kdamond id at a time");
-		if (damo_id_parse(arg, &a->id))
-			argp_error(state, "'%s' is not a kdamond id (N, or eN for an embedded monitor)",
-				   arg);
 		a->has_id = true;
+		if (!damo_id_parse(arg, &a->id))
+			return 0;
+		if (!damo_name_valid(arg, &why))
+			argp_error(state, "'%s' is not a kdamond id (N, or eN for an embedded monitor) nor a name",
+				   arg);
+		a->name = arg;
 		return 0;
 	case ARGP_KEY_END:
+		/* a name is what the registry says it names, now */
+		if (a->name) {
+			struct diag d;
+
+			diag_init(&d);
+			err = damo_name_lookup(a->name, &a->id, &d);
+			if (err == -ENOENT)
+				argp_failure(state, 1, 0, "no monitor damo started is named '%s' (damo status lists them)",
+					     a->name);
+			else if (err)
+				argp_failure(state, 1, 0, "%s",
+					     d.nr ? d.v[0].msg : "the registry cannot be read");
+			diag_release(&d);
+		}
 		if (a->has_id && !backend_kind_allows(a->backend, a->id.kind))
 			argp_error(state, "'%s' is not a monitor of --backend %s (kernel kdamonds are N, embedded monitors eN)",
 				   damo_id_str(a->id, buf),

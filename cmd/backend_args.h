@@ -22,6 +22,7 @@ struct backend_args {
 	enum backend_kind backend;	/* --backend; auto by default */
 	bool has_id;
 	struct damo_id id;
+	const char *name;	/* the ID given as a name, or NULL */
 };
 
 /*
@@ -29,7 +30,10 @@ struct backend_args {
  * argument as an ID; a second ID is a usage error unless the command's
  * own parser takes the argument once has_id is set (it sees arguments
  * first: it returns ARGP_ERR_UNKNOWN for those the child should take).
- * An ID of another backend than --backend names is a usage error.
+ * An ID may be a name given with damo start --name, looked up in the
+ * ownership registry at the end of parsing (a name that names nothing
+ * exits 1, saying so).  An ID of another backend than --backend names is
+ * a usage error.
  */
 extern const struct argp backend_args_argp;
 

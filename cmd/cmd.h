@@ -58,6 +58,7 @@ int cmd_status(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_stop(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_tune(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_schemes(int argc, char **argv, struct damo_ctx *ctx);
+int cmd_metrics(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_module(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_record(int argc, char **argv, struct damo_ctx *ctx);
 /* "report" (cmd_report() is the diag printer below) */

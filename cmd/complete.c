@@ -60,7 +60,10 @@ static void print_alternatives(const char *arg)
 	}
 }
 
-/* The ids of what runs, kernel kdamonds then embedded monitors. */
+/*
+ * The ids of what runs, kernel kdamonds then embedded monitors, each
+ * followed by its name if it has one.
+ */
 static void print_ids(struct damo_ctx *ctx)
 {
 	char buf[DAMO_ID_BUFSZ];
@@ -77,8 +80,15 @@ static void print_ids(struct damo_ctx *ctx)
 			n = 0;
 			ids = NULL;
 			if (!backend_list(&b[i], false, &ids, &n))
-				for (j = 0; j < n; j++)
+				for (j = 0; j < n; j++) {
+					char *name = backend_name_of(&b[i], ids[j]);
+
 					printf("%s\n", damo_id_str(ids[j], buf));
+					/* a name goes wherever its id does */
+					if (name)
+						printf("%s\n", name);
+					free(name);
+				}
 			free(ids);
 			backend_close(&b[i]);
 		}

@@ -14,6 +14,7 @@
 #include "cmd/backend_args.h"
 #include "cmd/damon_opts.h"
 #include "cmd/kernel.h"
+#include "cmd/start_fg.h"
 #include "core/access_source.h"
 #include "core/damon.h"
 #include "core/diag.h"
@@ -31,6 +32,7 @@ struct start_args {
 	const char *source;
 	bool foreground;
 	unsigned int cpu_budget_bp;	/* 0: not given */
+	const char *name;
 };
 
 enum {
@@ -38,6 +40,7 @@ enum {
 	OPT_SOURCE,
 	OPT_FOREGROUND,
 	OPT_CPU_BUDGET,
+	OPT_NAME,
 };
 
 /* not const: --source's values come from the registry of sources */
@@ -48,7 +51,12 @@ static struct argp_option start_options[] = {
 	{ "source", OPT_SOURCE, "SOURCE", 0,
 	  "Embedded monitor: where accesses are seen (default auto)", 0 },
 	{ "foreground", OPT_FOREGROUND, NULL, 0,
-	  "Embedded monitor: stay attached instead of running as a daemon", 0 },
+	  "Stay until the monitor ends, stopping it on SIGTERM, SIGINT or "
+	  "SIGHUP (for systemd); the embedded monitor runs in damo itself", 0 },
+	{ "name", OPT_NAME, "NAME", 0,
+	  "A stable name for the monitor, which every command taking an id "
+	  "accepts (letters, digits, '_', '-', '.'; up to 32, a letter first)",
+	  0 },
 	{ "cpu-budget", OPT_CPU_BUDGET, "PERCENT", 0,
 	  "Embedded monitor without --monitoring-intervals: the share of one "
 	  "core its sampling may use (default 1%)", 0 },
@@ -65,6 +73,7 @@ static const struct argp_child start_children[] = {
 static error_t start_parse(int key, char *arg, struct argp_state *state)
 {
 	struct start_args *a = state->input;
+	const char *why;
 
 	switch (key) {
 	case ARGP_KEY_INIT:
@@ -81,6 +90,12 @@ static error_t start_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_FOREGROUND:
 		a->foreground = true;
+		return 0;
+	case OPT_NAME:
+		if (!damo_name_valid(arg, &why))
+			argp_error(state, "--name: '%s' is not a name: %s", arg,
+				   why);
+		a->name = arg;
 		return 0;
 	case OPT_CPU_BUDGET:
 		if (cmd_parse_cpu_budget(arg, &a->cpu_budget_bp))
@@ -101,9 +116,9 @@ static error_t start_parse(int key, char *arg, struct argp_state *state)
 		if (a->command && damon_opts_target_option(&a->damon) &&
 		    !strcmp(damon_opts_target_option(&a->damon), "target-pid"))
 			argp_error(state, "--target-pid: the command after '--' is the target");
-		if ((a->source || a->foreground || a->cpu_budget_bp) &&
+		if ((a->source || a->cpu_budget_bp) &&
 		    !backend_kind_may_embed(a->bargs.backend))
-			argp_error(state, "--source, --foreground and --cpu-budget are for the embedded monitor, not --backend kernel");
+			argp_error(state, "--source and --cpu-budget are for the embedded monitor, not --backend kernel");
 		if (a->cpu_budget_bp && (a->file ||
 					 damon_opts_intervals_given(&a->damon)))
 			argp_error(state, "--cpu-budget paces the embedded monitor's own intervals; it does not go with --monitoring-intervals or a configuration file");
@@ -135,12 +150,19 @@ static const struct argp start_argp = {
 	       "Examples:\n"
 	       "  damo start reclaim.yaml\n"
 	       "  damo start --ops paddr --scheme reclaim-schemes.json\n"
+	       "  damo start --name reclaim reclaim.yaml; damo status reclaim\n"
 	       "  damo start --damos-action stat -- ./workload --size 1G\n"
 	       "  damo start --target-pid 4242 --damos-action pageout \\\n"
 	       "      --damos-access-rate 0% 0% --damos-age 30s max\n"
 	       "  damo start --backend embedded --damos-action cold \\\n"
 	       "      --damos-age 5s max -- ./workload",
 	.children = start_children,
+};
+
+/* What print_started() is told of: where, and what to wait on. */
+struct start_run {
+	struct out *o;
+	struct start_fg fg;
 };
 
 /* The one printer of what started: ids in text, a table in JSON. */
@@ -153,10 +175,15 @@ static void print_started(void *data, const struct backend_started *s,
 		{ "ops", "ops", false },
 		{ "target_pids", "targets", false },
 	};
-	struct out *o = data;
+	struct start_run *r = data;
+	struct out *o = r->o;
 	char buf[DAMO_ID_BUFSZ];
 	size_t i, j;
 
+	r->fg.ids = xreallocarray(r->fg.ids, r->fg.nr + nr,
+				  sizeof(*r->fg.ids));
+	for (i = 0; i < nr; i++)
+		r->fg.ids[r->fg.nr++] = s[i].id;
 	if (!out_is_json(o)) {
 		for (i = 0; i < nr; i++)
 			out_text(o, "%s\n", damo_id_str(s[i].id, buf));
@@ -192,6 +219,8 @@ int cmd_start(int argc, char **argv, struct damo_ctx *ctx)
 	struct backend_start bs = { .started = print_started };
 	struct config_file cf;
 	struct backend b = { 0 };
+	struct start_run r = { 0 };
+	bool fg = false;
 	const char *why;
 	struct diag d;
 	int err, nargs;
@@ -204,7 +233,8 @@ int cmd_start(int argc, char **argv, struct damo_ctx *ctx)
 	err = cmd_parse(&start_argp, nargs, argv, &a);
 	if (err)
 		goto out_args;
-	bs.data = cmd_out(ctx);
+	r.o = cmd_out(ctx);
+	bs.data = &r;
 	diag_init(&d);
 	err = cmd_load_config(a.file, &a.damon, &cf, &d);
 	/* a command is monitored in its address space */
@@ -222,11 +252,21 @@ int cmd_start(int argc, char **argv, struct damo_ctx *ctx)
 		bs.force = a.force;
 		bs.source = a.source;
 		bs.foreground = a.foreground;
+		bs.name = a.name;
 		bs.cpu_budget_bp = a.cpu_budget_bp;
 		bs.intervals_given = a.file ||
 				     damon_opts_intervals_given(&a.damon);
+		fg = !err && a.foreground;
+		if (fg)
+			start_fg_signals(&r.fg);
 		if (!err)
 			err = backend_start(&b, &cf.cfg, &bs);
+		if (!err && fg && r.fg.nr)
+			err = start_fg_stay(&b, &r.fg, cmd_out(ctx),
+					    ctx->opts.verbose);
+		if (fg)
+			start_fg_restore(&r.fg);
+		free(r.fg.ids);
 		backend_close(&b);
 		config_file_release(&cf);
 	}

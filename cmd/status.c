@@ -165,6 +165,8 @@ static void print_kdamond(struct out *o, const struct backend_status *st)
 
 	out_begin_obj(o, NULL);
 	damo_id_print(o, "id", st->id);
+	if (st->name)
+		out_str(o, "name", st->name);
 	out_str(o, "backend", backend_kind_name(st->id.kind));
 	out_str(o, "state", state_name(st));
 	out_id_nr(o, "pid", k->pid);

@@ -73,7 +73,10 @@ static const struct argp stop_argp = {
 	       "Without an id, stops damo's only kdamond or embedded monitor "
 	       "(or every one with --all).  Stopping an embedded monitor (eN) "
 	       "ends its daemon; one that already ended (its target exited) "
-	       "is removed with its last status.  A kdamond damo did not start is left alone unless it "
+	       "is removed with its last status.  With nothing of damo's "
+	       "running, stop and stop --all say so and succeed, as systemctl "
+	       "stop does; an ID that is not there is an error.  A kdamond "
+	       "damo did not start is left alone unless it "
 	       "is named with its id and --force.  When no kdamond is left "
 	       "running, the kdamond directories damo created are removed.\n\n"
 	       "Examples:\n"
@@ -118,10 +121,10 @@ int cmd_stop(int argc, char **argv, struct damo_ctx *ctx)
 			       &d);
 	for (i = 0; !err && i < nb; i++)
 		err = pick(&a, &b[i], &ids[i], &nr[i]);
-	if (!err && nr[0] + nr[1] == 0) {
-		diag_add(&d, "", "no kdamond started by damo is there to stop");
-		err = -ENOENT;
-	} else if (!err && nr[0] + nr[1] > 1 && !a.all) {
+	/* like systemctl stop: nothing running is already what was asked */
+	if (!err && nr[0] + nr[1] == 0)
+		out_warn(o, "nothing to stop: no kdamond or embedded monitor started by damo runs");
+	else if (!err && nr[0] + nr[1] > 1 && !a.all) {
 		diag_add(&d, "", "damo started %zu kdamonds and embedded monitors; name one or give --all",
 			 nr[0] + nr[1]);
 		err = -CMD_EUSAGE;

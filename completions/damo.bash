@@ -14,7 +14,7 @@
 #                               the values of option OPT (actions, ops,
 #                               styles, backends, sources, formats, record
 #                               files after --input, "@files"), and with
-#                               OPT "ID" the ids of the running monitors
+#                               OPT "ID" the ids (and names) of the running monitors
 # and "damo help" takes a command name.  The binary is ${DAMO:-damo}.
 #
 # _damo_candidates WORDS... prints the candidates for the last word, one a

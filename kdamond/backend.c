@@ -9,6 +9,7 @@
 
 #include "core/diag.h"
 #include "core/out.h"
+#include "core/xalloc.h"
 #include "kdamond/owner.h"
 
 static const char *const kind_names[] = {
@@ -253,12 +254,145 @@ int backend_list(struct backend *b, bool mine, struct damo_id **ids,
 	return b->ops->list(b, mine, ids, nr);
 }
 
+/* ---- names ---- */
+
+bool damo_name_valid(const char *s, const char **why)
+{
+	struct damo_id id;
+	size_t i;
+
+	if (!*s) {
+		*why = "it is empty";
+		return false;
+	}
+	if (strlen(s) > DAMO_NAME_MAX) {
+		*why = "it is longer than 32 characters";
+		return false;
+	}
+	if (!((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z'))) {
+		*why = "it does not begin with a letter";
+		return false;
+	}
+	for (i = 0; s[i]; i++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyz"
+			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.", s[i])) {
+			*why = "it has a character other than letters, digits, '_', '-' and '.'";
+			return false;
+		}
+	if (!damo_id_parse(s, &id)) {
+		*why = "it is an id (eN)";
+		return false;
+	}
+	return true;
+}
+
+int damo_name_lookup(const char *name, struct damo_id *id, struct diag *d)
+{
+	char *dir = owner_dir();
+	struct owner_reg reg;
+	struct owner_entry *e;
+	int err;
+
+	err = owner_open(dir, &reg, d);
+	free(dir);
+	if (err)
+		return err;
+	e = owner_find_name(&reg, name);
+	if (e) {
+		id->kind = strcmp(e->root, OWNER_EMBEDDED_ROOT) ?
+			   BACKEND_KERNEL : BACKEND_EMBEDDED;
+		id->nr = e->idx;
+	} else {
+		diag_add(d, "", "no monitor damo started is named '%s'", name);
+		err = -ENOENT;
+	}
+	owner_close(&reg, false, d);
+	return err;
+}
+
+/* Where the registry keeps @id of @b. */
+static const char *reg_root(const struct backend *b, struct damo_id id)
+{
+	return id.kind == BACKEND_EMBEDDED ? OWNER_EMBEDDED_ROOT :
+	       b->env->sysfs_root;
+}
+
+/* Give @name to @id (NULL: take its name away); a problem is a warning. */
+static void set_name(struct backend *b, struct damo_id id, const char *name)
+{
+	char buf[DAMO_ID_BUFSZ + 8];
+	struct owner_reg reg;
+	struct owner_entry *e;
+
+	if (owner_open(b->rundir, &reg, b->diag))
+		return;
+	e = name ? owner_find_name(&reg, name) : NULL;
+	if (e)
+		diag_warn_at(b->diag, NULL, 0, 0, "",
+			     "the name '%s' was taken meanwhile; %s has none",
+			     name, damo_id_label(id, buf));
+	else if (!owner_set_name(&reg, reg_root(b, id), id.nr, name) && name)
+		diag_warn_at(b->diag, NULL, 0, 0, "",
+			     "%s is not in the registry; it has no name",
+			     damo_id_label(id, buf));
+	owner_close(&reg, true, b->diag);
+}
+
+/* backend_start()'s started callback when a name is given. */
+struct naming {
+	struct backend *b;
+	const struct backend_start *o;
+};
+
+static void name_started(void *data, const struct backend_started *s,
+			 size_t nr)
+{
+	struct naming *n = data;
+
+	if (nr == 1)
+		set_name(n->b, s[0].id, n->o->name);
+	if (n->o->started)
+		n->o->started(n->o->data, s, nr);
+}
+
 int backend_start(struct backend *b, struct damon_config *cfg,
 		  const struct backend_start *o)
 {
+	struct backend_start named;
+	struct naming n = { b, o };
+	struct damo_id taken;
+	struct diag probe;
+	const char *why;
+	int err;
+
 	if (!b->ops->start)
 		return lacks_op(b, "start a monitor");
-	return b->ops->start(b, cfg, o);
+	if (!o->name)
+		return b->ops->start(b, cfg, o);
+	if (!damo_name_valid(o->name, &why)) {
+		diag_add(b->diag, "", "--name: '%s' is not a name: %s", o->name,
+			 why);
+		return -EINVAL;
+	}
+	if (cfg->nr_kdamonds != 1) {
+		diag_add(b->diag, "", "--name names one monitor; the configuration has %zu kdamonds",
+			 cfg->nr_kdamonds);
+		return -EINVAL;
+	}
+	diag_init(&probe);
+	err = damo_name_lookup(o->name, &taken, &probe);
+	diag_release(&probe);
+	if (!err) {
+		char buf[DAMO_ID_BUFSZ];
+
+		diag_add(b->diag, "", "--name: '%s' is taken by %s; stop it or give another name",
+			 o->name, damo_id_str(taken, buf));
+		return -EEXIST;
+	}
+	named = *o;
+	named.started = name_started;
+	named.data = &n;
+	return b->ops->start(b, cfg, &named);
 }
 
 int backend_tune(struct backend *b, struct damo_id id,
@@ -279,7 +413,12 @@ int backend_stop(struct backend *b, const struct damo_id *ids, size_t nr,
 		return lacks_op(b, "stop");
 	for (i = 0; i < nr && !err; i++)
 		err = check_id(b, ids[i]);
-	return err ? err : b->ops->stop(b, ids, nr, force);
+	if (!err)
+		err = b->ops->stop(b, ids, nr, force);
+	/* a stopped kdamond damo keeps for reuse gives its name up */
+	for (i = 0; i < nr && !err; i++)
+		set_name(b, ids[i], NULL);
+	return err;
 }
 
 int backend_status(struct backend *b, struct damo_id id,
@@ -288,9 +427,33 @@ int backend_status(struct backend *b, struct damo_id id,
 {
 	if (!b->ops->status)
 		return lacks_op(b, "show a status");
+	int err;
+
 	st->id = id;
-	return check_id(b, id) ? -EINVAL :
-	       b->ops->status(b, id, refresh, force, st);
+	err = check_id(b, id) ? -EINVAL :
+	      b->ops->status(b, id, refresh, force, st);
+	if (!err)
+		st->name = backend_name_of(b, id);
+	return err;
+}
+
+char *backend_name_of(struct backend *b, struct damo_id id)
+{
+	struct owner_reg reg;
+	struct owner_entry *e;
+	struct diag quiet;
+	char *name = NULL;
+
+	/* reading needs no registry: without one, nothing has a name */
+	diag_init(&quiet);
+	if (!owner_open(b->rundir, &reg, &quiet)) {
+		e = owner_find(&reg, reg_root(b, id), id.nr);
+		if (e && e->name)
+			name = xstrdup(e->name);
+		owner_close(&reg, false, &quiet);
+	}
+	diag_release(&quiet);
+	return name;
 }
 
 int backend_apply_schemes(struct backend *b, struct damo_id id,
@@ -344,5 +507,6 @@ void backend_status_release(struct backend_status *st)
 	free(st->source);
 	free(st->sees);
 	free(st->exit_reason);
+	free(st->name);
 	memset(st, 0, sizeof(*st));
 }

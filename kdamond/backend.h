@@ -70,6 +70,24 @@ void damo_id_print(struct out *o, const char *key, struct damo_id id);
 const char *damo_id_label(struct damo_id id, char buf[DAMO_ID_BUFSZ + 8]);
 bool damo_id_eq(struct damo_id a, struct damo_id b);
 
+/*
+ * Stable names (damo start --name NAME): kept with the ownership registry,
+ * accepted wherever an id is.  A name is 1 to 32 letters, digits, '_', '-'
+ * or '.', begins with a letter, and is not an id ("e0").
+ */
+#define DAMO_NAME_MAX 32
+/* Whether @s can be a name; else *@why (static) says why not. */
+bool damo_name_valid(const char *s, const char **why);
+/*
+ * damo_name_lookup() - the id of the monitor damo started under @name,
+ * from the registry in the runtime directory.  Return: 0, -ENOENT (no
+ * such name) or -errno; a message in @d either way it fails.
+ */
+int damo_name_lookup(const char *name, struct damo_id *id, struct diag *d);
+/* The name of @b's monitor @id (owned), or NULL for none. */
+struct backend;
+char *backend_name_of(struct backend *b, struct damo_id id);
+
 /* ---- opening one ---- */
 
 /* Where the backends find what they drive; filled by the caller. */
@@ -164,6 +182,11 @@ struct backend_start {
 	void (*started)(void *data, const struct backend_started *s,
 			size_t nr);
 	void *data;
+	/*
+	 * A stable name for the one monitor started (damo_name_valid(),
+	 * unused), or NULL
+	 */
+	const char *name;
 };
 
 /* What status asks the backend to refresh before reading. */
@@ -177,6 +200,7 @@ enum backend_refresh {
 
 struct backend_status {
 	struct damo_id id;
+	char *name;			/* its stable name, or NULL */
 	struct kdamond k;		/* the model, with runtime state */
 	bool owned;			/* started by damo */
 	bool running;

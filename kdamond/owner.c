@@ -51,19 +51,23 @@ int owner_dir_check(const char *dir, unsigned int deny_mode,
 
 static void parse(struct owner_reg *reg, char *buf)
 {
-	char *line, *save, root[4096];
+	char *line, *save, root[4096], name[OWNER_NAME_MAX + 1];
 	unsigned long idx;
 	long pid;
 	long long started;
+	int n;
 
 	for (line = strtok_r(buf, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
-		if (sscanf(line, "%4095[^\t]\t%lu\t%ld\t%lld", root, &idx, &pid,
-			   &started) != 4)
+		/* the name, a fifth field, came later: four fields are fine */
+		n = sscanf(line, "%4095[^\t]\t%lu\t%ld\t%lld\t%32[^\t]", root,
+			   &idx, &pid, &started, name);
+		if (n != 4 && n != 5)
 			continue;	/* a damaged line is dropped */
 		reg->v = xreallocarray(reg->v, reg->nr + 1, sizeof(*reg->v));
 		reg->v[reg->nr++] = (struct owner_entry){
-			xstrdup(root), idx, pid, started };
+			xstrdup(root), idx, pid, started,
+			n == 5 ? xstrdup(name) : NULL };
 	}
 }
 
@@ -130,9 +134,13 @@ static int save_entries(struct owner_reg *reg)
 		close(fd);
 		return -errno;
 	}
-	for (i = 0; i < reg->nr; i++)
-		fprintf(f, "%s\t%lu\t%ld\t%lld\n", reg->v[i].root, reg->v[i].idx,
+	for (i = 0; i < reg->nr; i++) {
+		fprintf(f, "%s\t%lu\t%ld\t%lld", reg->v[i].root, reg->v[i].idx,
 			reg->v[i].pid, reg->v[i].started);
+		if (reg->v[i].name)
+			fprintf(f, "\t%s", reg->v[i].name);
+		fputc('\n', f);
+	}
 	if (fflush(f) || fsync(fd)) {
 		fclose(f);
 		return -errno;
@@ -153,8 +161,10 @@ int owner_close(struct owner_reg *reg, bool save, struct diag *diag)
 	}
 	if (reg->fd >= 0)
 		close(reg->fd);	/* releases the lock */
-	for (i = 0; i < reg->nr; i++)
+	for (i = 0; i < reg->nr; i++) {
 		free(reg->v[i].root);
+		free(reg->v[i].name);
+	}
 	free(reg->v);
 	memset(reg, 0, sizeof(*reg));
 	reg->fd = -1;
@@ -179,6 +189,7 @@ void owner_remove(struct owner_reg *reg, const char *root, unsigned long idx)
 	if (!e)
 		return;
 	free(e->root);
+	free(e->name);
 	*e = reg->v[--reg->nr];
 }
 
@@ -188,7 +199,29 @@ void owner_add(struct owner_reg *reg, const char *root, unsigned long idx,
 	owner_remove(reg, root, idx);
 	reg->v = xreallocarray(reg->v, reg->nr + 1, sizeof(*reg->v));
 	reg->v[reg->nr++] = (struct owner_entry){
-		xstrdup(root), idx, pid, (long long)time(NULL) };
+		xstrdup(root), idx, pid, (long long)time(NULL), NULL };
+}
+
+struct owner_entry *owner_find_name(struct owner_reg *reg, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < reg->nr; i++)
+		if (reg->v[i].name && !strcmp(reg->v[i].name, name))
+			return &reg->v[i];
+	return NULL;
+}
+
+bool owner_set_name(struct owner_reg *reg, const char *root,
+		    unsigned long idx, const char *name)
+{
+	struct owner_entry *e = owner_find(reg, root, idx);
+
+	if (!e)
+		return false;
+	free(e->name);
+	e->name = name ? xstrdup(name) : NULL;
+	return true;
 }
 
 bool owner_owns(struct owner_reg *reg, const char *root, unsigned long idx,

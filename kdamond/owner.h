@@ -12,11 +12,18 @@
 
 struct diag;
 
+/* The root of the embedded monitors' entries (their idx is N of eN). */
+#define OWNER_EMBEDDED_ROOT "embedded"
+
+/* The longest name a monitor can be given (damo start --name). */
+#define OWNER_NAME_MAX 32
+
 struct owner_entry {
 	char *root;		/* sysfs admin directory it lives under */
 	unsigned long idx;	/* kdamonds/<idx> */
 	long pid;		/* the kdamond thread's pid when damo started it */
 	long long started;	/* unix time */
+	char *name;		/* its stable name, or NULL */
 };
 
 struct owner_reg {
@@ -58,6 +65,12 @@ struct owner_entry *owner_find(struct owner_reg *reg, const char *root,
 void owner_add(struct owner_reg *reg, const char *root, unsigned long idx,
 	       long pid);
 void owner_remove(struct owner_reg *reg, const char *root, unsigned long idx);
+
+/* The entry named @name, or NULL. */
+struct owner_entry *owner_find_name(struct owner_reg *reg, const char *name);
+/* Name entry @idx under @root @name (NULL: no name); false if none. */
+bool owner_set_name(struct owner_reg *reg, const char *root,
+		    unsigned long idx, const char *name);
 
 /*
  * Whether damo owns kdamond @idx that now runs as @pid (-1 when off): an

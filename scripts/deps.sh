@@ -9,8 +9,15 @@ zlib1g-dev libdeflate-dev libpng-dev"
 # The kernel tier (test/kernel/) boots Debian's DAMON kernels under qemu
 # with busybox and a static damo in a cpio initramfs.
 # libFuzzer (scripts/fuzz.sh) is in clang's runtime package.
+# damo metrics is checked by promtool (prometheus) and served by a real
+# node_exporter (test/cmd/metrics.bats); the systemd unit by
+# systemd-analyze verify, which looks its man pages up with man
+# (test/cmd/systemd.bats).  The .deb's dependencies come from
+# dpkg-shlibdeps (dpkg-dev; scripts/deb.sh).
 test_pkgs="libcmocka-dev bats jq mandoc bash-completion zsh clang libclang-rt-dev
-python3 tmux qemu-system-x86 busybox-static cpio"
+python3 tmux qemu-system-x86 busybox-static cpio
+prometheus prometheus-node-exporter curl systemd man-db
+dpkg-dev"
 
 want=$build_pkgs
 [ "${1:-build}" = test ] && want="$build_pkgs $test_pkgs"

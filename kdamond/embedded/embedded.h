@@ -33,6 +33,7 @@
 #include <sys/types.h>
 
 #include "core/damon.h"
+#include "kdamond/owner.h"
 
 struct backend_started;
 struct diag;
@@ -40,7 +41,7 @@ struct doc_node;
 struct out;
 struct snapshot;
 
-#define EMB_REG_ROOT "embedded"
+#define EMB_REG_ROOT OWNER_EMBEDDED_ROOT
 #define EMB_REQ_MAX (1024 * 1024)
 
 /*

@@ -211,6 +211,9 @@ static bool refresh(struct kernel_run *kr, unsigned long idx,
 			kdamond_cmd(&kr->io, idx, "update_schemes_tried_bytes");
 		return fresh;
 	case REFRESH_STATS:
+		/* stats and effective quotas too */
+		if (refreshes_itself(kr, idx))
+			return true;
 		fresh = !kdamond_cmd(&kr->io, idx, "update_schemes_stats");
 		if (features_has(&kr->feat, "update_schemes_effective_quotas"))
 			kdamond_cmd(&kr->io, idx, "update_schemes_effective_quotas");

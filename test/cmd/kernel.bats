@@ -127,8 +127,10 @@ config_state() {
 	before=$(tree_state)
 	run -1 --separate-stderr damo start --ops paddr --damos-action stat
 	[[ "$stderr" == *"kdamond 0 is running (not started by damo)"* ]]
-	run -1 --separate-stderr damo stop --all
-	[[ "$stderr" == *"no kdamond started by damo"* ]]
+	# nothing of damo's runs: done already, as systemctl stop would say
+	run -0 --separate-stderr damo stop --all
+	[[ "$stderr" == *"nothing to stop: no kdamond or embedded monitor started by damo runs"* ]]
+	[ "$(val $K/state)" = on ]
 	run -1 --separate-stderr damo stop 0
 	[[ "$stderr" == *"was not started by damo"* ]]
 	run -1 --separate-stderr damo tune 0 --ops paddr --damos-action stat
@@ -161,8 +163,17 @@ config_state() {
 	json_check <(echo "$output") '. == ["0"]'
 	[ "$(val $K/state)" = off ]
 	[ "$(val kdamonds/nr_kdamonds)" = 0 ]
-	run -1 --separate-stderr damo stop
-	[[ "$stderr" == *"no kdamond started by damo"* ]]
+	# stopping again succeeds with a notice (an ExecStop= after the fact)
+	run -0 --separate-stderr damo stop --json
+	[ "$output" = "[]" ]
+	[[ "$stderr" == *"nothing to stop"* ]]
+	run -0 --separate-stderr damo stop --all
+	[[ "$stderr" == *"nothing to stop"* ]]
+	# an id that is not there is an error that says so
+	run -1 --separate-stderr damo stop 3
+	[[ "$stderr" == *"there is no kdamond 3"* ]]
+	run -1 --separate-stderr damo stop e4
+	[[ "$stderr" == *"there is no embedded monitor 'e4'"* ]]
 }
 
 @test "status shows damo's kdamond, refreshes its stats, reads the rest" {

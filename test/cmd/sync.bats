@@ -476,7 +476,7 @@ json_keys() {
 	[ -z "$stderr" ]
 	json_keys "$j/stop.json" "$output" "$MAN/damo-stop.8"
 	json_check "$j/stop.json" '. == ["0"]'
-	run -1 --separate-stderr damo stop --json
+	run -1 --separate-stderr damo stop --json 3
 	json_keys "$j/stop-error.json" "$output" "$MAN/damo-stop.8"
 
 	# module: the keys of "parameters" are the kernel's parameter files,

@@ -37,7 +37,9 @@ echo on > $kd/0/state
 check "refusals: a hand-made kdamond runs" is "$(cat $kd/0/state)" on
 hand_pid=$(cat $kd/0/pid)
 run_cmd stop damo stop --all
-check "refusals: stop --all leaves it alone" is "$RC:$(cat $kd/0/state)" 1:on
+# nothing of damo's runs: stop --all succeeds, says so, and stops nothing
+check "refusals: stop --all leaves it alone" is "$RC:$(cat $kd/0/state)" 0:on
+check "refusals: ... saying nothing was damo's" grep -q 'nothing to stop' /tmp/stop.err
 run_cmd tune damo tune 0 --ops paddr --damos-action stat
 check "refusals: tune refuses it" is "$RC" 1
 check "refusals: ... saying why" grep -q 'not started by damo' /tmp/tune.err
