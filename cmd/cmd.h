@@ -132,4 +132,12 @@ const char *cmd_module_root(void);
  */
 void cmd_list_opts(const struct argp *argp);
 
+/*
+ * Print every spelling @argp and its children accept, hidden, aliases,
+ * short and common ones included, one "--name<TAB>flag|value" or
+ * "-k<TAB>flag|value" a line: what test/cmd/damo_options.bats compares
+ * with damo's option table (hidden option --list-all-opts).
+ */
+void cmd_list_all_opts(const struct argp *argp);
+
 #endif /* DAMO_CMD_CMD_H */

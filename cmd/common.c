@@ -2,6 +2,7 @@
 /* Options shared by every command, and small helpers for command files. */
 #include "cmd.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@ enum {
 	OPT_NO_COLOR = 0x100,
 	OPT_SYSFS_ROOT,
 	OPT_LIST_OPTS,
+	OPT_LIST_ALL_OPTS,
 };
 
 static const struct argp_option common_options[] = {
@@ -30,6 +32,9 @@ static const struct argp_option common_options[] = {
 	  "DAMON sysfs admin directory (tests)", -1 },
 	{ "list-opts", OPT_LIST_OPTS, NULL, OPTION_HIDDEN,
 	  "List long options (for completion)", -1 },
+	{ "list-all-opts", OPT_LIST_ALL_OPTS, NULL, OPTION_HIDDEN,
+	  "List every option spelling and whether it takes a value (tests)",
+	  -1 },
 	{ 0 }
 };
 
@@ -59,6 +64,9 @@ static error_t common_parse(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_LIST_OPTS:
 		cmd_list_opts(state->root_argp);
+		exit(0);
+	case OPT_LIST_ALL_OPTS:
+		cmd_list_all_opts(state->root_argp);
 		exit(0);
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -218,6 +226,28 @@ void cmd_list_opts(const struct argp *argp)
 	for (c = argp->children; c && c->argp; c++)
 		if (c->argp != &cmd_common_argp)
 			cmd_list_opts(c->argp);
+}
+
+void cmd_list_all_opts(const struct argp *argp)
+{
+	const struct argp_option *o;
+	const struct argp_child *c;
+	const char *arg = NULL;
+
+	for (o = argp->options; o && (o->name || o->key || o->doc); o++) {
+		/* a group header or a note, no option */
+		if (o->flags & OPTION_DOC || (!o->name && !o->key))
+			continue;
+		/* argp gives an alias the argument of the option above it */
+		if (!(o->flags & OPTION_ALIAS))
+			arg = o->arg;
+		if (o->name)
+			printf("--%s\t%s\n", o->name, arg ? "value" : "flag");
+		if (o->key > 0 && o->key < 0x80 && isgraph(o->key))
+			printf("-%c\t%s\n", o->key, arg ? "value" : "flag");
+	}
+	for (c = argp->children; c && c->argp; c++)
+		cmd_list_all_opts(c->argp);
 }
 
 int cmd_split_command(int argc, char **argv, char ***command)
