@@ -21,6 +21,8 @@ static int cmd_help(int argc, char **argv, struct damo_ctx *ctx);
 static const struct cmd_sub commands[] = {
 	{ .name = "adjust", .fn = cmd_adjust,
 	  .summary = "Re-aggregate a record file to a longer interval" },
+	{ .name = "args", .fn = cmd_args,
+	  .summary = "Make the long arguments of other commands (DAMON parameters)" },
 	{ .name = "config", .fn = cmd_config,
 	  .summary = "Check, convert and print DAMON configurations" },
 	{ .name = "convert", .fn = cmd_convert,

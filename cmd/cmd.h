@@ -49,6 +49,7 @@ struct damo_ctx {
  * table of them is in damo.c (struct cmd_table, cmd/dispatch.h).
  */
 int cmd_adjust(int argc, char **argv, struct damo_ctx *ctx);
+int cmd_args(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_config(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_convert(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_features(int argc, char **argv, struct damo_ctx *ctx);

@@ -1,0 +1,52 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0
+# damo args damon: the kdamonds document the DAMON options make, and the
+# --add, --remove and --replace edits of a document (damo's 'args damon').
+
+load ../helpers
+
+@test "args damon prints the options as a kdamonds document start reads" {
+	run -0 damo args damon --ops vaddr --target_pid 42 \
+		--damos_action stat --damos_age 5s max
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/k.json"
+	json_check "$BATS_TEST_TMPDIR/k.json" \
+		'.kdamonds[0].contexts[0] | .ops == "vaddr" and .targets[0].pid == 42 and .schemes[0].action == "stat"'
+	run -0 damo config check "$BATS_TEST_TMPDIR/k.json"
+	run -0 damo args damon --ops paddr --format yaml
+	[[ "$output" == kdamonds:* ]]
+	[[ "$output" == *"ops: paddr"* ]]
+}
+
+@test "args damon --add, --replace and --remove edit a document's kdamonds" {
+	run -0 damo args damon --ops paddr --out "$BATS_TEST_TMPDIR/one.json"
+	run -0 damo args damon --add "$BATS_TEST_TMPDIR/one.json" \
+		--ops vaddr --target_pid 7 --out "$BATS_TEST_TMPDIR/two.json"
+	json_check "$BATS_TEST_TMPDIR/two.json" \
+		'[.kdamonds[].contexts[0].ops] == ["paddr", "vaddr"]'
+	run -0 damo args damon --replace "$BATS_TEST_TMPDIR/two.json" 0 \
+		--ops vaddr --target_pid 9
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/r.json"
+	json_check "$BATS_TEST_TMPDIR/r.json" \
+		'[.kdamonds[].contexts[0].targets[0].pid] == [9, 7]'
+	run -0 damo args damon --remove "$BATS_TEST_TMPDIR/two.json" 0
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/d.json"
+	json_check "$BATS_TEST_TMPDIR/d.json" \
+		'[.kdamonds[].contexts[0].ops] == ["vaddr"]'
+}
+
+@test "args damon refuses a kdamond that is not there, and a bad index" {
+	run -0 damo args damon --ops paddr --out "$BATS_TEST_TMPDIR/one.json"
+	run -1 --separate-stderr damo args damon --remove "$BATS_TEST_TMPDIR/one.json" 1
+	[[ "$stderr" == *"has 1 kdamonds; there is no kdamond 1"* ]]
+	run -64 --separate-stderr damo args damon --remove "$BATS_TEST_TMPDIR/one.json" x
+	[[ "$stderr" == *"--remove: 'x' is not a kdamond index"* ]]
+	run -64 --separate-stderr damo args damon --remove "$BATS_TEST_TMPDIR/one.json"
+	[[ "$stderr" == *"--remove takes FILE and IDX"* ]]
+}
+
+@test "args damon says what it does not build instead of an unknown option" {
+	run -1 --separate-stderr damo args damon --omit_defaults
+	[[ "$stderr" == *"--omit_defaults: not built in damo (C)"* ]]
+	run -1 --separate-stderr damo args damon --format report
+	[[ "$stderr" == *"--format report: not built in damo (C)"* ]]
+}
