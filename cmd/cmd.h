@@ -62,6 +62,9 @@ int cmd_module(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_record(int argc, char **argv, struct damo_ctx *ctx);
 /* "report" (cmd_report() is the diag printer below) */
 int cmd_report_main(int argc, char **argv, struct damo_ctx *ctx);
+/* damo's older words for report record_info and report pa_layout */
+int cmd_record_info(int argc, char **argv, struct damo_ctx *ctx);
+int cmd_pa_layout(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_version(int argc, char **argv, struct damo_ctx *ctx);
 
 /*

@@ -6,6 +6,9 @@
 #include "cmd/report_common.h"
 #include "core/xalloc.h"
 
+#include <stdio.h>
+#include <string.h>
+
 /* In the order the usage lists them; --list-opts sorts the names. */
 static const struct cmd_sub types[] = {
 	{ "access", NULL, report_access,
@@ -23,6 +26,9 @@ static const struct cmd_sub types[] = {
 	  "report wss", NULL },
 	{ "nr_regions", "nr-regions", report_nr_regions,
 	  "number of regions percentiles", "report nr_regions", NULL },
+	{ "pa_layout", "pa-layout", report_pa_layout,
+	  "the physical address space: resources, nodes, memory block states",
+	  "report pa_layout", NULL },
 	{ "times", NULL, report_times,
 	  "when snapshots have regions passing the filters", "report times",
 	  NULL },
@@ -45,6 +51,37 @@ static const struct cmd_table report_table = {
 		  "  damo report wss --input damon.data --range 0 101 10\n"
 		  "  damo report nr_regions --json\n",
 };
+
+/* damo's older top-level words for two reports: warned, then run. */
+static int older_word(const char *old, const char *now,
+		      int (*fn)(int, char **, struct damo_ctx *), int argc,
+		      char **argv, struct damo_ctx *ctx)
+{
+	bool listing = false;
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--list-opts") ||
+		    !strcmp(argv[i], "--list-all-opts"))
+			listing = true;
+	if (!listing)
+		fprintf(stderr, "damo: warning: 'damo %s' is damo's older word for 'damo %s'\n",
+			old, now);
+	argv[0] = (char *)now;
+	return fn(argc, argv, ctx);
+}
+
+int cmd_record_info(int argc, char **argv, struct damo_ctx *ctx)
+{
+	return older_word("record_info", "report record_info",
+			  report_record_info, argc, argv, ctx);
+}
+
+int cmd_pa_layout(int argc, char **argv, struct damo_ctx *ctx)
+{
+	return older_word("pa_layout", "report pa_layout", report_pa_layout,
+			  argc, argv, ctx);
+}
 
 int cmd_report_main(int argc, char **argv, struct damo_ctx *ctx)
 {
