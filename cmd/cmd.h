@@ -54,6 +54,12 @@ int cmd_config(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_convert(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_features(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_start(int argc, char **argv, struct damo_ctx *ctx);
+/*
+ * cmd_start_held() - damo's "damo schemes" foreground mode: start as
+ * cmd_start() does, with start's options, say "Press Ctrl+C to stop", keep
+ * it until SIGINT or SIGTERM or until it stops by itself, and stop it.
+ */
+int cmd_start_held(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_status(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_stop(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_tune(int argc, char **argv, struct damo_ctx *ctx);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cmd/backend_args.h"
@@ -143,7 +144,76 @@ static const struct argp start_argp = {
 	.children = start_children,
 };
 
+/* What started, kept for damo schemes to stop it again. */
+struct held {
+	struct out *o;
+	struct damo_id *ids;
+	size_t nr;
+};
+
 /* The one printer of what started: ids in text, a table in JSON. */
+static void print_started(void *data, const struct backend_started *s,
+			  size_t nr);
+
+static void hold_started(void *data, const struct backend_started *s,
+			 size_t nr)
+{
+	struct held *h = data;
+	size_t i;
+
+	h->ids = xreallocarray(NULL, nr ? nr : 1, sizeof(*h->ids));
+	for (i = 0; i < nr; i++)
+		h->ids[i] = s[i].id;
+	h->nr = nr;
+	print_started(h->o, s, nr);
+	if (!out_is_json(h->o)) {
+		printf("Press Ctrl+C to stop\n");
+		fflush(stdout);
+	}
+}
+
+static volatile sig_atomic_t hold_signal;
+
+static void on_hold_signal(int sig)
+{
+	hold_signal = sig;
+}
+
+/*
+ * damo schemes: keep what started until SIGINT or SIGTERM, or until it
+ * stops by itself (its targets gone), then stop it.  A foreground embedded
+ * monitor has run and stopped inside backend_start() already.
+ */
+static int hold_until_stopped(struct backend *b, struct held *h)
+{
+	struct sigaction sa = { .sa_handler = on_hold_signal }, old_int, old_term;
+	struct timespec tick = { 0, 200 * 1000 * 1000 };
+	struct backend_status st;
+	bool running = true;
+	size_t i;
+	int err = 0;
+
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	while (!hold_signal && running) {
+		nanosleep(&tick, NULL);
+		running = false;
+		for (i = 0; i < h->nr && !hold_signal; i++) {
+			backend_status_init(&st);
+			if (!backend_status(b, h->ids[i], REFRESH_NONE, false,
+					    &st) && st.running)
+				running = true;
+			backend_status_release(&st);
+		}
+	}
+	if (hold_signal && !out_is_json(h->o))
+		printf("\nsignal %d received\n", (int)hold_signal);
+	err = backend_stop(b, h->ids, h->nr, false);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	return err;
+}
+
 static void print_started(void *data, const struct backend_started *s,
 			  size_t nr)
 {
@@ -186,10 +256,11 @@ static void print_started(void *data, const struct backend_started *s,
 	fflush(stdout);
 }
 
-int cmd_start(int argc, char **argv, struct damo_ctx *ctx)
+static int start_run(int argc, char **argv, struct damo_ctx *ctx, bool hold)
 {
 	struct start_args a = { .ctx = ctx };
 	struct backend_start bs = { .started = print_started };
+	struct held h = { .o = cmd_out(ctx) };
 	struct config_file cf;
 	struct backend b = { 0 };
 	const char *why;
@@ -205,6 +276,10 @@ int cmd_start(int argc, char **argv, struct damo_ctx *ctx)
 	if (err)
 		goto out_args;
 	bs.data = cmd_out(ctx);
+	if (hold) {
+		bs.started = hold_started;
+		bs.data = &h;
+	}
 	diag_init(&d);
 	err = cmd_load_config(a.file, &a.damon, &cf, &d);
 	/* a command is monitored in its address space */
@@ -221,12 +296,15 @@ int cmd_start(int argc, char **argv, struct damo_ctx *ctx)
 		bs.command = a.command;
 		bs.force = a.force;
 		bs.source = a.source;
-		bs.foreground = a.foreground;
+		bs.foreground = a.foreground || hold;
 		bs.cpu_budget_bp = a.cpu_budget_bp;
 		bs.intervals_given = a.file ||
 				     damon_opts_intervals_given(&a.damon);
 		if (!err)
 			err = backend_start(&b, &cf.cfg, &bs);
+		/* an embedded monitor ran in the foreground, and is done */
+		if (!err && hold && h.nr && h.ids[0].kind == BACKEND_KERNEL)
+			err = hold_until_stopped(&b, &h);
 		backend_close(&b);
 		config_file_release(&cf);
 	}
@@ -234,5 +312,16 @@ int cmd_start(int argc, char **argv, struct damo_ctx *ctx)
 	diag_release(&d);
 out_args:
 	damon_opts_args_release(&a.damon);
+	free(h.ids);
 	return err;
+}
+
+int cmd_start(int argc, char **argv, struct damo_ctx *ctx)
+{
+	return start_run(argc, argv, ctx, false);
+}
+
+int cmd_start_held(int argc, char **argv, struct damo_ctx *ctx)
+{
+	return start_run(argc, argv, ctx, true);
 }
