@@ -51,6 +51,8 @@ static const struct cmd_sub commands[] = {
 	  .summary = "Stop kdamonds damo started" },
 	{ .name = "tune", .fn = cmd_tune,
 	  .summary = "Change a running kdamond online" },
+	{ .name = "validate", .fn = cmd_validate,
+	  .summary = "Check that a record file looks like a sane DAMON's" },
 	{ .name = "version", .fn = cmd_version,
 	  .summary = "Print the version of damo" },
 };

@@ -63,6 +63,7 @@ int cmd_start_held(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_status(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_stop(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_tune(int argc, char **argv, struct damo_ctx *ctx);
+int cmd_validate(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_schemes(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_module(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_record(int argc, char **argv, struct damo_ctx *ctx);
