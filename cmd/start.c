@@ -260,7 +260,7 @@ static int start_run(int argc, char **argv, struct damo_ctx *ctx, bool hold)
 {
 	struct start_args a = { .ctx = ctx };
 	struct backend_start bs = { .started = print_started };
-	struct held h = { .o = cmd_out(ctx) };
+	struct held h = { 0 };
 	struct config_file cf;
 	struct backend b = { 0 };
 	const char *why;
@@ -277,6 +277,7 @@ static int start_run(int argc, char **argv, struct damo_ctx *ctx, bool hold)
 		goto out_args;
 	bs.data = cmd_out(ctx);
 	if (hold) {
+		h.o = cmd_out(ctx);
 		bs.started = hold_started;
 		bs.data = &h;
 	}

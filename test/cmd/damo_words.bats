@@ -25,3 +25,25 @@ load ../helpers
 	[ "$output" = "$(damo report record_info -i "$FIXTURES/records/damon.data.json_compressed")" ]
 	[[ "$stderr" == *"'damo record_info' is damo's older word for 'damo report record_info'"* ]]
 }
+
+@test "help topics show the options of their kind" {
+	run -0 damo help damon_param_options
+	[ "${lines[0]}" = "command line options for DAMON parameters" ]
+	[[ "$output" == *--damos-action* ]]
+	run -0 damo help damon_param_options damos
+	run -0 damo help access_filter_options
+	[[ "$output" == *"Usage: damo report access"* ]]
+	run -0 damo help access_format_options
+	run -64 damo help damon_param_options frob
+	run -64 damo help access_filter_options all
+	run -0 damo help --help
+	[[ "$output" == *"access_format_options"* ]]
+}
+
+@test "setup_cli_completion says where the script is, or that it is not installed" {
+	DAMO_BASH_COMPLETION=$SRC/completions/damo.bash run -0 damo setup_cli_completion
+	[[ "$output" == *"source $SRC/completions/damo.bash"* ]]
+	DAMO_BASH_COMPLETION=$BATS_TEST_TMPDIR/none run -1 --separate-stderr damo setup_cli_completion
+	[[ "$stderr" == *"the bash completion script is not installed at $BATS_TEST_TMPDIR/none"* ]]
+	run -64 damo setup_cli_completion extra
+}
