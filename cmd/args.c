@@ -16,6 +16,7 @@
 
 #include "cmd/damon_opts.h"
 #include "cmd/dispatch.h"
+#include "cmd/report_damon.h"
 #include "core/diag.h"
 #include "core/out.h"
 #include "core/safefile.h"
@@ -49,7 +50,8 @@ enum {
 
 static const struct argp_option damon_options[] = {
 	{ "format", OPT_FORMAT, "json|yaml|report", 0,
-	  "Output format (default json)", 0 },
+	  "Output format (default json; report: damo's text, as 'report "
+	  "damon' prints it)", 0 },
 	{ "raw", OPT_RAW, NULL, 0,
 	  "Plain numbers in each key's unit instead of \"5 ms\", \"4 KiB\"", 0 },
 	{ "add", OPT_ADD, "FILE", 0,
@@ -260,12 +262,8 @@ static int args_damon(int argc, char **argv, struct damo_ctx *ctx)
 	if (err)
 		goto out_args;
 	o = cmd_out(ctx);
-	if (a.omit_defaults || a.report) {
-		out_error(o, "%s: not built in damo (C): %s",
-			  a.omit_defaults ? "--omit_defaults" : "--format report",
-			  a.omit_defaults ?
-			  "every key is printed; use the document as it is" :
-			  "print json or yaml, or see 'damo report damon' for what runs");
+	if (a.omit_defaults) {
+		out_error(o, "--omit_defaults: not built in damo (C): every key is printed; use the document as it is");
 		err = -EINVAL;
 		goto out_args;
 	}
@@ -279,6 +277,12 @@ static int args_damon(int argc, char **argv, struct damo_ctx *ctx)
 		err = apply_edit(&a, &cfg, &d);
 	if (err) {
 		cmd_report(o, &d);
+	} else if (a.report && !out_is_json(o)) {
+		struct report_damon_show how = { .raw = a.raw, .no_stats = true };
+		size_t i;
+
+		for (i = 0; i < cfg.nr_kdamonds; i++)
+			report_damon_print(o, i, &cfg.kdamonds[i], &how, NULL);
 	} else {
 		text = config_emit(&cfg, out_is_json(o) ? DOC_FMT_JSON :
 				   a.format, a.raw);

@@ -34,6 +34,7 @@ int report_tried(int argc, char **argv, struct damo_ctx *ctx);
 int report_times(int argc, char **argv, struct damo_ctx *ctx);
 int report_pa_layout(int argc, char **argv, struct damo_ctx *ctx);
 int report_sysinfo(int argc, char **argv, struct damo_ctx *ctx);
+int report_damon(int argc, char **argv, struct damo_ctx *ctx);
 
 /* An open input record file and where its reader puts problems. */
 /* The progress line of a long read of a record file. */

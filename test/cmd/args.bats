@@ -47,6 +47,14 @@ load ../helpers
 @test "args damon says what it does not build instead of an unknown option" {
 	run -1 --separate-stderr damo args damon --omit_defaults
 	[[ "$stderr" == *"--omit_defaults: not built in damo (C)"* ]]
-	run -1 --separate-stderr damo args damon --format report
-	[[ "$stderr" == *"--format report: not built in damo (C)"* ]]
+}
+
+@test "args damon --format report prints damo's text of the kdamond, without stats" {
+	run -0 damo args damon --ops vaddr --target_pid 42 --damos_action pageout \
+		--damos_age 5s max --damos_quotas 10ms 1G 1s --format report
+	# damo's report damon text of the same document, less what runs
+	[ "$output" = "$(grep -v -e statistics -e tried -e applied -e passed \
+		-e 'quota exceeded' -e '^                0 B$' \
+		"$FIXTURES/report_damon/vaddr.default.txt")" ]
+	run -64 damo args damon --format report --out "$BATS_TEST_TMPDIR/x"
 }
