@@ -303,6 +303,9 @@ static const struct cmd_sub subcmds[] = {
 	{ "damon", NULL, args_damon,
 	  "DAMON parameters as a kdamonds document", "args damon",
 	  "damon [DAMON OPTIONS] [--format json|yaml]" },
+	{ "accesses_filter", NULL, cmd_args_accesses_filter,
+	  "The record filter options as damo's filter document",
+	  "args accesses_filter", "accesses_filter [FILTER OPTIONS]" },
 };
 
 static const struct cmd_table args_table = {

@@ -50,6 +50,7 @@ struct damo_ctx {
  */
 int cmd_adjust(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_args(int argc, char **argv, struct damo_ctx *ctx);
+int cmd_args_accesses_filter(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_config(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_convert(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_features(int argc, char **argv, struct damo_ctx *ctx);

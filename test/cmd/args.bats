@@ -58,3 +58,17 @@ load ../helpers
 		"$FIXTURES/report_damon/vaddr.default.txt")" ]
 	run -64 damo args damon --format report --out "$BATS_TEST_TMPDIR/x"
 }
+
+@test "args accesses_filter prints damo's filter document, byte for byte" {
+	local d=$FIXTURES/args_accesses_filter opts n=0
+	while IFS= read -r opts; do
+		# shellcheck disable=SC2086
+		run -0 damo args accesses_filter $opts
+		[ "$output" = "$(cat "$d/expected-$n.txt")" ] ||
+			{ echo "case $n: $opts"; diff <(echo "$output") "$d/expected-$n.txt"; false; }
+		n=$((n + 1))
+	done <"$d/cases.txt"
+	[ "$n" -eq 7 ]
+	run -64 damo args accesses_filter --format xml
+	run -64 damo args accesses_filter --age 1s
+}
