@@ -29,6 +29,8 @@ static const struct cmd_sub commands[] = {
 	  .summary = "Check, convert and print DAMON configurations" },
 	{ .name = "convert", .alias = "convert_record_format", .fn = cmd_convert,
 	  .summary = "Convert record files to damo's JSON formats" },
+	{ .name = "diagnose", .fn = cmd_diagnose,
+	  .summary = "Print what to attach to a report of DAMON misbehaving" },
 	{ .name = "features", .fn = cmd_features,
 	  .summary = "Show which DAMON features this kernel has" },
 	{ .name = "help", .fn = cmd_help,

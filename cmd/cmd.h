@@ -53,6 +53,7 @@ int cmd_args(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_args_accesses_filter(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_config(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_convert(int argc, char **argv, struct damo_ctx *ctx);
+int cmd_diagnose(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_features(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_start(int argc, char **argv, struct damo_ctx *ctx);
 /*

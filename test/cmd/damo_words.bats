@@ -47,3 +47,20 @@ load ../helpers
 	[[ "$stderr" == *"the bash completion script is not installed at $BATS_TEST_TMPDIR/none"* ]]
 	run -64 damo setup_cli_completion extra
 }
+
+@test "diagnose prints the system, every feature and what runs" {
+	make_sysfs 7.2
+	echo 0 > "$DAMO_SYSFS_ROOT/kdamonds/nr_kdamonds"
+	echo off > "$DAMO_SYSFS_ROOT/kdamonds/0/state"
+	run -0 damo start --ops paddr --damos_action stat
+	echo 1000 > "$DAMO_SYSFS_ROOT/kdamonds/0/refresh_ms"
+	run -0 damo diagnose
+	[ "${lines[0]}" = "# system" ]
+	[ "${lines[3]}" = "DAMON version: 7.2" ]
+	[[ "$output" == *"available DAMON features:"* ]]
+	[[ "$output" == *$'\n# DAMON\nkdamond 0\n'* ]]
+	[[ "$output" == *"action: stat per aggr interval"* ]]
+	run -0 damo diagnose --verbose
+	run -64 --separate-stderr damo diagnose -j
+	[[ "$stderr$output" == *"'damo report sysinfo -j' and 'damo report damon -j' give JSON"* ]]
+}
