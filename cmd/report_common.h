@@ -35,6 +35,10 @@ int report_times(int argc, char **argv, struct damo_ctx *ctx);
 int report_pa_layout(int argc, char **argv, struct damo_ctx *ctx);
 int report_sysinfo(int argc, char **argv, struct damo_ctx *ctx);
 int report_damon(int argc, char **argv, struct damo_ctx *ctx);
+/* taken and refused with what to run instead (cmd/report_refused.c) */
+int report_holistic(int argc, char **argv, struct damo_ctx *ctx);
+int report_trace(int argc, char **argv, struct damo_ctx *ctx);
+int report_profile(int argc, char **argv, struct damo_ctx *ctx);
 
 /* An open input record file and where its reader puts problems. */
 /* The progress line of a long read of a record file. */
