@@ -43,6 +43,8 @@ static const struct cmd_sub commands[] = {
 	  .summary = "Record access patterns of DAMON, a process or a workload model" },
 	{ .name = "record_info", .fn = cmd_record_info,
 	  .summary = "Same as 'report record_info' (damo's older word)" },
+	{ .name = "replay", .fn = cmd_replay,
+	  .summary = "Re-create the access pattern of a record as a workload" },
 	{ .name = "report", .fn = cmd_report_main,
 	  .summary = "Summarize access record files" },
 	{ .name = "schemes", .fn = cmd_schemes,

@@ -69,6 +69,7 @@ int cmd_validate(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_schemes(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_module(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_record(int argc, char **argv, struct damo_ctx *ctx);
+int cmd_replay(int argc, char **argv, struct damo_ctx *ctx);
 /* "report" (cmd_report() is the diag printer below) */
 int cmd_report_main(int argc, char **argv, struct damo_ctx *ctx);
 /* damo's older words for report record_info and report pa_layout */
