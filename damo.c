@@ -37,6 +37,8 @@ static const struct cmd_sub commands[] = {
 	  .summary = "Show the manual of a command" },
 	{ .name = "module", .fn = cmd_module,
 	  .summary = "Show and change DAMON's kernel modules" },
+	{ .name = "monitor", .fn = cmd_monitor,
+	  .summary = "Record and report access patterns again and again" },
 	{ .name = "pa_layout", .fn = cmd_pa_layout,
 	  .summary = "Same as 'report pa_layout' (damo's older word)" },
 	{ .name = "record", .fn = cmd_record,

@@ -68,6 +68,7 @@ int cmd_tune(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_validate(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_schemes(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_module(int argc, char **argv, struct damo_ctx *ctx);
+int cmd_monitor(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_record(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_replay(int argc, char **argv, struct damo_ctx *ctx);
 /* "report" (cmd_report() is the diag printer below) */
