@@ -72,3 +72,19 @@ load ../helpers
 	run -64 damo args accesses_filter --format xml
 	run -64 damo args accesses_filter --age 1s
 }
+
+@test "damo's experimental ops, probe and debugfs options are taken and refused by name" {
+	local o
+	for o in "--probe_filter allow anon" "--nr_probe_filters 1" "--nr_probes 2" \
+		"--exp_ops_use_reports Y" "--exp_ops_write_only N" \
+		"--exp_ops_cpus 0-3" "--exp_ops_tids 1 2" "--sample_primitives page_fault"; do
+		# shellcheck disable=SC2086
+		run -1 --separate-stderr damo args damon --ops paddr $o
+		[[ "$stderr" == *"${o%% *}"*"experimental operations attributes and access probes are not built"* ]]
+	done
+	run -1 --separate-stderr damo args damon --damon_interface_DEPRECATED debugfs
+	[[ "$stderr" == *"sysfs interface only"* ]]
+	run -0 damo args damon --damon_interface_DEPRECATED sysfs --ops paddr
+	run -1 --separate-stderr damo start --debug_damon --ops paddr
+	[[ "$stderr" == *"--debug_damon: not built"* ]]
+}
