@@ -86,6 +86,13 @@ int cmd_version(int argc, char **argv, struct damo_ctx *ctx);
 extern const struct argp cmd_common_argp;
 
 /*
+ * damo's hidden --damon_interface_DEPRECATED (sysfs taken, anything else
+ * refused) and --debug_damon (refused), exit status 1: a child for the
+ * commands damo gives them that have no DAMON options (stop, features).
+ */
+extern const struct argp cmd_damo_compat_argp;
+
+/*
  * cmd_child_inputs() - call in a command's ARGP_KEY_INIT with the command
  * argp's @children: each that is cmd_common_argp gets @ctx as its input.
  * Other children's inputs are left for the caller to set.

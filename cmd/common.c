@@ -74,6 +74,43 @@ static error_t common_parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
+/* damo's --damon_interface_DEPRECATED and --debug_damon (cmd.h) */
+enum {
+	OPT_X_INTERFACE = 0x1f40,
+	OPT_X_DEBUG,
+};
+
+static const struct argp_option compat_options[] = {
+	{ "damon_interface_DEPRECATED", OPT_X_INTERFACE, "sysfs", OPTION_HIDDEN,
+	  NULL, 0 },
+	{ "debug_damon", OPT_X_DEBUG, NULL, OPTION_HIDDEN, NULL, 0 },
+	{ 0 }
+};
+
+static error_t compat_parse(int key, char *arg, struct argp_state *state)
+{
+	switch (key) {
+	case OPT_X_INTERFACE:
+		if (!strcmp(arg, "sysfs"))
+			return 0;
+		argp_failure(state, DAMO_EXIT_FAILURE, 0,
+			     "--damon_interface_DEPRECATED %s: this damo drives the DAMON sysfs interface only",
+			     arg);
+		return EINVAL;
+	case OPT_X_DEBUG:
+		argp_failure(state, DAMO_EXIT_FAILURE, 0,
+			     "--debug_damon: not built in damo (C); -v says what is written");
+		return EINVAL;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+const struct argp cmd_damo_compat_argp = {
+	.options = compat_options,
+	.parser = compat_parse,
+};
+
 const struct argp cmd_common_argp = {
 	.options = common_options,
 	.parser = common_parse,

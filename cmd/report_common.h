@@ -34,6 +34,9 @@ int report_tried(int argc, char **argv, struct damo_ctx *ctx);
 int report_times(int argc, char **argv, struct damo_ctx *ctx);
 int report_pa_layout(int argc, char **argv, struct damo_ctx *ctx);
 int report_sysinfo(int argc, char **argv, struct damo_ctx *ctx);
+struct features;
+/* The newest kernel release whose DAMON features are all seen, or NULL. */
+const char *features_infer_version(const struct features *f);
 int report_damon(int argc, char **argv, struct damo_ctx *ctx);
 /* taken and refused with what to run instead (cmd/report_refused.c) */
 int report_holistic(int argc, char **argv, struct damo_ctx *ctx);

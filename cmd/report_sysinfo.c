@@ -215,8 +215,7 @@ static int cmp_version(const char *a, const char *b)
 	}
 }
 
-/* The newest kernel release whose DAMON features are all seen. */
-static const char *infer_damon_version(const struct features *f)
+const char *features_infer_version(const struct features *f)
 {
 	const char *best = NULL;
 	size_t i;
@@ -308,7 +307,7 @@ int report_sysinfo(int argc, char **argv, struct damo_ctx *ctx)
 	}
 	out_json_begin_obj(o, NULL);
 	if (a.print & P_VERSIONS) {
-		const char *v = err ? NULL : infer_damon_version(&fs);
+		const char *v = err ? NULL : features_infer_version(&fs);
 
 		out_print_str(o, "damo_version", "damo version: %s\n",
 			      DAMO_VERSION " (C)");

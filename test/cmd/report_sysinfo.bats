@@ -34,3 +34,16 @@ load ../helpers
 	run -0 damo report sysinfo
 	[ "${lines[2]}" = "DAMON version: unknown (no DAMON sysfs interface)" ]
 }
+
+@test "features --infer_version says the DAMON version; damo's cache and debug options" {
+	make_sysfs 7.2
+	run -0 damo features --read-only --infer_version
+	[ "${lines[-1]}" = "Seems the version of DAMON is 7.2" ]
+	run -0 damo features --read-only --invalidate_cache
+	[[ "$output" != *"Seems the version"* ]]
+	run -0 damo features --read-only --damon_interface_DEPRECATED sysfs
+	run -1 --separate-stderr damo features --debug_damon
+	[[ "$stderr" == *"--debug_damon: not built"* ]]
+	run -1 --separate-stderr damo stop --all --damon_interface_DEPRECATED debugfs
+	[[ "$stderr" == *"sysfs interface only"* ]]
+}
