@@ -279,7 +279,7 @@ static int cmd_setup_cli_completion(int argc, char **argv,
 		out_end_obj(cmd_out(ctx));
 		return 0;
 	}
-	printf("damo's bash completion is installed at %s;\n"
+	out_text(cmd_out(ctx), "damo's bash completion is installed at %s;\n"
 	       "bash-completion loads it in new shells.\n"
 	       "For this shell, run:\n"
 	       "    source %s\n", path, path);

@@ -6,8 +6,10 @@
  */
 #include "cmd.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd/report_filter.h"
@@ -278,6 +280,9 @@ static void print_filter(FILE *f, const struct report_filter *fl, bool yaml,
 int cmd_args_accesses_filter(int argc, char **argv, struct damo_ctx *ctx)
 {
 	struct af_args a = { .ctx = ctx };
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
 	int err;
 
 	err = cmd_parse(&af_argp, argc, argv, &a);
@@ -286,6 +291,20 @@ int cmd_args_accesses_filter(int argc, char **argv, struct damo_ctx *ctx)
 	/* -j: the JSON document whatever --format says */
 	if (out_is_json(cmd_out(ctx)))
 		a.yaml = false;
-	print_filter(stdout, &a.filter, a.yaml, a.raw);
+	f = open_memstream(&text, &len);
+	if (!f) {
+		out_error(cmd_out(ctx), "cannot make the document: %s",
+			  strerror(errno));
+		return -ENOMEM;
+	}
+	print_filter(f, &a.filter, a.yaml, a.raw);
+	if (fclose(f)) {
+		free(text);
+		out_error(cmd_out(ctx), "cannot make the document: %s",
+			  strerror(errno));
+		return -ENOMEM;
+	}
+	out_write(cmd_out(ctx), text);
+	free(text);
 	return 0;
 }

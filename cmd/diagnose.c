@@ -51,10 +51,10 @@ int cmd_diagnose(int argc, char **argv, struct damo_ctx *ctx)
 		out_error(cmd_out(ctx), "diagnose prints text; 'damo report sysinfo -j' and 'damo report damon -j' give JSON");
 		return -CMD_EUSAGE;
 	}
-	printf("# system\n");
+	out_text(cmd_out(ctx), "# system\n");
 	fflush(stdout);
 	err = report_sysinfo(3, sysinfo, ctx);
-	printf("\n# DAMON\n");
+	out_text(cmd_out(ctx), "\n# DAMON\n");
 	fflush(stdout);
 	err2 = report_damon(2, damon, ctx);
 	return err ? err : err2;

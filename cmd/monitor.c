@@ -398,26 +398,26 @@ int cmd_monitor(int argc, char **argv, struct damo_ctx *ctx)
 		}
 		/* in place on a terminal: over the last report */
 		if (tty)
-			printf("\033[H\033[2J");
+			out_text(o, "\033[H\033[2J");
 		if (!strcmp(a.report, "heats")) {
 			char *line, *save = NULL;
 
 			for (line = strtok_r(out, "\n", &save); line;
 			     line = strtok_r(NULL, "\n", &save))
 				if (line[0] != '#')
-					printf("%s\n", line);
+					out_text(o, "%s\n", line);
 		} else {
-			fputs(out, stdout);
+			out_write(o, out);
 		}
 		if (!tty)
-			printf("\n");
+			out_text(o, "\n");
 		free(out);
 		if (fflush(stdout) || ferror(stdout))
 			break;
 		shown++;
 	}
 	if (monitor_signal)
-		printf("\nsignal %d received\n", (int)monitor_signal);
+		out_text(o, "\nsignal %d received\n", (int)monitor_signal);
 out:
 	if (id) {
 		char *stop[] = { "stop", id, NULL };

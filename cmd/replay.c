@@ -346,7 +346,8 @@ static void sleep_until(uint64_t t_ns)
 		;
 }
 
-static void play(struct replayer *r, const struct replay_args *a)
+static void play(struct replayer *r, const struct replay_args *a,
+		 struct out *o)
 {
 	uint64_t sample_us = r->sample_us ? r->sample_us : 5000;
 	uint64_t aggr_us = r->aggr_us ? r->aggr_us : 100000;
@@ -370,13 +371,13 @@ static void play(struct replayer *r, const struct replay_args *a)
 			sleep_until(t + (k + 1) * slice_ns);
 		}
 		if (now_ns() >= next_notice) {
-			printf("%zu/%zu snapshots replayed in %.3f seconds\n", i,
-			       r->nr_snaps, (double)(now_ns() - t0) / 1e9);
+			out_text(o, "%zu/%zu snapshots replayed in %.3f seconds\n",
+				 i, r->nr_snaps, (double)(now_ns() - t0) / 1e9);
 			fflush(stdout);
 			next_notice += notice * 1000;
 		}
 	}
-	printf("all snapshots are replayed\n");
+	out_text(o, "all snapshots are replayed\n");
 }
 
 /* --test-perf: write @sz bytes over and over, say how fast each second. */
@@ -405,10 +406,10 @@ static int test_perf(const struct replay_args *a, struct out *o)
 			((volatile unsigned char *)mem)[x]++;
 		n++;
 		if (now_ns() >= next) {
-			printf("replayer can access %s memory per second\n",
-			       units_fmt_sz(buf, (uint64_t)((double)(sz * n) /
+			out_text(o, "replayer can access %s memory per second\n",
+				 units_fmt_sz(buf, (uint64_t)((double)(sz * n) /
 					((double)(now_ns() - start) / 1e9)),
-					    false));
+					      false));
 			fflush(stdout);
 			next = now_ns() + 1000000000ull;
 			n = 0;
@@ -462,7 +463,7 @@ int cmd_replay(int argc, char **argv, struct damo_ctx *ctx)
 	if (!err)
 		err = map_ranges(&r, o);
 	if (!err)
-		play(&r, &a);
+		play(&r, &a, o);
 	for (i = 0; i < r.nr_maps; i++)
 		munmap(r.maps[i].mem, r.maps[i].end - r.maps[i].start);
 	free(r.maps);

@@ -167,7 +167,7 @@ static void hold_started(void *data, const struct backend_started *s,
 	h->nr = nr;
 	print_started(h->o, s, nr);
 	if (!out_is_json(h->o)) {
-		printf("Press Ctrl+C to stop\n");
+		out_text(h->o, "Press Ctrl+C to stop\n");
 		fflush(stdout);
 	}
 }
@@ -207,7 +207,7 @@ static int hold_until_stopped(struct backend *b, struct held *h)
 		}
 	}
 	if (hold_signal && !out_is_json(h->o))
-		printf("\nsignal %d received\n", (int)hold_signal);
+		out_text(h->o, "\nsignal %d received\n", (int)hold_signal);
 	err = backend_stop(b, h->ids, h->nr, false);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);

@@ -18,12 +18,22 @@ teardown() {
 	pkill -f -x "$WL" 2>/dev/null || true
 }
 
-# Nothing of the run is left: no monitor, no workload, no recording.
+# Nothing of the run is left: no monitor, no workload, no recording (the
+# workload gets a moment to exit after its SIGTERM).
+gone() {
+	"$DAMO" status --json >"$TMPDIR/st.json" &&
+		jq -e '.kdamonds == []' "$TMPDIR/st.json" >/dev/null &&
+		! pgrep -f -x "$DAMO_WORKLOAD --size 64M --hot 8M 16M --write --seconds 60" >/dev/null &&
+		[ -z "$(ls "$TMPDIR" | grep damo-monitor)" ]
+}
+
 nothing_left() {
-	run -0 damo status --json
-	echo "$output" | jq -e '.kdamonds == []'
-	! pgrep -f -x "$DAMO_WORKLOAD --size 64M --hot 8M 16M --write --seconds 60"
-	[ -z "$(ls "$TMPDIR" | grep damo-monitor)" ]
+	local _
+	for _ in $(seq 50); do
+		gone && return 0
+		sleep 0.1
+	done
+	gone
 }
 
 @test "monitor COMMAND prints --count heatmaps, then stops the monitor and the command" {
@@ -31,14 +41,12 @@ nothing_left() {
 	# two heatmaps of 10 rows of 80 columns, each followed by a blank line
 	[ "${#lines[@]}" -eq 20 ]
 	[ "$(printf '%s\n' "$output" | grep -cE '^[0-9 ]{80}$')" -eq 20 ]
-	sleep 0.5
 	nothing_left
 }
 
 @test "monitor --report_type wss shows working set sizes" {
 	run -0 --separate-stderr damo monitor "$WL" --delay 1 --count 1 --report_type wss
 	[[ "${lines[0]}" == "# target_id"* ]]
-	sleep 0.5
 	nothing_left
 }
 
@@ -52,7 +60,6 @@ nothing_left() {
 	kill -TERM "$pid"
 	wait "$pid"
 	grep -qx "signal 15 received" "$TMPDIR/out"
-	sleep 0.5
 	nothing_left
 }
 
