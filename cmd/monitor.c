@@ -329,22 +329,100 @@ static void remove_record(char *path)
 	free(path);
 }
 
+/* One report of the recording at @path, drawn over the last on a tty. */
+static int show_report(struct damo_ctx *ctx, const struct monitor_args *a,
+		       char *path, bool tty)
+{
+	char *rep_heats[] = { "report", "heatmap", "-i", path, "--resol", "10",
+			      "80", "--no-color", NULL };
+	char *rep_wss[] = { "report", "wss", "-i", path, NULL };
+	bool heats = !strcmp(a->report, "heats");
+	struct out *o = cmd_out(ctx);
+	char *out = NULL, *line, *save = NULL;
+	int st;
+
+	st = run_damo(ctx, heats ? rep_heats : rep_wss, &out, false);
+	if (st) {
+		free(out);
+		out_error(o, "the report failed (exit status %d)", st);
+		return -EIO;
+	}
+	if (tty)
+		out_text(o, "\033[H\033[2J");
+	if (heats) {
+		/* the map only, without its comment lines */
+		for (line = strtok_r(out, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save))
+			if (line[0] != '#')
+				out_text(o, "%s\n", line);
+	} else {
+		out_write(o, out);
+	}
+	if (!tty)
+		out_text(o, "\n");
+	free(out);
+	return 0;
+}
+
+/*
+ * Record and report until a signal, --count, the end of the monitor (its
+ * command gone) or of the reader.  Return 0, or -errno when nothing could
+ * be recorded or a report failed.
+ */
+static int loop(struct damo_ctx *ctx, const struct monitor_args *a,
+		char *id, char *path)
+{
+	bool tty = isatty(STDOUT_FILENO);
+	unsigned long shown = 0;
+	char dur[32], *out;
+	int st;
+
+	snprintf(dur, sizeof(dur), "%.3fs", a->delay_s);
+	while (!monitor_signal && (!a->count || shown < a->count)) {
+		char *rec_id[] = { "record", id, "--duration", dur, "-o", path,
+				   NULL };
+		char *rec_any[] = { "record", "--duration", dur, "-o", path,
+				    NULL };
+
+		unlink(path);
+		out = NULL;
+		/* ongoing: whatever runs; a failure once started is the end */
+		st = run_damo(ctx, id ? rec_id : rec_any, &out, shown > 0);
+		free(out);
+		if (monitor_signal)
+			break;
+		if (st && shown)
+			return 0;
+		if (st) {
+			out_error(cmd_out(ctx), "recording failed (exit status %d)%s",
+				  st, id ? "" : "; is a monitor running?");
+			return -EIO;
+		}
+		if (show_report(ctx, a, path, tty))
+			return -EIO;
+		if (fflush(stdout) || ferror(stdout))
+			break;
+		shown++;
+	}
+	if (monitor_signal)
+		out_text(cmd_out(ctx), "\nsignal %d received\n",
+			 (int)monitor_signal);
+	return 0;
+}
+
 int cmd_monitor(int argc, char **argv, struct damo_ctx *ctx)
 {
 	struct monitor_args a = { .ctx = ctx, .report = "heats", .delay_s = 3 };
 	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
-	char *id = NULL, *path = NULL, *out, dur[32];
-	bool ongoing, tty = isatty(STDOUT_FILENO);
-	unsigned long shown = 0;
+	char *id = NULL, *path;
 	long cmd_pid = 0;
 	struct out *o;
-	int err, st;
+	int err;
 
 	err = cmd_parse(&monitor_argp, argc, argv, &a);
 	if (err)
 		return err;
 	o = cmd_out(ctx);
-	ongoing = !strcmp(a.target, "ongoing");
 	path = record_path();
 	if (!path) {
 		out_error(o, "cannot make a directory for the recordings: %s",
@@ -355,70 +433,16 @@ int cmd_monitor(int argc, char **argv, struct damo_ctx *ctx)
 	sigaction(SIGTERM, &sa, &old_term);
 	/* a reader gone (| head) ends the loop, and what started is stopped */
 	signal(SIGPIPE, SIG_IGN);
-	if (!ongoing) {
+	if (strcmp(a.target, "ongoing")) {
 		id = start_target(ctx, a.target, &cmd_pid);
 		if (!id) {
 			out_error(o, "cannot start monitoring '%s' (see the error above)",
 				  a.target);
 			err = -EINVAL;
-			goto out;
 		}
 	}
-	snprintf(dur, sizeof(dur), "%.3fs", a.delay_s);
-	while (!monitor_signal && (!a.count || shown < a.count)) {
-		char *rec_id[] = { "record", id, "--duration", dur, "-o", path,
-				   NULL };
-		char *rec_any[] = { "record", "--duration", dur, "-o", path,
-				    NULL };
-		char *rep_heats[] = { "report", "heatmap", "-i", path, "--resol",
-				      "10", "80", "--no-color", NULL };
-		char *rep_wss[] = { "report", "wss", "-i", path, NULL };
-
-		unlink(path);
-		/* ongoing: whatever runs; a failure once started is the end */
-		st = run_damo(ctx, id ? rec_id : rec_any, &out, shown > 0);
-		free(out);
-		if (monitor_signal)
-			break;
-		if (st) {
-			/* the command ended, or the monitor was stopped */
-			if (!shown)
-				out_error(o, "recording failed (exit status %d)%s", st,
-					  ongoing ? "; is a monitor running?" : "");
-			err = shown ? 0 : -EIO;
-			break;
-		}
-		st = run_damo(ctx, strcmp(a.report, "wss") ? rep_heats : rep_wss,
-			      &out, false);
-		if (st) {
-			free(out);
-			out_error(o, "the report failed (exit status %d)", st);
-			err = -EIO;
-			break;
-		}
-		/* in place on a terminal: over the last report */
-		if (tty)
-			out_text(o, "\033[H\033[2J");
-		if (!strcmp(a.report, "heats")) {
-			char *line, *save = NULL;
-
-			for (line = strtok_r(out, "\n", &save); line;
-			     line = strtok_r(NULL, "\n", &save))
-				if (line[0] != '#')
-					out_text(o, "%s\n", line);
-		} else {
-			out_write(o, out);
-		}
-		if (!tty)
-			out_text(o, "\n");
-		free(out);
-		if (fflush(stdout) || ferror(stdout))
-			break;
-		shown++;
-	}
-	if (monitor_signal)
-		out_text(o, "\nsignal %d received\n", (int)monitor_signal);
-out:
+	if (!err)
+		err = loop(ctx, &a, id, path);
 	if (id) {
 		char *stop[] = { "stop", id, NULL };
 

@@ -349,16 +349,51 @@ static void show(struct out *o, const struct rd_args *a, struct shown *v,
 		print_modules(o, b, nb);
 }
 
+/*
+ * The status of every monitor of backends @b (@nb), refreshed for what
+ * @a shows: *@sts (*@nr of them; release each and free) even on an error.
+ */
+static int read_running(const struct rd_args *a, struct backend *b,
+			size_t nb, struct backend_status **sts, size_t *nr)
+{
+	enum backend_refresh refresh;
+	size_t i, k, n, cap = 0;
+	struct damo_id *ids;
+	int err = 0;
+
+	refresh = a->stats ? REFRESH_STATS :
+		  a->params || a->summary ? REFRESH_NONE :
+		  a->omit_tried || a->format != FMT_REPORT ? REFRESH_STATUS :
+		  REFRESH_TRIED;
+	*sts = NULL;
+	*nr = 0;
+	for (i = 0; !err && i < nb; i++) {
+		n = 0;
+		err = backend_list(&b[i], false, &ids, &n);
+		if (err)
+			break;
+		for (k = 0; !err && k < n; k++) {
+			if (*nr == cap) {
+				cap = cap ? 2 * cap : 4;
+				*sts = xreallocarray(*sts, cap, sizeof(**sts));
+			}
+			backend_status_init(&(*sts)[*nr]);
+			err = backend_status(&b[i], ids[k], refresh, false,
+					     &(*sts)[(*nr)++]);
+		}
+		free(ids);
+	}
+	return err;
+}
+
 int report_damon(int argc, char **argv, struct damo_ctx *ctx)
 {
 	struct rd_args a = { .ctx = ctx, .format = -1 };
 	struct backend_status *sts = NULL;
-	struct shown *v = NULL;
 	struct config_file cf = { 0 };
+	struct shown *v = NULL;
 	struct backend b[2];
-	size_t nb = 0, nr = 0, cap = 0, i, k;
-	enum backend_refresh refresh;
-	struct damo_id *ids;
+	size_t nb = 0, nr = 0, i;
 	struct diag d;
 	struct out *o;
 	int err;
@@ -371,11 +406,9 @@ int report_damon(int argc, char **argv, struct damo_ctx *ctx)
 		out_error(o, "%s", a.refused);
 		return -EINVAL;
 	}
-	if (a.format < 0)
+	/* damo's default is its text; -j asks for the document */
+	if (a.format < 0 || (out_is_json(o) && a.format == FMT_REPORT))
 		a.format = out_is_json(o) ? FMT_JSON : FMT_REPORT;
-	/* text under -j: the stats and summary have JSON of their own */
-	if (out_is_json(o) && a.format == FMT_REPORT)
-		a.format = FMT_JSON;
 	diag_init(&d);
 	if (a.input) {
 		err = config_load(a.input, false, &cf, &d);
@@ -395,26 +428,8 @@ int report_damon(int argc, char **argv, struct damo_ctx *ctx)
 	}
 	err = backend_open_all(cmd_backend_env(ctx), a.bargs.backend, NULL, b,
 			       &nb, &d);
-	refresh = a.stats ? REFRESH_STATS : a.params || a.summary ? REFRESH_NONE :
-		  a.omit_tried || a.format != FMT_REPORT ? REFRESH_STATUS :
-		  REFRESH_TRIED;
-	for (i = 0; !err && i < nb; i++) {
-		size_t n = 0;
-
-		err = backend_list(&b[i], false, &ids, &n);
-		for (k = 0; !err && k < n; k++) {
-			if (nr == cap) {
-				cap = cap ? 2 * cap : 4;
-				sts = xreallocarray(sts, cap, sizeof(*sts));
-			}
-			backend_status_init(&sts[nr]);
-			err = backend_status(&b[i], ids[k], refresh, false,
-					     &sts[nr]);
-			nr++;
-		}
-		if (!err)
-			free(ids);
-	}
+	if (!err)
+		err = read_running(&a, b, nb, &sts, &nr);
 	if (!err) {
 		v = xcalloc(nr + 1, sizeof(*v));
 		for (i = 0; i < nr; i++) {
