@@ -16,15 +16,21 @@ const char *argp_program_version = "damo " DAMO_VERSION;
 const char *argp_program_bug_address = "the damo (C) issue tracker";
 
 static int cmd_help(int argc, char **argv, struct damo_ctx *ctx);
+static int cmd_setup_cli_completion(int argc, char **argv,
+				    struct damo_ctx *ctx);
 
 /* Sorted; a command is listed here once it works. */
 static const struct cmd_sub commands[] = {
 	{ .name = "adjust", .fn = cmd_adjust,
 	  .summary = "Re-aggregate a record file to a longer interval" },
+	{ .name = "args", .fn = cmd_args,
+	  .summary = "Make the long arguments of other commands (DAMON parameters)" },
 	{ .name = "config", .fn = cmd_config,
 	  .summary = "Check, convert and print DAMON configurations" },
-	{ .name = "convert", .fn = cmd_convert,
+	{ .name = "convert", .alias = "convert_record_format", .fn = cmd_convert,
 	  .summary = "Convert record files to damo's JSON formats" },
+	{ .name = "diagnose", .fn = cmd_diagnose,
+	  .summary = "Print what to attach to a report of DAMON misbehaving" },
 	{ .name = "features", .fn = cmd_features,
 	  .summary = "Show which DAMON features this kernel has" },
 	{ .name = "help", .fn = cmd_help,
@@ -33,12 +39,22 @@ static const struct cmd_sub commands[] = {
 	  .summary = "Print monitors' numbers for Prometheus/OpenMetrics" },
 	{ .name = "module", .fn = cmd_module,
 	  .summary = "Show and change DAMON's kernel modules" },
+	{ .name = "monitor", .fn = cmd_monitor,
+	  .summary = "Record and report access patterns again and again" },
+	{ .name = "pa_layout", .fn = cmd_pa_layout,
+	  .summary = "Same as 'report pa_layout' (damo's older word)" },
 	{ .name = "record", .fn = cmd_record,
 	  .summary = "Record access patterns of DAMON, a process or a workload model" },
+	{ .name = "record_info", .fn = cmd_record_info,
+	  .summary = "Same as 'report record_info' (damo's older word)" },
+	{ .name = "replay", .fn = cmd_replay,
+	  .summary = "Re-create the access pattern of a record as a workload" },
 	{ .name = "report", .fn = cmd_report_main,
 	  .summary = "Summarize access record files" },
 	{ .name = "schemes", .fn = cmd_schemes,
 	  .summary = "Show what DAMOS schemes did; replace them" },
+	{ .name = "setup_cli_completion", .fn = cmd_setup_cli_completion,
+	  .summary = "Say how to turn on command line completion in bash" },
 	{ .name = "start", .fn = cmd_start,
 	  .summary = "Start DAMON (kernel or embedded) with a configuration" },
 	{ .name = "status", .fn = cmd_status,
@@ -47,6 +63,8 @@ static const struct cmd_sub commands[] = {
 	  .summary = "Stop kdamonds damo started" },
 	{ .name = "tune", .fn = cmd_tune,
 	  .summary = "Change a running kdamond online" },
+	{ .name = "validate", .fn = cmd_validate,
+	  .summary = "Check that a record file looks like a sane DAMON's" },
 	{ .name = "version", .fn = cmd_version,
 	  .summary = "Print the version of damo" },
 };
@@ -146,18 +164,67 @@ static const struct argp global_argp = {
 	.help_filter = global_help_filter,
 };
 
+/*
+ * damo's help topics: the options of a kind, shown by the --help of the
+ * command whose options they are.
+ */
+static const struct help_topic {
+	const char *name;
+	const char *title;
+} help_topics[] = {
+	{ "damon_param_options", "command line options for DAMON parameters" },
+	{ "access_filter_options",
+	  "command line options for filtering DAMON monitoring results" },
+	{ "access_format_options",
+	  "command line options for visualizing DAMON monitoring results" },
+};
+
+static int help_topic(const struct help_topic *t, int argc, char **argv,
+		      struct damo_ctx *ctx)
+{
+	/* damon_param_options takes damo's category; every one shows all */
+	if (argc == 3 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h")))
+		argc = 2;
+	if (argc > 3 || (argc == 3 && strcmp(argv[2], "all") &&
+			 strcmp(argv[2], "monitoring") &&
+			 strcmp(argv[2], "damos"))) {
+		out_error(cmd_out(ctx), "help %s: '%s' is not all, monitoring or damos",
+			  t->name, argv[2]);
+		return -CMD_EUSAGE;
+	}
+	if (argc == 3 && strcmp(t->name, "damon_param_options")) {
+		out_error(cmd_out(ctx), "help %s takes no category", t->name);
+		return -CMD_EUSAGE;
+	}
+	printf("%s\n\n", t->title);
+	fflush(stdout);
+	if (!strcmp(t->name, "damon_param_options"))
+		return cmd_args(3, (char *[]){ "args", "damon", "--help", NULL },
+				ctx);
+	return cmd_report_main(3, (char *[]){ "report", "access", "--help",
+					      NULL }, ctx);
+}
+
 static int cmd_help(int argc, char **argv, struct damo_ctx *ctx)
 {
 	const struct cmd_sub *cmd;
 	char page[64];
+	size_t i;
 
 	/* Completion asks every command; help has no options of its own. */
 	if (argc == 2 && !strcmp(argv[1], "--list-opts"))
 		return 0;
-	if (argc < 2) {
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		argp_help(&global_argp, stdout, ARGP_HELP_STD_HELP, "damo");
+		printf("\nHelp topics (damo help TOPIC):\n");
+		for (i = 0; i < ARRAY_SIZE(help_topics); i++)
+			printf("  %-22s %s\n", help_topics[i].name,
+			       help_topics[i].title);
 		return 0;
 	}
+	for (i = 0; i < ARRAY_SIZE(help_topics); i++)
+		if (!strcmp(argv[1], help_topics[i].name))
+			return help_topic(&help_topics[i], argc, argv, ctx);
 	cmd = cmd_find(&command_table, argv[1]);
 	if (!cmd)
 		return cmd_word_error(&command_table, argv[1], argc, argv, ctx);
@@ -172,6 +239,53 @@ static int cmd_help(int argc, char **argv, struct damo_ctx *ctx)
 	fprintf(stderr, "damo: warning: cannot run man (%s); showing --help\n",
 		strerror(errno));
 	return cmd->fn(2, (char *[]){ argv[1], "--help", NULL }, ctx);
+}
+
+/*
+ * damo's setup_cli_completion writes its script to a temporary file and
+ * asks the user to source it.  This damo's script is installed with it
+ * (bash-completion loads it in new shells): say where, and how to load it
+ * in this shell.  Nothing is written.
+ */
+static int cmd_setup_cli_completion(int argc, char **argv,
+				    struct damo_ctx *ctx)
+{
+	const char *env = getenv("DAMO_BASH_COMPLETION");
+	const char *path = env && *env ? env : DAMO_BASH_COMPLETION;
+
+	if (argc == 2 && !strcmp(argv[1], "--list-opts"))
+		return 0;
+	if (argc == 2 && (!strcmp(argv[1], "--list-all-opts") ||
+			  !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		if (argv[1][2] == 'l')
+			cmd_list_all_opts(&cmd_common_argp);
+		else
+			printf("Usage: damo setup_cli_completion\n"
+			       "Say where damo's bash completion script is and "
+			       "how to load it in this shell.\n");
+		return 0;
+	}
+	if (argc > 1) {
+		out_error(cmd_out(ctx), "setup_cli_completion takes no arguments, not '%s'",
+			  argv[1]);
+		return -CMD_EUSAGE;
+	}
+	if (access(path, R_OK)) {
+		out_error(cmd_out(ctx), "the bash completion script is not installed at %s (%s); it is completions/damo.bash in damo's source tree",
+			  path, strerror(errno));
+		return -ENOENT;
+	}
+	if (out_is_json(cmd_out(ctx))) {
+		out_begin_obj(cmd_out(ctx), NULL);
+		out_str(cmd_out(ctx), "bash_completion", path);
+		out_end_obj(cmd_out(ctx));
+		return 0;
+	}
+	out_text(cmd_out(ctx), "damo's bash completion is installed at %s;\n"
+	       "bash-completion loads it in new shells.\n"
+	       "For this shell, run:\n"
+	       "    source %s\n", path, path);
+	return 0;
 }
 
 /* git/perf: a full disk or closed stdout is a failure, EPIPE is not. */

@@ -50,19 +50,34 @@ struct damo_ctx {
  * table of them is in damo.c (struct cmd_table, cmd/dispatch.h).
  */
 int cmd_adjust(int argc, char **argv, struct damo_ctx *ctx);
+int cmd_args(int argc, char **argv, struct damo_ctx *ctx);
+int cmd_args_accesses_filter(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_config(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_convert(int argc, char **argv, struct damo_ctx *ctx);
+int cmd_diagnose(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_features(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_start(int argc, char **argv, struct damo_ctx *ctx);
+/*
+ * cmd_start_held() - damo's "damo schemes" foreground mode: start as
+ * cmd_start() does, with start's options, say "Press Ctrl+C to stop", keep
+ * it until SIGINT or SIGTERM or until it stops by itself, and stop it.
+ */
+int cmd_start_held(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_status(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_stop(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_tune(int argc, char **argv, struct damo_ctx *ctx);
+int cmd_validate(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_schemes(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_metrics(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_module(int argc, char **argv, struct damo_ctx *ctx);
+int cmd_monitor(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_record(int argc, char **argv, struct damo_ctx *ctx);
+int cmd_replay(int argc, char **argv, struct damo_ctx *ctx);
 /* "report" (cmd_report() is the diag printer below) */
 int cmd_report_main(int argc, char **argv, struct damo_ctx *ctx);
+/* damo's older words for report record_info and report pa_layout */
+int cmd_record_info(int argc, char **argv, struct damo_ctx *ctx);
+int cmd_pa_layout(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_version(int argc, char **argv, struct damo_ctx *ctx);
 
 /*
@@ -71,6 +86,13 @@ int cmd_version(int argc, char **argv, struct damo_ctx *ctx);
  * run's struct damo_ctx: cmd_child_inputs() sets that up.
  */
 extern const struct argp cmd_common_argp;
+
+/*
+ * damo's hidden --damon_interface_DEPRECATED (sysfs taken, anything else
+ * refused) and --debug_damon (refused), exit status 1: a child for the
+ * commands damo gives them that have no DAMON options (stop, features).
+ */
+extern const struct argp cmd_damo_compat_argp;
 
 /*
  * cmd_child_inputs() - call in a command's ARGP_KEY_INIT with the command
@@ -155,5 +177,13 @@ void cmd_list_opts(const struct argp *argp);
  */
 void cmd_complete(const struct argp *argp, struct damo_ctx *ctx,
 		  const char *spec);
+
+/*
+ * Print every spelling @argp and its children accept, hidden, aliases,
+ * short and common ones included, one "--name<TAB>flag|value" or
+ * "-k<TAB>flag|value" a line: what test/cmd/damo_options.bats compares
+ * with damo's option table (hidden option --list-all-opts).
+ */
+void cmd_list_all_opts(const struct argp *argp);
 
 #endif /* DAMO_CMD_CMD_H */

@@ -2,6 +2,7 @@
 /* Options shared by every command, and small helpers for command files. */
 #include "cmd.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@ enum {
 	OPT_SYSFS_ROOT,
 	OPT_LIST_OPTS,
 	OPT_COMPLETE,
+	OPT_LIST_ALL_OPTS,
 };
 
 static const struct argp_option common_options[] = {
@@ -33,6 +35,9 @@ static const struct argp_option common_options[] = {
 	  "List long options (for completion)", -1 },
 	{ "complete", OPT_COMPLETE, "OPT[=CUR]", OPTION_HIDDEN,
 	  "List the values of option OPT (or ID), for completion", -1 },
+	{ "list-all-opts", OPT_LIST_ALL_OPTS, NULL, OPTION_HIDDEN,
+	  "List every option spelling and whether it takes a value (tests)",
+	  -1 },
 	{ 0 }
 };
 
@@ -66,11 +71,51 @@ static error_t common_parse(int key, char *arg, struct argp_state *state)
 	case OPT_COMPLETE:
 		cmd_complete(state->root_argp, ctx, arg);
 		exit(0);
+	case OPT_LIST_ALL_OPTS:
+		cmd_list_all_opts(state->root_argp);
+		exit(0);
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
 	return 0;
 }
+
+/* damo's --damon_interface_DEPRECATED and --debug_damon (cmd.h) */
+enum {
+	OPT_X_INTERFACE = 0x1f40,
+	OPT_X_DEBUG,
+};
+
+static const struct argp_option compat_options[] = {
+	{ "damon_interface_DEPRECATED", OPT_X_INTERFACE, "sysfs", OPTION_HIDDEN,
+	  NULL, 0 },
+	{ "debug_damon", OPT_X_DEBUG, NULL, OPTION_HIDDEN, NULL, 0 },
+	{ 0 }
+};
+
+static error_t compat_parse(int key, char *arg, struct argp_state *state)
+{
+	switch (key) {
+	case OPT_X_INTERFACE:
+		if (!strcmp(arg, "sysfs"))
+			return 0;
+		argp_failure(state, DAMO_EXIT_FAILURE, 0,
+			     "--damon_interface_DEPRECATED %s: this damo drives the DAMON sysfs interface only",
+			     arg);
+		return EINVAL;
+	case OPT_X_DEBUG:
+		argp_failure(state, DAMO_EXIT_FAILURE, 0,
+			     "--debug_damon: not built in damo (C); -v says what is written");
+		return EINVAL;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+const struct argp cmd_damo_compat_argp = {
+	.options = compat_options,
+	.parser = compat_parse,
+};
 
 const struct argp cmd_common_argp = {
 	.options = common_options,
@@ -344,6 +389,28 @@ void cmd_list_opts(const struct argp *argp)
 	for (c = argp->children; c && c->argp; c++)
 		if (c->argp != &cmd_common_argp)
 			cmd_list_opts(c->argp);
+}
+
+void cmd_list_all_opts(const struct argp *argp)
+{
+	const struct argp_option *o;
+	const struct argp_child *c;
+	const char *arg = NULL;
+
+	for (o = argp->options; o && (o->name || o->key || o->doc); o++) {
+		/* a group header or a note, no option */
+		if (o->flags & OPTION_DOC || (!o->name && !o->key))
+			continue;
+		/* argp gives an alias the argument of the option above it */
+		if (!(o->flags & OPTION_ALIAS))
+			arg = o->arg;
+		if (o->name)
+			printf("--%s\t%s\n", o->name, arg ? "value" : "flag");
+		if (o->key > 0 && o->key < 0x80 && isgraph(o->key))
+			printf("-%c\t%s\n", o->key, arg ? "value" : "flag");
+	}
+	for (c = argp->children; c && c->argp; c++)
+		cmd_list_all_opts(c->argp);
 }
 
 int cmd_split_command(int argc, char **argv, char ***command)

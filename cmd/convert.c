@@ -28,6 +28,7 @@ struct convert_args {
 	const char *input;
 	const char *output;
 	enum record_format fmt;
+	bool in_place;		/* --record-file without -o: damo's default */
 };
 
 struct convert_counts {
@@ -38,10 +39,18 @@ struct convert_counts {
 
 enum {
 	OPT_FORMAT = 0x540,
+	OPT_RECORD_FILE,
 };
 
 static const struct argp_option convert_options[] = {
-	{ "output", 'o', "OUT", 0, "The file to write (required)", 0 },
+	{ "output", 'o', "OUT", 0,
+	  "The file to write (required, but with --record-file)", 0 },
+	CMD_ALIAS("output-file", 'o'),
+	CMD_ALIAS("output_file", 'o'),
+	{ "record-file", OPT_RECORD_FILE, "IN", 0,
+	  "The file to read, as IN (damo's convert_record_format); without "
+	  "-o it is converted in place", 0 },
+	CMD_ALIAS("record_file", OPT_RECORD_FILE),
 	{ "format", OPT_FORMAT, "FORMAT",
 	  0, "json_compressed (default), json or native", 0 },
 	CMD_ALIAS("output_type", OPT_FORMAT),
@@ -76,14 +85,20 @@ static error_t convert_parse(int key, char *arg, struct argp_state *state)
 			argp_error(state, "--format: '%s' is not a format damo can write (json_compressed, json or native)",
 				   arg);
 		return 0;
+	case OPT_RECORD_FILE:
 	case ARGP_KEY_ARG:
 		if (a->input)
-			argp_error(state, "unexpected argument '%s'", arg);
+			argp_error(state, "more than one input record file ('%s', '%s')",
+				   a->input, arg);
 		a->input = arg;
+		if (key == OPT_RECORD_FILE)
+			a->in_place = true;
 		return 0;
 	case ARGP_KEY_END:
 		if (!a->input)
 			argp_error(state, "no input record file given");
+		if (!a->output && a->in_place)
+			a->output = a->input;
 		if (!a->output)
 			argp_error(state, "-o/--output is required");
 		return 0;

@@ -17,6 +17,25 @@
 #include "core/units.h"
 #include "core/xalloc.h"
 
+/*
+ * damo 3.3 options taken so that its command lines are never "unrecognized",
+ * and refused (exit 1) with what is not built: its experimental operations
+ * attributes and access probes, and its debugfs interface and debug output.
+ */
+enum {
+	DOPT_X_PROBE_FILTER = 0x1f00,
+	DOPT_X_NR_PROBE_FILTERS,
+	DOPT_X_NR_PROBES,
+	DOPT_X_USE_REPORTS,
+	DOPT_X_WRITE_ONLY,
+	DOPT_X_CPUS,
+	DOPT_X_TIDS,
+	DOPT_X_SAMPLE_PRIMITIVES,
+	DOPT_X_INTERFACE,
+	DOPT_X_DEBUG,
+	DOPT_X_LAST,
+};
+
 static const struct argp_option dopts_options[] = {
 	{ NULL, 0, NULL, 0, "Monitoring targets and attributes:", 10 },
 	{ "ops", DOPT_OPS, "OPS", 0,
@@ -144,8 +163,48 @@ static const struct argp_option dopts_options[] = {
 	{ "scheme", DOPT_SCHEME, "FILE", 0,
 	  "Append the schemes of FILE (a scheme list or a kdamonds document)",
 	  11 },
+	{ "probe_filter", DOPT_X_PROBE_FILTER, "FILTER", OPTION_HIDDEN, NULL, 0 },
+	{ "nr_probe_filters", DOPT_X_NR_PROBE_FILTERS, "N", OPTION_HIDDEN, NULL, 0 },
+	{ "nr_probes", DOPT_X_NR_PROBES, "N", OPTION_HIDDEN, NULL, 0 },
+	{ "exp_ops_use_reports", DOPT_X_USE_REPORTS, "Y|N", OPTION_HIDDEN, NULL, 0 },
+	{ "exp_ops_write_only", DOPT_X_WRITE_ONLY, "Y|N", OPTION_HIDDEN, NULL, 0 },
+	{ "exp_ops_cpus", DOPT_X_CPUS, "CPUS", OPTION_HIDDEN, NULL, 0 },
+	{ "exp_ops_tids", DOPT_X_TIDS, "TIDS", OPTION_HIDDEN, NULL, 0 },
+	{ "sample_primitives", DOPT_X_SAMPLE_PRIMITIVES, "PRIMITIVE",
+	  OPTION_HIDDEN, NULL, 0 },
+	{ "damon_interface_DEPRECATED", DOPT_X_INTERFACE, "sysfs", OPTION_HIDDEN,
+	  NULL, 0 },
+	{ "debug_damon", DOPT_X_DEBUG, NULL, OPTION_HIDDEN, NULL, 0 },
 	{ 0 }
 };
+
+static bool is_value(const char *w);
+
+/* Take and refuse damo's options of DOPT_X_*; 0 for sysfs, which is used. */
+static error_t refuse_x(int key, const char *arg, struct argp_state *state)
+{
+	const char *name = NULL, *why;
+	const struct argp_option *o;
+
+	for (o = dopts_options; o->name || o->key || o->doc; o++)
+		if (o->key == key && o->name)
+			name = o->name;
+	/* the values, up to the next option */
+	while (state->next < state->argc && is_value(state->argv[state->next]))
+		state->next++;
+	if (key == DOPT_X_INTERFACE) {
+		if (arg && !strcmp(arg, "sysfs"))
+			return 0;
+		why = "this damo drives the DAMON sysfs interface only";
+	} else if (key == DOPT_X_DEBUG) {
+		why = "not built in damo (C); -v says what is written";
+	} else {
+		why = "damo 3.3's experimental operations attributes and access probes are not built in damo (C)";
+	}
+	argp_failure(state, DAMO_EXIT_FAILURE, 0, "--%s%s%s: %s", name,
+		     arg ? " " : "", arg ? arg : "", why);
+	return EINVAL;
+}
 
 /* How many words each option takes (DOPT_MANY: as many as given). */
 #define DOPT_MANY 4096
@@ -266,6 +325,8 @@ static error_t dopts_parse(int key, char *arg, struct argp_state *state)
 		add_scheme_file(a, arg);
 		return 0;
 	}
+	if (key >= DOPT_X_PROBE_FILTER && key < DOPT_X_LAST)
+		return refuse_x(key, arg, state);
 	ar = arity_of(key);
 	if (!ar)
 		return ARGP_ERR_UNKNOWN;

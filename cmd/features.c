@@ -9,6 +9,7 @@
 
 #include "cmd/backend_args.h"
 #include "cmd/kernel.h"
+#include "cmd/report_common.h"
 #include "core/access_source.h"
 #include "core/diag.h"
 #include "core/out.h"
@@ -25,20 +26,30 @@ struct features_args {
 	struct damo_ctx *ctx;
 	enum features_filter show;
 	bool read_only;
+	bool infer_version;
 };
 
 enum {
 	OPT_READ_ONLY = 0x300,
+	OPT_INFER_VERSION,
+	OPT_INVALIDATE_CACHE,
 };
 
 static const struct argp_option features_options[] = {
 	{ "read-only", OPT_READ_ONLY, NULL, 0,
 	  "Never create a temporary kdamond, even when DAMON is idle", 0 },
+	{ "infer-version", OPT_INFER_VERSION, NULL, 0,
+	  "Also say which DAMON version the features point to (damo's)", 0 },
+	CMD_ALIAS("infer_version", OPT_INFER_VERSION),
+	{ "invalidate-cache", OPT_INVALIDATE_CACHE, NULL, 0,
+	  "damo's: detect anew (always so here; nothing is cached)", 0 },
+	CMD_ALIAS("invalidate_cache", OPT_INVALIDATE_CACHE),
 	{ 0 }
 };
 
 static const struct argp_child features_children[] = {
 	{ &cmd_common_argp, 0, NULL, 0 },
+	{ &cmd_damo_compat_argp, 0, NULL, 0 },
 	{ 0 }
 };
 
@@ -52,6 +63,11 @@ static error_t features_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_READ_ONLY:
 		a->read_only = true;
+		return 0;
+	case OPT_INFER_VERSION:
+		a->infer_version = true;
+		return 0;
+	case OPT_INVALIDATE_CACHE:
 		return 0;
 	case ARGP_KEY_ARG:
 		if (state->arg_num > 0)
@@ -240,6 +256,12 @@ int cmd_features(int argc, char **argv, struct damo_ctx *ctx)
 	if (!err || err == -ENOENT) {
 		fs.sysfs = !err;
 		print_features(o, &fs, &a, roots.sysfs);
+		if (a.infer_version && !out_is_json(o)) {
+			const char *v = fs.sysfs ? features_infer_version(&fs) : NULL;
+
+			out_text(o, "Seems the version of DAMON is %s\n",
+				 v ? v : "unknown (no DAMON sysfs interface)");
+		}
 		err = 0;
 	}
 	features_release(&fs);

@@ -32,6 +32,16 @@ int report_heatmap(int argc, char **argv, struct damo_ctx *ctx);
 int report_footprint(int argc, char **argv, struct damo_ctx *ctx);
 int report_tried(int argc, char **argv, struct damo_ctx *ctx);
 int report_times(int argc, char **argv, struct damo_ctx *ctx);
+int report_pa_layout(int argc, char **argv, struct damo_ctx *ctx);
+int report_sysinfo(int argc, char **argv, struct damo_ctx *ctx);
+struct features;
+/* The newest kernel release whose DAMON features are all seen, or NULL. */
+const char *features_infer_version(const struct features *f);
+int report_damon(int argc, char **argv, struct damo_ctx *ctx);
+/* taken and refused with what to run instead (cmd/report_refused.c) */
+int report_holistic(int argc, char **argv, struct damo_ctx *ctx);
+int report_trace(int argc, char **argv, struct damo_ctx *ctx);
+int report_profile(int argc, char **argv, struct damo_ctx *ctx);
 
 /* An open input record file and where its reader puts problems. */
 /* The progress line of a long read of a record file. */

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd/backend_args.h"
 #include "cmd/dispatch.h"
@@ -260,8 +261,55 @@ static const struct cmd_table schemes_table = {
 	.what = "subcommand",
 	.subs = subs,
 	.nr_subs = ARRAY_SIZE(subs),
-	.footer = "Run 'damo schemes SUBCOMMAND --help' for the options.\n",
+	.doc = "Without a subcommand, damo's 'schemes': start DAMON with the "
+	       "schemes the options give (the options of 'damo start'), keep "
+	       "it until Ctrl+C or SIGTERM, or until its targets are gone, and "
+	       "stop it.",
+	.footer = "Run 'damo schemes SUBCOMMAND --help' for the options, and "
+		  "'damo schemes --options' for those of the foreground mode.\n\n"
+		  "Examples:\n"
+		  "  damo schemes --damos_action stat -- ./workload\n"
+		  "  damo schemes --ops paddr --damos_action pageout \\\n"
+		  "      --damos_access_rate 0% 0% --damos_age 30s max\n"
+		  "  damo schemes stats\n",
 };
+
+/*
+ * Whether "damo schemes ARGS" is damo's foreground mode: the first word
+ * after the common options is neither a subcommand nor a request for the
+ * usage or the list of subcommands.
+ */
+static bool is_foreground(int argc, char **argv)
+{
+	static const char *const own[] = {
+		"--help", "-h", "-?", "--usage", "--list-opts",
+	};
+	int i = 1;
+	size_t k;
+
+	while (i < argc && (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json") ||
+			    !strcmp(argv[i], "-p") || !strcmp(argv[i], "--pretty") ||
+			    !strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose") ||
+			    !strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet") ||
+			    !strcmp(argv[i], "--no-color")))
+		i++;
+	if (i >= argc)
+		return false;
+	if (cmd_find(&schemes_table, argv[i]))
+		return false;
+	for (k = 0; k < ARRAY_SIZE(own); k++)
+		if (!strcmp(argv[i], own[k]))
+			return false;
+	if (argv[i][0] == '-')
+		return true;
+	/*
+	 * A word: a configuration (a file, or JSON) or a pid is a target;
+	 * anything else is a mistyped subcommand.
+	 */
+	return !access(argv[i], F_OK) || argv[i][0] == '{' ||
+	       argv[i][0] == '[' ||
+	       strspn(argv[i], "0123456789") == strlen(argv[i]);
+}
 
 int cmd_schemes(int argc, char **argv, struct damo_ctx *ctx)
 {
@@ -273,6 +321,12 @@ int cmd_schemes(int argc, char **argv, struct damo_ctx *ctx)
 	size_t i, k, nb = 0;
 	int err;
 
+	/* the options of the foreground mode: start's */
+	if (argc == 2 && !strcmp(argv[1], "--options"))
+		return cmd_start_held(2, (char *[]){ argv[0], "--help", NULL },
+				      ctx);
+	if (is_foreground(argc, argv))
+		return cmd_start_held(argc, argv, ctx);
 	err = cmd_select(&schemes_table, &argc, &argv, ctx, &row);
 	if (err)
 		return err > 0 ? 0 : err;

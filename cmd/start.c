@@ -159,10 +159,14 @@ static const struct argp start_argp = {
 	.children = start_children,
 };
 
-/* What print_started() is told of: where, and what to wait on. */
+/*
+ * What print_started() is told of: where, what to wait on, and whether
+ * this is damo schemes' foreground mode (start_fg_stay() for any start).
+ */
 struct start_run {
 	struct out *o;
 	struct start_fg fg;
+	bool hold;
 };
 
 /* The one printer of what started: ids in text, a table in JSON. */
@@ -187,6 +191,8 @@ static void print_started(void *data, const struct backend_started *s,
 	if (!out_is_json(o)) {
 		for (i = 0; i < nr; i++)
 			out_text(o, "%s\n", damo_id_str(s[i].id, buf));
+		if (r->hold)
+			out_text(o, "Press Ctrl+C to stop\n");
 		fflush(stdout);
 		return;
 	}
@@ -213,7 +219,7 @@ static void print_started(void *data, const struct backend_started *s,
 	fflush(stdout);
 }
 
-int cmd_start(int argc, char **argv, struct damo_ctx *ctx)
+static int start_run(int argc, char **argv, struct damo_ctx *ctx, bool hold)
 {
 	struct start_args a = { .ctx = ctx };
 	struct backend_start bs = { .started = print_started };
@@ -234,6 +240,8 @@ int cmd_start(int argc, char **argv, struct damo_ctx *ctx)
 	if (err)
 		goto out_args;
 	r.o = cmd_out(ctx);
+	r.hold = hold;
+	r.fg.say_signal = hold;
 	bs.data = &r;
 	diag_init(&d);
 	err = cmd_load_config(a.file, &a.damon, &cf, &d);
@@ -251,12 +259,12 @@ int cmd_start(int argc, char **argv, struct damo_ctx *ctx)
 		bs.command = a.command;
 		bs.force = a.force;
 		bs.source = a.source;
-		bs.foreground = a.foreground;
+		bs.foreground = a.foreground || hold;
 		bs.name = a.name;
 		bs.cpu_budget_bp = a.cpu_budget_bp;
 		bs.intervals_given = a.file ||
 				     damon_opts_intervals_given(&a.damon);
-		fg = !err && a.foreground;
+		fg = !err && (a.foreground || hold);
 		if (fg)
 			start_fg_signals(&r.fg);
 		if (!err)
@@ -275,4 +283,15 @@ int cmd_start(int argc, char **argv, struct damo_ctx *ctx)
 out_args:
 	damon_opts_args_release(&a.damon);
 	return err;
+}
+
+int cmd_start(int argc, char **argv, struct damo_ctx *ctx)
+{
+	return start_run(argc, argv, ctx, false);
+}
+
+/* damo schemes with damo's options: start, stay until stopped, stop. */
+int cmd_start_held(int argc, char **argv, struct damo_ctx *ctx)
+{
+	return start_run(argc, argv, ctx, true);
 }

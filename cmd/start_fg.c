@@ -83,6 +83,8 @@ int start_fg_stay(struct backend *b, struct start_fg *fg, struct out *o,
 			return 0;
 		}
 	}
+	if (fg->say_signal && !out_is_json(o))
+		out_text(o, "\nsignal %d received\n", (int)caught);
 	err = backend_stop(b, fg->ids, fg->nr, false);
 	for (i = 0; !err && verbose && i < fg->nr; i++)
 		out_text(o, "%s stopped\n", damo_id_label(fg->ids[i], label));

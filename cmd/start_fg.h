@@ -19,6 +19,7 @@ struct out;
 struct start_fg {
 	struct damo_id *ids;		/* what started, owned */
 	size_t nr;
+	bool say_signal;		/* damo schemes: "signal N received" */
 	struct sigaction old_term, old_int, old_hup;
 };
 

@@ -35,6 +35,7 @@ static const struct argp_option stop_options[] = {
 static const struct argp_child stop_children[] = {
 	{ &backend_args_argp, 0, NULL, 0 },
 	{ &cmd_common_argp, 0, NULL, 0 },
+	{ &cmd_damo_compat_argp, 0, NULL, 0 },
 	{ 0 }
 };
 

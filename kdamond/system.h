@@ -24,4 +24,31 @@ struct damon_target;
  */
 int system_node_regions(long nid, struct damon_target *t);
 
+/*
+ * struct system_pa_range - one resource of the physical address space
+ * with the NUMA node and state of the memory blocks under it.
+ * @start, @end:	[start, end)
+ * @nid:		its memory block's node
+ * @state:		the memory block's state ("online")
+ * @name:		the /proc/iomem resource ("System RAM", "Kernel code")
+ */
+struct system_pa_range {
+	uint64_t start;
+	uint64_t end;
+	long nid;
+	char state[16];
+	char name[64];
+};
+
+/*
+ * system_pa_layout() - the resources of /proc/iomem ($DAMO_IOMEM), nested
+ * ones included, that memory blocks (under /sys/devices/system, or
+ * $DAMO_SYSTEM_ROOT) cover, each with its block's node and state, sorted
+ * by start; a resource that runs past a run of blocks (merged by node and
+ * state) is split where the run ends.  The way damo's pa_layout sees it.
+ * Return: the number of ranges with *@ranges (free()) set, or -errno
+ * (-ENOENT: no memory blocks, as without CONFIG_MEMORY_HOTPLUG).
+ */
+long system_pa_layout(struct system_pa_range **ranges);
+
 #endif /* DAMO_KDAMOND_SYSTEM_H */

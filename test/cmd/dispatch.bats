@@ -137,7 +137,7 @@ text_error() {
 @test "--list-opts of report, config and module lists the table's words" {
 	run -0 --separate-stderr damo report --list-opts
 	[ -z "$stderr" ]
-	[ "$output" = "$(printf '%s\n' access footprint heatmap nr_regions record-info times tried wss)" ]
+	[ "$output" = "$(printf '%s\n' access damon footprint heatmap holistic nr_regions pa_layout profile record-info sysinfo times trace tried wss)" ]
 	run -0 --separate-stderr damo config --list-opts
 	[ "$output" = "$(printf '%s\n' check show)" ]
 	run -0 --separate-stderr damo module --list-opts
@@ -158,7 +158,7 @@ text_error() {
 	for w in $("$DAMO" report --list-opts); do
 		grep -qE -- "^  $w +[a-z]" <<<"$output" || { echo "report --help lacks $w"; false; }
 	done
-	[ "$(grep -c '^  [a-z_-]\+  \+[a-z]' <<<"$output")" -eq 8 ]
+	[ "$(grep -c '^  [a-z_-]\+  \+[a-z]' <<<"$output")" -eq 14 ]
 	run -0 damo report -h
 	[ "$output" = "$("$DAMO" report --help)" ]
 	run -0 damo config --help

@@ -140,7 +140,7 @@ has_lines() {
 	run -0 damo report --help
 	[[ "$output" == *record-info* ]]
 	run -0 damo report --list-opts
-	[ "$output" = "$(printf '%s\n' access footprint heatmap nr_regions record-info times tried wss)" ]
+	[ "$output" = "$(printf '%s\n' access damon footprint heatmap holistic nr_regions pa_layout profile record-info sysinfo times trace tried wss)" ]
 	run -0 damo report wss --help
 	[[ "$output" == *Examples:* ]]
 	run -0 damo report wss --list-opts
