@@ -546,8 +546,6 @@ int report_access(int argc, char **argv, struct damo_ctx *ctx)
 	out_json_begin_list(o, NULL);
 	err = read_records(&a, &in, infos, nr, o, f);
 	out_json_end_list(o);
-	if (a.raw_form)
-		fprintf(f, "\n");
 	fclose(f);
 	if (!err && !out_is_json(o))
 		print_paged(o, text);

@@ -97,8 +97,13 @@ static void kw_intervals_goal(FILE *f, const struct kw_ctx *c)
 	const struct damon_intervals_goal *g = &c->meta->intervals.goal;
 	char buf[UNITS_BUFSZ];
 
-	fprintf(f, "target %s accesses per ",
-		units_fmt_ratio(buf, g->access_bp, UNITS_BP, c->v->raw));
+	/* damo's format_bp: a float under --raw_number */
+	if (c->v->raw)
+		fprintf(f, "target %llu.000000 accesses per ",
+			(unsigned long long)g->access_bp);
+	else
+		fprintf(f, "target %s accesses per ",
+			units_fmt_ratio(buf, g->access_bp, UNITS_BP, false));
 	fprintf(f, "%s aggrs, [", units_fmt_nr(buf, g->aggrs, c->v->raw));
 	put_time(f, c, g->min_sample_us, UNITS_US);
 	fputs(", ", f);
@@ -181,8 +186,8 @@ KW_DIST(kw_df_rec_pct, access_percentiles, false, true)
 KW_DIST(kw_temp_pct, access_percentiles, true, false)
 KW_DIST(kw_df_temp_pct, access_percentiles, true, true)
 
-static void put_filter(FILE *f, const struct kw_ctx *c,
-		       const struct damos_filter *df)
+/* damo prints a filter as its str(), never raw. */
+static void put_filter(FILE *f, const struct damos_filter *df)
 {
 	char b1[UNITS_BUFSZ], b2[UNITS_BUFSZ];
 
@@ -190,8 +195,8 @@ static void put_filter(FILE *f, const struct kw_ctx *c,
 		df->matching ? "" : "none ", damos_filter_type_name(df->type));
 	if (df->type == DAMOS_FILTER_HUGEPAGE_SIZE)
 		fprintf(f, " [%s, %s]",
-			units_fmt_sz(b1, df->min_hugepage_sz, c->v->raw),
-			units_fmt_sz(b2, df->max_hugepage_sz, c->v->raw));
+			units_fmt_sz(b1, df->min_hugepage_sz, false),
+			units_fmt_sz(b2, df->max_hugepage_sz, false));
 	else if (df->type == DAMOS_FILTER_MEMCG && df->memcg_path)
 		fprintf(f, " %s", df->memcg_path);
 }
@@ -204,7 +209,7 @@ static void kw_df_type(FILE *f, const struct kw_ctx *c)
 		if (damos_filter_is_core(c->meta->scheme_filters[i].type))
 			continue;
 		fputs(n++ ? ", " : "", f);
-		put_filter(f, c, &c->meta->scheme_filters[i]);
+		put_filter(f, &c->meta->scheme_filters[i]);
 	}
 	if (!n)
 		fputs("n/a", f);
@@ -294,15 +299,15 @@ static void kw_snap_intervals(FILE *f, const struct kw_ctx *c)
 {
 	uint64_t aggr = access_snapshot_aggr_us(c->meta, c->s);
 	double ratio = max_samples(c->meta);
-	char buf[UNITS_BUFSZ];
 
 	fputs("sample ", f);
 	put_time(f, c, (uint64_t)((double)aggr / ratio), UNITS_US);
 	fputs(" aggr ", f);
 	put_time(f, c, aggr, UNITS_US);
-	/* damo truncates this one: "6" for 20 samples per 3 s */
-	fprintf(f, " (max access hz %s)", units_fmt_i64(buf, aggr ?
-		(int64_t)(ratio / ((double)aggr / 1e6)) : 0, c->v->raw));
+	/* damo's format_hz without suffix: "6.667" for 20 samples per 3 s */
+	fputs(" (max access hz ", f);
+	put_hz(f, c, aggr ? ratio / ((double)aggr / 1e6) : 0, false);
+	fputc(')', f);
 }
 
 static void kw_max_hz(FILE *f, const struct kw_ctx *c)
