@@ -61,8 +61,11 @@ static void print_record(struct out *o, const struct rec_dist_record *r,
 	long p;
 
 	out_json_begin_obj(o, NULL);
-	out_print_u64(o, "target_id", "# target_id\t%" PRIu64 "\n",
-		      r->target_id);
+	if (r->target_id == SNAP_NONE)	/* a snapshot file's: damo's None */
+		out_print_null(o, "target_id", "# target_id\tNone\n");
+	else
+		out_print_u64(o, "target_id", "# target_id\t%" PRIu64 "\n",
+			      r->target_id);
 	if (d->n)
 		out_print_u64(o, "avr", "# avr:\t%" PRIu64 "\n",
 			      report_dist_avr(d));

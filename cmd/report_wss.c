@@ -129,8 +129,7 @@ static void print_record(struct out *o, const struct rec_dist_record *r,
 	out_json_begin_obj(o, NULL);
 	out_print_u64(o, "target_id", "# target_id\t%" PRIu64 "\n",
 		      r->target_id);
-	if (r->dist.n)
-		out_text(o, "# <percentile> <wss>\n");
+	out_text(o, "# <percentile> <wss>\n");	/* even over no snapshot */
 	report_print_dist(o, &r->dist, &a->ro, a->all, "wss", "wss");
 	out_json_end_obj(o);
 }

@@ -80,8 +80,10 @@ has_lines() {
 	[ "${lines[2]}" = $'# avr:\t0 B' ]
 	run -0 damo report wss -i "$DATA" --sz_thres 1G --raw-number
 	[ "${lines[2]}" = $'# avr:\t0' ]
+	# damo 3.3 keeps the header over no snapshot
 	run -0 damo report wss -i "$DATA" --exclude-samples 1000
-	[ "${lines[1]}" = '# no snapshot' ]
+	[ "${lines[1]}" = '# <percentile> <wss>' ]
+	[ "${lines[2]}" = '# no snapshot' ]
 }
 
 @test "wss --json: percentiles and average in bytes" {
@@ -109,6 +111,20 @@ has_lines() {
 	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/o.json"
 	json_check "$BATS_TEST_TMPDIR/o.json" '.[0].avr == 18 and
 		[.[0].percentiles[].nr_regions] == [16, 17, 18, 19, 21]'
+}
+
+@test "a snapshot file has no target id: record-info omits it, nr_regions says None" {
+	local f=$FIXTURES/records/damon.data.snapshot.hugepage
+	run -0 damo report record-info -i "$f"
+	[[ "$output" != *target_id* ]]
+	damo report record-info -i "$f" --json >"$BATS_TEST_TMPDIR/o"
+	json_check "$BATS_TEST_TMPDIR/o" '.[0] | has("target_id") and .target_id == null'
+	# damo 3.3 prints this line, then fails dividing by no snapshot
+	run -0 damo report nr_regions -i "$f"
+	[ "$output" = "$(printf '%s\n' '# <percentile> <# regions>' \
+		'# target_id	None' '# no snapshot')" ]
+	damo report nr_regions -i "$f" --json >"$BATS_TEST_TMPDIR/o"
+	json_check "$BATS_TEST_TMPDIR/o" '.[0].target_id == null'
 }
 
 @test "a missing input file fails with 1 and names the file" {
