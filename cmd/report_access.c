@@ -250,37 +250,6 @@ static void raw_snapshot(FILE *f, const struct record_meta *meta,
 	fprintf(f, "\n");
 }
 
-static void json_snapshot(struct out *o, const struct snapshot *s)
-{
-	size_t i;
-
-	out_begin_obj(o, NULL);
-	if (s->start_ns == SNAP_NONE)
-		out_null(o, "start_time");
-	else
-		out_u64(o, "start_time", s->start_ns);
-	out_u64(o, "end_time", s->end_ns);
-	out_begin_list(o, "regions");
-	for (i = 0; i < s->nr_regions; i++) {
-		const struct snap_region *r = &s->regions[i];
-
-		out_begin_obj(o, NULL);
-		out_u64(o, "start", r->start);
-		out_u64(o, "end", r->end);
-		if (r->nr_accesses == SNAP_NONE)
-			out_null(o, "nr_accesses");
-		else
-			out_u64(o, "nr_accesses", r->nr_accesses);
-		if (r->age == SNAP_NONE)
-			out_null(o, "age");
-		else
-			out_u64(o, "age", r->age);
-		out_end_obj(o);
-	}
-	out_end_list(o);
-	out_end_obj(o);
-}
-
 /* Print @text as damo's pager helper does: see ACCESS_PAGER_LINES. */
 static void print_paged(struct out *o, const char *text)
 {
@@ -407,30 +376,6 @@ void access_view_json_snapshot(struct access_view *v, struct out *o,
 	out_end_obj(o);
 }
 
-static void json_record_head(struct out *o, const struct record_meta *meta)
-{
-	out_begin_obj(o, NULL);
-	if (meta->kdamond_is_stat)
-		out_i64(o, "kdamond_idx", -1);
-	else if (meta->kdamond_idx == SNAP_NONE)
-		out_null(o, "kdamond_idx");
-	else
-		out_u64(o, "kdamond_idx", meta->kdamond_idx);
-	if (meta->context_idx == SNAP_NONE)
-		out_null(o, "context_idx");
-	else
-		out_u64(o, "context_idx", meta->context_idx);
-	if (meta->scheme_idx == SNAP_NONE)
-		out_null(o, "scheme_idx");
-	else
-		out_u64(o, "scheme_idx", meta->scheme_idx);
-	if (meta->target_id == SNAP_NONE)
-		out_null(o, "target_id");
-	else
-		out_u64(o, "target_id", meta->target_id);
-	out_begin_list(o, "snapshots");
-}
-
 /* One record of the chosen output: snapshots after the filters. */
 static int one_record(struct access_args *a, struct report_input *in,
 		      const struct record_meta *meta,
@@ -443,7 +388,7 @@ static int one_record(struct access_args *a, struct report_input *in,
 	int err;
 
 	if (json)
-		json_record_head(o, meta);
+		access_json_record_head(o, meta);
 	else if (view)
 		access_view_record_head(&a->view, f, meta, ri);
 	for (idx = 0; (err = record_next_snapshot(in->rd, snap)) == 1; idx++) {
@@ -453,7 +398,7 @@ static int one_record(struct access_args *a, struct report_input *in,
 		if (json && a->style_set) {
 			access_view_json_snapshot(&a->view, o, meta, snap);
 		} else if (json) {
-			json_snapshot(o, snap);
+			access_json_snapshot(o, meta, snap);
 		} else if (view) {
 			access_view_snapshot(&a->view, f, meta, ri, snap,
 					     shown == ri->nr_snapshots);
@@ -472,12 +417,10 @@ static int one_record(struct access_args *a, struct report_input *in,
 			raw_snapshot(f, meta, snap, base, a->view.raw);
 		}
 	}
-	if (json) {
-		out_end_list(o);
-		out_end_obj(o);
-	} else if (view) {
+	if (json)
+		access_json_record_tail(o, meta);
+	else if (view)
 		access_view_record_tail(&a->view, f, meta, ri);
-	}
 	return err;
 }
 

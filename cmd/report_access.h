@@ -132,6 +132,15 @@ extern const struct keyword access_record_kws[];
 extern const struct keyword access_snapshot_kws[];
 extern const struct keyword access_region_kws[];
 
+/*
+ * The --json form of a record (report_access_json.c): its head, opening
+ * its snapshots list, each snapshot, and its tail, closing both.
+ */
+void access_json_record_head(struct out *o, const struct record_meta *meta);
+void access_json_snapshot(struct out *o, const struct record_meta *meta,
+			  const struct snapshot *s);
+void access_json_record_tail(struct out *o, const struct record_meta *meta);
+
 /* The --json form of a snapshot under the view's style. */
 void access_view_json_snapshot(struct access_view *v, struct out *o,
 			       const struct record_meta *meta,

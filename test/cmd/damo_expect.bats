@@ -7,10 +7,12 @@
 
 load ../helpers
 
-# run_cases PREFIX: each case whose name starts with PREFIX, from the
-# records directory, as the expected outputs were written.
+# run_cases PREFIX [COMPARE]: each case whose name starts with PREFIX, from
+# the records directory, as the expected outputs were written; COMPARE
+# EXPECTED ACTUAL judges the output (default: the same bytes).
 run_cases() {
 	local E=$FIXTURES/damo_expect R=$FIXTURES/records name rest n=0 bad=0
+	local cmp=${2:-cmp -s}
 	local -a args
 
 	cd "$R"
@@ -21,7 +23,7 @@ run_cases() {
 		if ! "$DAMO" "${args[@]}" >"$BATS_TEST_TMPDIR/$name" 2>"$BATS_TEST_TMPDIR/err"; then
 			echo "$name: exit $?: $(cat "$BATS_TEST_TMPDIR/err")"
 			bad=$((bad + 1))
-		elif ! cmp -s "$E/$name.txt" "$BATS_TEST_TMPDIR/$name"; then
+		elif ! $cmp "$E/$name.txt" "$BATS_TEST_TMPDIR/$name"; then
 			echo "$name: differs from damo 3.3's output:"
 			diff "$E/$name.txt" "$BATS_TEST_TMPDIR/$name" | head -n 10
 			bad=$((bad + 1))
@@ -37,4 +39,8 @@ run_cases() {
 
 @test "report access: totals under filters, --raw_number, --raw_form as damo 3.3" {
 	run_cases access.
+}
+
+@test "report access --json: all that damo 3.3's --json holds, in exact integers" {
+	run_cases json. "python3 $SRC/test/tools/access_json_same.py"
 }

@@ -300,13 +300,20 @@ has_lines() {
 	json_check "$BATS_TEST_TMPDIR/o.json" \
 		'.[0].snapshots[0] | .start_time == 539809434100 and .end_time == 539914032967'
 	json_check "$BATS_TEST_TMPDIR/o.json" \
-		'.[0].snapshots[0].regions[0] == {"start": 94827419009024, "end": 94827423150080, "nr_accesses": 0, "age": null}'
+		'.[0].snapshots[0].regions[0] == {"start": 94827419009024, "end": 94827423150080, "nr_accesses": 0, "age": null, "access_rate_percent": null, "age_us": null, "probe_hits": [], "sz_filter_passed": 0}'
+	# damo's record keys, null where damon.data does not say
+	json_check "$BATS_TEST_TMPDIR/o.json" \
+		'.[0] | del(.snapshots) == {"kdamond_idx": null, "context_idx": null, "intervals": null, "scheme_idx": null, "target_id": 18446623438842320000, "scheme_filters": [], "data_source": "unknown"}'
+	json_check "$BATS_TEST_TMPDIR/o.json" \
+		'.[0].snapshots[0] | .total_bytes == 40243200 and .damos_stats == null and .sample_interval_us == null'
 	run -0 --separate-stderr damo report access --json \
 		-i "$FIXTURES/records/damon.data.snapshot.active"
 	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/a.json"
 	json_check "$BATS_TEST_TMPDIR/a.json" '.[0].target_id == null'
 	json_check "$BATS_TEST_TMPDIR/a.json" \
-		'.[0].snapshots[0].regions[0] == {"start": 4294967296, "end": 4456865792, "nr_accesses": 0, "age": 5}'
+		'.[0].snapshots[0].regions[0] == {"start": 4294967296, "end": 4456865792, "nr_accesses": 0, "age": 5, "access_rate_percent": 0, "age_us": 15000000, "probe_hits": [], "sz_filter_passed": 32862371}'
+	json_check "$BATS_TEST_TMPDIR/a.json" \
+		'.[0].intervals.aggr_us == 3000000 and .[0].scheme_filters[0].filter_type == "active" and .[0].snapshots[0].damos_stats.nr_tried == 0'
 }
 
 # Run "damo $@" with standard error on a terminal (script(1)'s pty),
