@@ -65,8 +65,9 @@ static const struct argp_option access_options[] = {
 	  "Order regions by address, access_rate, age, size or temperature "
 	  "(the last key first)", 0 },
 	CMD_ALIAS("sort_regions_by", OPT_SORT_BY),
-	{ "sort-regions-dsc", OPT_SORT_DSC, NULL, 0,
-	  "Sort regions in descending order", 0 },
+	{ "sort-regions-dsc", OPT_SORT_DSC, "KEY...", OPTION_ARG_OPTIONAL,
+	  "Sort by these keys (KEY... or all, the default) in descending "
+	  "order", 0 },
 	CMD_ALIAS("sort_regions_dsc", OPT_SORT_DSC),
 	{ "temperature-weights", OPT_WEIGHTS, "SZ RATE AGE", 0,
 	  "Weights of size, access rate and age in temperatures "
@@ -137,7 +138,7 @@ static error_t access_parse(int key, char *arg, struct argp_state *state)
 		access_parse_sort(state, arg, v);
 		return 0;
 	case OPT_SORT_DSC:
-		v->sort_dsc = true;
+		access_parse_sort_dsc(state, arg, v);
 		return 0;
 	case OPT_WEIGHTS:
 		access_parse_weights(state, arg, &v->weights);

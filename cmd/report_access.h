@@ -63,7 +63,7 @@ struct access_view {
 	struct report_weights weights;
 	enum access_sort sort[ACCESS_MAX_SORT_KEYS];
 	size_t nr_sort;
-	bool sort_dsc;
+	unsigned int sort_dsc;	/* bit (1 << key): descending */
 	long percentiles[ACCESS_MAX_PERCENTILES];
 	size_t nr_percentiles;
 	const char *hist_ranges[ACCESS_MAX_HIST_RANGES];
@@ -172,6 +172,10 @@ struct argp_state;
 int access_parse_style(const char *s);
 void access_parse_sort(struct argp_state *state, const char *arg,
 		       struct access_view *v);
+/* --sort-regions-dsc [KEY...|all]: @arg (NULL without '=') and the next
+ * words; none is every key. */
+void access_parse_sort_dsc(struct argp_state *state, const char *arg,
+			   struct access_view *v);
 void access_parse_weights(struct argp_state *state, const char *arg,
 			  struct report_weights *w);
 void access_parse_percentiles(struct argp_state *state, const char *arg,

@@ -97,6 +97,35 @@ void access_parse_sort(struct argp_state *state, const char *arg,
 	}
 }
 
+void access_parse_sort_dsc(struct argp_state *state, const char *arg,
+			   struct access_view *v)
+{
+	size_t i, n = more_words(state) + (arg ? 1 : 0);
+	const char *w;
+	int k;
+
+	if (!n) {		/* damo (C)'s bare flag: every key */
+		v->sort_dsc = ~0u;
+		return;
+	}
+	v->sort_dsc = 0;
+	for (i = 0; i < n; i++) {
+		w = i == 0 && arg ? arg : state->argv[state->next++];
+		if (!strcmp(w, "all")) {
+			v->sort_dsc = ~0u;
+			continue;
+		}
+		k = name_idx(sort_names, ARRAY_SIZE(sort_names), w);
+		if (k < 0) {
+			argp_error(state, "--sort-regions-dsc: unknown key '%s'; "
+				   "expected address, access_rate, age, size, "
+				   "temperature or all", w);
+			return;
+		}
+		v->sort_dsc |= 1u << k;
+	}
+}
+
 void access_parse_weights(struct argp_state *state, const char *arg,
 			  struct report_weights *w)
 {

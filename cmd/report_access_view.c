@@ -296,7 +296,8 @@ static int cmp_regions(const void *pa, const void *pb, void *arg)
 	for (i = sc->v->nr_sort; i-- > 0;) {
 		c = cmp_key(a, b, sc->v->sort[i], sc);
 		if (c)
-			return sc->v->sort_dsc ? -c : c;
+			return sc->v->sort_dsc & (1u << sc->v->sort[i]) ?
+				-c : c;
 	}
 	return a < b ? -1 : a > b;
 }
