@@ -35,6 +35,7 @@ struct access_args {
 	bool style_set;
 	struct report_filter filter;
 	struct access_view view;
+	const struct keyword *ls_kws;	/* --ls-*-format-keywords */
 };
 
 enum {
@@ -52,12 +53,27 @@ enum {
 	OPT_HM_STATIC,
 	OPT_TOTAL_SZ_ONLY,
 	OPT_FORMAT,
+	OPT_MIN_CHARS,
+	OPT_DONT_MERGE,
+	OPT_LS_RECORD_KWS,
+	OPT_LS_SNAPSHOT_KWS,
+	OPT_LS_REGION_KWS,
+	OPT_BOX,
+	OPT_BOX_VALUES,
+	OPT_BOX_LENGTH,
+	OPT_BOX_HEIGHT,
+	OPT_BOX_COLORSET,
+	OPT_BOX_SCALES,
+	OPT_BOX_ALIGN,
+	/* one per enum access_area, in its order */
+	OPT_FORMAT_AREA,
+	OPT_FORMAT_AREA_LAST = OPT_FORMAT_AREA + NR_AREAS - 1,
 };
 
 static const struct argp_option access_options[] = {
 	{ "style", OPT_STYLE, "STYLE", 0,
 	  "detailed (default), recency-percentiles, temperature-percentiles, "
-	  "recency-sz-hist or temperature-sz-hist", 0 },
+	  "recency-sz-hist, temperature-sz-hist, simple-boxes, cold or hot", 0 },
 	{ "raw-form", OPT_RAW_FORM, NULL, 0,
 	  "Print every region of every snapshot in damo's machine form", 0 },
 	CMD_ALIAS("raw_form", OPT_RAW_FORM),
@@ -101,6 +117,60 @@ static const struct argp_option access_options[] = {
 	{ "format", OPT_FORMAT, "ACTION AREA TEXT", 0,
 	  "set or append TEXT (with <keyword>s) to the template of AREA: "
 	  "record_head, snapshot_head, region, snapshot_tail or record_tail", 0 },
+	{ "format-record-head", OPT_FORMAT_AREA + AREA_RECORD_HEAD, "TEXT", 0,
+	  "The record head template (before --format and the style)", 0 },
+	CMD_ALIAS("format_record_head", OPT_FORMAT_AREA + AREA_RECORD_HEAD),
+	{ "format-snapshot-head", OPT_FORMAT_AREA + AREA_SNAPSHOT_HEAD, "TEXT", 0,
+	  "The snapshot head template", 0 },
+	CMD_ALIAS("format_snapshot_head", OPT_FORMAT_AREA + AREA_SNAPSHOT_HEAD),
+	{ "format-region", OPT_FORMAT_AREA + AREA_REGION, "TEXT", 0,
+	  "The template of each region", 0 },
+	CMD_ALIAS("format_region", OPT_FORMAT_AREA + AREA_REGION),
+	{ "format-snapshot-tail", OPT_FORMAT_AREA + AREA_SNAPSHOT_TAIL, "TEXT", 0,
+	  "The snapshot tail template", 0 },
+	CMD_ALIAS("format_snapshot_tail", OPT_FORMAT_AREA + AREA_SNAPSHOT_TAIL),
+	{ "format-record-tail", OPT_FORMAT_AREA + AREA_RECORD_TAIL, "TEXT", 0,
+	  "The record tail template", 0 },
+	CMD_ALIAS("format_record_tail", OPT_FORMAT_AREA + AREA_RECORD_TAIL),
+	{ "region-box", OPT_BOX, NULL, 0,
+	  "Draw each region as a box (<box>) in the default formats", 0 },
+	CMD_ALIAS("region_box", OPT_BOX),
+	{ "region-box-values", OPT_BOX_VALUES, "LEN COLOR HEIGHT", 0,
+	  "What the box's length, colour and height show: size, access_rate, "
+	  "age or none (default age access_rate size)", 0 },
+	CMD_ALIAS("region_box_values", OPT_BOX_VALUES),
+	{ "region-box-min-max-length", OPT_BOX_LENGTH, "MIN MAX", 0,
+	  "Columns of the box (default 1 30)", 0 },
+	CMD_ALIAS("region_box_min_max_length", OPT_BOX_LENGTH),
+	{ "region-box-min-max-height", OPT_BOX_HEIGHT, "MIN MAX", 0,
+	  "Rows of the box (default 1 5)", 0 },
+	CMD_ALIAS("region_box_min_max_height", OPT_BOX_HEIGHT),
+	{ "region-box-colorset", OPT_BOX_COLORSET, "gray|flame|emotion", 0,
+	  "Colours of the box (default gray)", 0 },
+	CMD_ALIAS("region_box_colorset", OPT_BOX_COLORSET),
+	{ "region-box-scales", OPT_BOX_SCALES, "LEN COLOR HEIGHT", 0,
+	  "linear or log, for each (default log linear log)", 0 },
+	CMD_ALIAS("region_box_scales", OPT_BOX_SCALES),
+	{ "region-box-align", OPT_BOX_ALIGN, "left|right", 0,
+	  "Where the box is aligned (default left)", 0 },
+	CMD_ALIAS("region_box_align", OPT_BOX_ALIGN),
+	{ "min-chars-for", OPT_MIN_CHARS, "KEYWORD N", 0,
+	  "Pad KEYWORD's value to N characters, if damo gives it no width "
+	  "of its own (repeatable)", 0 },
+	CMD_ALIAS("min_chars_for", OPT_MIN_CHARS),
+	{ "dont-merge-regions", OPT_DONT_MERGE, NULL, 0,
+	  "Accepted for damo's runbooks: a record file's regions are shown as "
+	  "recorded", 0 },
+	CMD_ALIAS("dont_merge_regions", OPT_DONT_MERGE),
+	{ "ls-record-format-keywords", OPT_LS_RECORD_KWS, NULL, 0,
+	  "List the record head and tail <keyword>s and exit", 0 },
+	CMD_ALIAS("ls_record_format_keywords", OPT_LS_RECORD_KWS),
+	{ "ls-snapshot-format-keywords", OPT_LS_SNAPSHOT_KWS, NULL, 0,
+	  "List the snapshot head and tail <keyword>s and exit", 0 },
+	CMD_ALIAS("ls_snapshot_format_keywords", OPT_LS_SNAPSHOT_KWS),
+	{ "ls-region-format-keywords", OPT_LS_REGION_KWS, NULL, 0,
+	  "List the region <keyword>s and exit", 0 },
+	CMD_ALIAS("ls_region_format_keywords", OPT_LS_REGION_KWS),
 	{ 0 }
 };
 
@@ -111,6 +181,23 @@ static struct argp_child access_children[] = {
 	{ 0 }
 };
 
+/* MIN MAX of a box dimension: 0 to 1000 columns or rows, MIN <= MAX. */
+static void parse_min_max(struct argp_state *state, const char *arg,
+			  uint64_t *min, uint64_t *max)
+{
+	const char *w;
+
+	if (state->next >= state->argc) {
+		argp_error(state, "--region-box-min-max-*: takes MIN MAX");
+		return;
+	}
+	w = state->argv[state->next++];
+	if (units_parse_nr(arg, min) || *min > 1000 ||
+	    units_parse_nr(w, max) || *max > 1000 || *min > *max)
+		argp_error(state, "--region-box-min-max-*: '%s %s' is not MIN "
+			   "MAX of 0 to 1000, MIN <= MAX", arg, w);
+}
+
 static error_t access_parse(int key, char *arg, struct argp_state *state)
 {
 	struct access_args *a = state->input;
@@ -118,6 +205,10 @@ static error_t access_parse(int key, char *arg, struct argp_state *state)
 	uint64_t n;
 	int i;
 
+	if (key >= OPT_FORMAT_AREA && key <= OPT_FORMAT_AREA_LAST) {
+		v->area_tmpl[key - OPT_FORMAT_AREA] = arg;
+		return 0;
+	}
 	switch (key) {
 	case ARGP_KEY_INIT:
 		report_child_inputs(state, access_children, a->ctx, &a->ro);
@@ -177,6 +268,50 @@ static error_t access_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_FORMAT:
 		access_parse_format(state, arg, v);
+		return 0;
+	case OPT_BOX:
+		v->box.on = true;
+		return 0;
+	case OPT_BOX_VALUES:
+		access_parse_box_values(state, arg, &v->box);
+		return 0;
+	case OPT_BOX_LENGTH:
+	case OPT_BOX_HEIGHT:
+		parse_min_max(state, arg, key == OPT_BOX_LENGTH ?
+			      &v->box.len_min : &v->box.height_min,
+			      key == OPT_BOX_LENGTH ?
+			      &v->box.len_max : &v->box.height_max);
+		return 0;
+	case OPT_BOX_COLORSET:
+		i = !strcmp(arg, "gray") ? 0 : !strcmp(arg, "flame") ? 1 :
+			!strcmp(arg, "emotion") ? 2 : -1;
+		if (i < 0)
+			argp_error(state, "--region-box-colorset: 'gray', "
+				   "'flame' or 'emotion', not '%s'", arg);
+		v->box.colorset = (unsigned int)(i < 0 ? 0 : i);
+		return 0;
+	case OPT_BOX_SCALES:
+		access_parse_box_scales(state, arg, &v->box);
+		return 0;
+	case OPT_BOX_ALIGN:
+		if (strcmp(arg, "left") && strcmp(arg, "right"))
+			argp_error(state, "--region-box-align: 'left' or "
+				   "'right', not '%s'", arg);
+		v->box.right = !strcmp(arg, "right");
+		return 0;
+	case OPT_MIN_CHARS:
+		access_parse_min_chars(state, arg, v);
+		return 0;
+	case OPT_DONT_MERGE:
+		return 0;
+	case OPT_LS_RECORD_KWS:
+		a->ls_kws = access_record_kws;
+		return 0;
+	case OPT_LS_SNAPSHOT_KWS:
+		a->ls_kws = access_snapshot_kws;
+		return 0;
+	case OPT_LS_REGION_KWS:
+		a->ls_kws = access_region_kws;
 		return 0;
 	case ARGP_KEY_ARG:
 		argp_error(state, "unexpected argument '%s'", arg);
@@ -307,6 +442,7 @@ static int prepass(struct access_args *a, struct access_rec_info **infos,
 					snap.end_ns : snap.start_ns;
 			ri->end_ns = snap.end_ns;
 			v->probe_hits |= snap.nr_probes > 0;
+			access_box_see(&v->box, meta, &snap);
 		}
 		v->multi_snapshots |= ri->nr_snapshots > 1;
 		if (err < 0)
@@ -446,6 +582,22 @@ static int read_records(struct access_args *a, struct report_input *in,
 	return err < 0 ? err : 0;
 }
 
+/* The keywords of a template level as damo's help lists them. */
+static void list_keywords(struct out *o, const struct keyword *kws)
+{
+	const struct keyword *k;
+
+	out_json_begin_list(o, NULL);
+	for (k = kws; k->name; k++) {
+		out_json_begin_obj(o, NULL);
+		out_print_str(o, "keyword", k == kws ? "%s\n" : "\n%s\n",
+			      k->name);
+		out_print_str(o, "description", "%s\n", k->desc);
+		out_json_end_obj(o);
+	}
+	out_json_end_list(o);
+}
+
 int report_access(int argc, char **argv, struct damo_ctx *ctx)
 {
 	struct access_args a = {
@@ -465,11 +617,16 @@ int report_access(int argc, char **argv, struct damo_ctx *ctx)
 	FILE *f;
 	int err;
 
+	access_box_init(&a.view.box);
 	access_children[0].argp = report_opts_argp(REPORT_OPT_INPUT |
 						   REPORT_OPT_RAW);
 	err = cmd_parse(&access_argp, argc, argv, &a);
 	if (err)
 		return err;
+	if (a.ls_kws) {
+		list_keywords(cmd_out(ctx), a.ls_kws);
+		return 0;
+	}
 	a.view.raw = a.ro.raw;
 	a.filter.weights = &a.view.weights;
 	o = cmd_out(ctx);

@@ -15,6 +15,7 @@
 #include "cmd/report_filter.h"
 #include "core/report/access_dist.h"
 
+struct argp_state;
 struct out;
 struct record_meta;
 struct snapshot;
@@ -25,6 +26,10 @@ enum access_style {
 	ACCESS_TEMPERATURE_PERCENTILES,
 	ACCESS_RECENCY_SZ_HIST,
 	ACCESS_TEMPERATURE_SZ_HIST,
+	/* the detailed view with region boxes */
+	ACCESS_SIMPLE_BOXES,
+	ACCESS_COLD,
+	ACCESS_HOT,
 };
 
 enum access_area {
@@ -56,6 +61,28 @@ struct access_rec_info {
 	size_t nr_snapshots;
 };
 
+/* What a region box's length, colour or height shows. */
+enum box_value {
+	BOX_SIZE,
+	BOX_ACCESS_RATE,
+	BOX_AGE,
+	BOX_NONE,
+};
+
+/* damo's region boxes (<box>): the --region-box-* options. */
+struct access_box {
+	bool on;			/* --region-box: in the default formats */
+	enum box_value values[3];	/* of the length, colour and height */
+	bool log[3];			/* their scales */
+	uint64_t len_min, len_max;	/* columns */
+	uint64_t height_min, height_max;	/* rows */
+	bool right;			/* aligned right */
+	unsigned int colorset;		/* 0 gray, 1 flame, 2 emotion */
+	/* from the pre-pass: the range of each box_value over all regions */
+	double min[3], max[3];
+	bool seen;
+};
+
 struct access_view {
 	enum access_style style;
 	bool raw;
@@ -81,6 +108,15 @@ struct access_view {
 		const char *text;
 	} formats[ACCESS_MAX_FORMATS];
 	size_t nr_formats;
+	const char *area_tmpl[NR_AREAS];	/* --format-AREA TEXT */
+	/* --min-chars-for KEYWORD N, for keywords without damo's default */
+	struct {
+		const char *keyword;
+		int n;
+	} min_chars[ACCESS_MAX_FORMATS];
+	size_t nr_min_chars;
+
+	struct access_box box;
 
 	/* from the pre-pass */
 	size_t nr_records;
@@ -125,6 +161,7 @@ struct keyword {
 	const char *name;
 	int min_chars;
 	void (*fn)(FILE *f, const struct kw_ctx *c);
+	const char *desc;	/* damo's help text of it */
 };
 
 /* The keywords of each template level (report_access_kw.c), NULL-ended. */
@@ -157,6 +194,26 @@ void access_percentiles(const struct access_view *v, struct out *o,
 void access_sz_hist(const struct access_view *v, struct out *o,
 		    const char *key, const struct record_meta *meta,
 		    const struct snapshot *s, bool temperature, bool df_passed);
+/* The start of damo's ANSI colour of level @lv (0 to 9) of @colorset. */
+void access_color_start(FILE *f, unsigned int colorset, int lv);
+
+/*
+ * Region boxes (report_access_box.c): the defaults, what the pre-pass
+ * sees of each region, and the keywords <box>, <region box colors> and
+ * <region box description>.
+ */
+void access_box_init(struct access_box *b);
+void access_box_see(struct access_box *b, const struct record_meta *meta,
+		    const struct snapshot *s);
+void access_box_print(FILE *f, const struct kw_ctx *c);
+void access_box_colors(FILE *f, const struct kw_ctx *c);
+void access_box_description(FILE *f, const struct kw_ctx *c);
+/* --region-box-values and --region-box-scales: three words each. */
+void access_parse_box_values(struct argp_state *state, const char *arg,
+			     struct access_box *b);
+void access_parse_box_scales(struct argp_state *state, const char *arg,
+			     struct access_box *b);
+
 /* The one-line heat map of a snapshot (text only), into @f. */
 void access_heatmap(const struct access_view *v, FILE *f,
 		    const struct record_meta *meta, const struct snapshot *s,
@@ -168,7 +225,6 @@ void access_heatmap(const struct access_view *v, FILE *f,
  * @state's argv; bad values are argp_error()s.  access_parse_style()
  * returns the style, or -1 for an unknown name.
  */
-struct argp_state;
 int access_parse_style(const char *s);
 void access_parse_sort(struct argp_state *state, const char *arg,
 		       struct access_view *v);
@@ -184,5 +240,7 @@ void access_parse_hist_ranges(struct argp_state *state, const char *arg,
 			      struct access_view *v);
 void access_parse_format(struct argp_state *state, const char *arg,
 			 struct access_view *v);
+void access_parse_min_chars(struct argp_state *state, const char *arg,
+			    struct access_view *v);
 
 #endif /* DAMO_CMD_REPORT_ACCESS_H */

@@ -18,6 +18,7 @@ run_cases() {
 	cd "$R"
 	while read -r name rest; do
 		[[ -z $name || $name == '#'* || $name != "$1"* ]] && continue
+		[[ $rest == *' ::: '* ]] && rest=${rest#* ::: }
 		eval "args=($rest)"
 		n=$((n + 1))
 		if ! "$DAMO" "${args[@]}" >"$BATS_TEST_TMPDIR/$name" 2>"$BATS_TEST_TMPDIR/err"; then
@@ -43,4 +44,8 @@ run_cases() {
 
 @test "report access --json: all that damo 3.3's --json holds, in exact integers" {
 	run_cases json. "python3 $SRC/test/tools/access_json_same.py"
+}
+
+@test "report access --ls-*-format-keywords: damo's help of the keywords" {
+	run_cases ls_keywords.
 }

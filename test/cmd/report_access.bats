@@ -147,9 +147,14 @@ df-pass: 888888888988888888888888888888888888888888[...]511111111111111111116[..
 @test "--format set and append, keywords and \\n" {
 	run -0 damo report access -i "$SNAP" --format set snapshot_head '' \
 		--format set region '' --format set snapshot_tail 'n=<number of regions>\ntotal=<total bytes>' \
-		--format append record_tail 'source: <data source>'
+		--format append record_tail '\nsource: <data source>'
 	[ "$output" = "$(printf '%s\n' 'n=132' 'total=59.868 GiB' \
 		'record DAMON intervals: sample 5 ms, aggr 100 ms' 'source: unknown')" ]
+	# damo appends the text as it is, on the same line
+	run -0 damo report access -i "$SNAP" --total-sz-only \
+		--format append snapshot_tail ' total' --format append record_tail '.'
+	[ "$output" = "$(printf '%s\n' '59.868 GiB total' \
+		'record DAMON intervals: sample 5 ms, aggr 100 ms.')" ]
 }
 
 @test "--json with a style: the style's numbers in exact integers" {

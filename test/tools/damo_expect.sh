@@ -6,8 +6,8 @@
 #
 #   DAMO_PY=/path/to/damo/src/damo.py test/tools/damo_expect.sh [NAME...]
 #
-# A case is one line "NAME ARGS...", ARGS in shell words where $R is
-# test/fixtures/records.  Run it after adding a case and commit what it
+# A case is one line "NAME ARGS... [::: C-ARGS...]", ARGS in shell words
+# where $R is test/fixtures/records; C-ARGS are damo (C)'s when they differ.  Run it after adding a case and commit what it
 # wrote; the tests (test/cmd/damo_expect.bats) never run Python damo.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/../.." && pwd)
@@ -20,7 +20,7 @@ while read -r name rest; do
 	if (($#)); then
 		[[ " $* " == *" $name "* ]] || continue
 	fi
-	eval "args=($rest)"
+	eval "args=(${rest%% ::: *})"
 	python3 "$DAMO_PY" "${args[@]}" </dev/null |
 		sed 's/\x1b\[[0-9;]*m//g' >"$dir/$name.txt"
 	echo "$name: $(wc -l <"$dir/$name.txt") lines"
