@@ -119,6 +119,7 @@ static const struct argp wss_argp = {
 	       "  damo report wss\n"
 	       "  damo report wss --input damon.data --range 1 101 1 --raw-number\n"
 	       "  damo report wss --sortby time --all-wss\n"
+	       "  damo report wss --plot wss.png\n"
 	       "  damo report wss --json",
 	.children = wss_children,
 };
@@ -142,6 +143,7 @@ int report_wss(int argc, char **argv, struct damo_ctx *ctx)
 			    .acc_thres = 1, .sz_thres = 1 },
 	};
 	const struct rec_dist_record *recs;
+	struct report_plot plot = { 0 };
 	struct report_input in;
 	struct wss_model m;
 	size_t nr, i;
@@ -151,7 +153,7 @@ int report_wss(int argc, char **argv, struct damo_ctx *ctx)
 	wss_children[0].argp = report_opts_argp(REPORT_OPT_INPUT |
 			REPORT_OPT_RANGE | REPORT_OPT_SORTBY |
 			REPORT_OPT_NR_COLS | REPORT_OPT_RAW |
-			REPORT_OPT_WORK_TIME);
+			REPORT_OPT_WORK_TIME | REPORT_OPT_PLOT);
 	err = cmd_parse(&wss_argp, argc, argv, &a);
 	if (err)
 		return err;
@@ -169,6 +171,14 @@ int report_wss(int argc, char **argv, struct damo_ctx *ctx)
 	}
 	err = 0;
 	recs = wss_model_result(&m, &nr);
+	if (a.ro.plot) {	/* the image instead of the text, as damo */
+		for (i = 0; i < nr; i++)
+			report_plot_add(&plot, &recs[i].dist, &a.ro, a.all);
+		err = report_plot_write(ctx, &plot, &a.ro,
+					"working set size", true);
+		if (err || !out_is_json(o))
+			goto out;
+	}
 	out_json_begin_list(o, NULL);
 	for (i = 0; i < nr; i++)
 		print_record(o, &recs[i], &a);
