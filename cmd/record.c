@@ -43,6 +43,7 @@ struct record_args {
 	uint64_t seed;
 	uint64_t duration_ns;		/* 0: not given */
 	uint64_t snapshot_ns;		/* --snapshot; 0: as it runs */
+	uint64_t snapshot_count;	/* --snapshot's COUNT; 0: none */
 	char **command;			/* after "--", NULL-terminated */
 	const char *output;
 	enum record_format fmt;
@@ -71,9 +72,11 @@ static struct argp_option record_options[] = {
 	{ "cpu-budget", OPT_CPU_BUDGET, "PERCENT", 0,
 	  "Embedded monitor without --monitoring-intervals: the share of one "
 	  "core its sampling may use (default 1%)", 0 },
-	{ "snapshot", OPT_SNAPSHOT, "INTERVAL", 0,
+	{ "snapshot", OPT_SNAPSHOT, "DELAY [COUNT]", 0,
 	  "Record kernel DAMON through a stat scheme's tried regions every "
-	  "INTERVAL (1s, 500ms) instead of its tracepoints", 0 },
+	  "DELAY (1s, 500ms; bare numbers are seconds) instead of its "
+	  "tracepoints, and stop after COUNT snapshots if given (damo's "
+	  "--snapshot DELAY COUNT)", 0 },
 	{ "seed", OPT_SEED, "N", 0,
 	  "Seed of the monitor's and the model's randomness (default 0)", 0 },
 	{ "duration", OPT_DURATION, "TIME", 0,
@@ -212,6 +215,16 @@ static error_t record_parse(int key, char *arg, struct argp_state *state)
 		if (parse_duration(arg, &a->snapshot_ns))
 			argp_error(state, "--snapshot: '%s' is not a time above 0",
 				   arg);
+		/* damo's COUNT: a bare number after DELAY */
+		if (state->next < state->argc && state->argv[state->next][0] &&
+		    strspn(state->argv[state->next], "0123456789") ==
+		    strlen(state->argv[state->next])) {
+			arg = state->argv[state->next++];
+			if (units_parse_nr(arg, &a->snapshot_count) ||
+			    !a->snapshot_count)
+				argp_error(state, "--snapshot: COUNT '%s' is not "
+					   "a number of snapshots above 0", arg);
+		}
 		return 0;
 	case ARGP_KEY_ARG:
 		if (!a->bargs.has_id)
@@ -267,6 +280,7 @@ static const struct argp record_argp = {
 	       "  damo record e0 --duration 1m\n"
 	       "  damo record -- ./workload --size 1G\n"
 	       "  damo record --target-pid 4242 --snapshot 1s --duration 1m\n"
+	       "  damo record 0 --snapshot 1 10\n"
 	       "  damo record --model examples/workloads/stairs.yaml \\\n"
 	       "      --duration 60s -o stairs.data\n"
 	       "  damo record --model hot-cold.yaml --duration 30s \\\n"
@@ -495,6 +509,7 @@ int cmd_record(int argc, char **argv, struct damo_ctx *ctx)
 	/* a model's duration is monitored time, not wall time */
 	err = record_loop_begin(&l, o, a.output, a.fmt,
 				a.model ? 0 : a.duration_ns, &d);
+	l.max_snapshots = a.snapshot_count;
 	if (err)
 		err = record_loop_end(&l, err);
 	else if (a.model)

@@ -152,6 +152,10 @@ bool record_loop_stopping(struct record_loop *l)
 		l->end = "duration";
 		return true;
 	}
+	if (l->max_snapshots && nr_snapshots(l) >= l->max_snapshots) {
+		l->end = "snapshot count";
+		return true;
+	}
 	if (l->command > 0 && waitpid(l->command, &st, WNOHANG) == l->command) {
 		l->command = -1;
 		l->command_status = st;

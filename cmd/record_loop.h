@@ -35,6 +35,7 @@ struct record_loop {
 	const char *output;
 	enum record_format fmt;
 	uint64_t duration_ns;		/* on the wall clock; 0: none */
+	uint64_t max_snapshots;		/* stop after so many; 0: none */
 
 	/* What was recorded, set by the caller as it learns it. */
 	const char *what;		/* "kdamond 0", "e0", "the model" */
@@ -77,7 +78,10 @@ int record_loop_begin(struct record_loop *l, struct out *out,
 void record_loop_set_info(struct record_loop *l,
 			  const struct record_info *info);
 
-/* Whether the recording was asked to stop (signal, duration, command). */
+/*
+ * Whether the recording was asked to stop (signal, duration, snapshot
+ * count, command).
+ */
 bool record_loop_stopping(struct record_loop *l);
 
 /*

@@ -220,6 +220,12 @@ assert zlib.compress(t.encode()) == open("s.data", "rb").read()'
 	[[ $stderr == *"--target-pid: the command after '--' is the target"* ]]
 	run -64 --separate-stderr damo record --
 	[[ $stderr == *"no command after '--'"* ]]
+	# damo's --snapshot DELAY COUNT: the number after DELAY is COUNT
+	run -64 --separate-stderr damo record 0 --snapshot 1 0
+	[[ $stderr == *"--snapshot: COUNT '0' is not a number of snapshots above 0"* ]]
+	run -64 --separate-stderr damo record --snapshot 1 3 \
+		--source "synthetic:$MODELS/stairs.yaml" --duration 1s
+	[[ $stderr == *"--model records a workload model; an ID, a command, --backend, --source and --snapshot"* ]]
 	[ -z "$(ls)" ]
 }
 
