@@ -27,6 +27,7 @@
 #include "core/xalloc.h"
 #include "formats/config.h"
 #include "formats/doc.h"
+#include "cmd/report_filter.h"
 #include "formats/workload.h"
 #include "kdamond/backend.h"
 
@@ -48,6 +49,7 @@ struct record_args {
 	const char *output;
 	enum record_format fmt;
 	bool realtime;
+	struct report_filter filter;	/* damo's record filters */
 };
 
 enum {
@@ -98,6 +100,9 @@ static struct argp_option record_options[] = {
 static const struct argp_child record_children[] = {
 	{ &damon_opts_argp, 0, "DAMON parameters:", 1 },
 	{ &backend_args_argp, 0, NULL, 0 },
+	{ &report_filter_argp, 0,
+	  "Record filters (damo's; what is written keeps only what passes):",
+	  2 },
 	{ &cmd_common_argp, 0, NULL, 0 },
 	{ 0 }
 };
@@ -164,6 +169,7 @@ static error_t record_parse(int key, char *arg, struct argp_state *state)
 		cmd_child_inputs(state, record_children, a->ctx);
 		state->child_inputs[0] = &a->damon;
 		state->child_inputs[1] = &a->bargs;
+		state->child_inputs[2] = &a->filter;
 		return 0;
 	case OPT_SOURCE:
 		if (!strncmp(arg, SYNTH_PREFIX, strlen(SYNTH_PREFIX)))
@@ -510,6 +516,7 @@ int cmd_record(int argc, char **argv, struct damo_ctx *ctx)
 	err = record_loop_begin(&l, o, a.output, a.fmt,
 				a.model ? 0 : a.duration_ns, &d);
 	l.max_snapshots = a.snapshot_count;
+	l.filter = &a.filter;
 	if (err)
 		err = record_loop_end(&l, err);
 	else if (a.model)

@@ -20,10 +20,12 @@
 #include <sys/types.h>
 
 #include "core/snap_sink.h"
+#include "core/snapshot.h"
 #include "formats/record.h"
 
 struct diag;
 struct out;
+struct report_filter;
 struct record_info;
 struct record_writer;
 
@@ -36,6 +38,8 @@ struct record_loop {
 	enum record_format fmt;
 	uint64_t duration_ns;		/* on the wall clock; 0: none */
 	uint64_t max_snapshots;		/* stop after so many; 0: none */
+	/* damo's record filters, applied before writing; NULL: none */
+	const struct report_filter *filter;
 
 	/* What was recorded, set by the caller as it learns it. */
 	const char *what;		/* "kdamond 0", "e0", "the model" */
@@ -56,6 +60,9 @@ struct record_loop {
 	uint64_t nr_scheme_snapshots, nr_scheme_regions;
 	uint64_t aggr_ns;		/* the last snapshot's span; 0: unknown */
 	bool *is_scheme;		/* per record: a scheme's */
+	struct record_meta *metas;	/* per record, with --filter: intervals */
+	uint64_t *nr_in;		/* per record: snapshots given */
+	struct snapshot scratch;	/* a snapshot being filtered */
 	struct diag *diag;		/* the writer's problems go there */
 	int werr;
 };

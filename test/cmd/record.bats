@@ -294,3 +294,25 @@ assert zlib.compress(t.encode()) == open("s.data", "rb").read()'
 	run -0 --separate-stderr damo record --model "$MODELS/stairs.yaml" --duration 2s -o two.data
 	[ -z "$stderr" ]
 }
+
+@test "record filters (damo's --sz_region, --access_rate, --snapshot_idx...): the file keeps what passes" {
+	local m=$MODELS/stairs.yaml
+	damo record --model "$m" --duration 3s --seed 1 -o all.data >/dev/null
+	run -0 damo record --model "$m" --duration 3s --seed 1 -o rate.data \
+		--access_rate 1 100
+	damo record --model "$m" --duration 3s --seed 1 -o idx.data \
+		--sz_region 1M max --snapshot_idx 2 5 >/dev/null
+	# what report shows of the filtered file is what it shows of the whole
+	# one through the same filters
+	damo report access -i rate.data >a
+	damo report access -i all.data --access_rate 1 100 >b
+	cmp a b
+	damo report access -i idx.data >a
+	damo report access -i all.data --sz_region 1M max --snapshot_idx 2 5 >b
+	cmp a b
+	damo convert --format json -o idx.json idx.data >/dev/null
+	json_check idx.json '.[0].snapshots | length == 4'
+	json_check idx.json '[.[0].snapshots[].regions[] | (.end | tonumber) - (.start | tonumber) >= 1048576] | all'
+	run -64 --separate-stderr damo record --model "$m" --duration 1s --access_rate 5
+	[ ! -e damon.data ]
+}
