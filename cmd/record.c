@@ -50,7 +50,19 @@ struct record_args {
 	enum record_format fmt;
 	bool realtime;
 	struct report_filter filter;	/* damo's record filters */
+	unsigned int do_record;		/* bits of do_record_names[] */
 };
+
+/* damo's --do_record words; damo (C) records access and mem_footprint. */
+static const char *const do_record_names[] = {
+	"access", "cpu_profile", "mem_footprint", "vmas", "proc_stats",
+	"damon_trace_events",
+};
+#define DO_ACCESS (1u << 0)
+#define DO_FOOTPRINT (1u << 2)
+#define DO_RECORDED (DO_ACCESS | DO_FOOTPRINT)
+/* damo's default: all but damon_trace_events */
+#define DO_DEFAULT 0x1fu
 
 enum {
 	OPT_SOURCE = 0x500,
@@ -61,6 +73,7 @@ enum {
 	OPT_REALTIME,
 	OPT_SNAPSHOT,
 	OPT_CPU_BUDGET,
+	OPT_DO_RECORD,
 };
 
 /* not const: --source's values come from the registry of sources */
@@ -79,6 +92,12 @@ static struct argp_option record_options[] = {
 	  "DELAY (1s, 500ms; bare numbers are seconds) instead of its "
 	  "tracepoints, and stop after COUNT snapshots if given (damo's "
 	  "--snapshot DELAY COUNT)", 0 },
+	{ "do-record", OPT_DO_RECORD, "WHAT...", 0,
+	  "What to record, of damo's access, cpu_profile, mem_footprint, "
+	  "vmas, proc_stats and damon_trace_events; damo (C) records access "
+	  "and mem_footprint (the targets' RSS) and says so of the others "
+	  "(default: all but damon_trace_events)", 0 },
+	CMD_ALIAS("do_record", OPT_DO_RECORD),
 	{ "seed", OPT_SEED, "N", 0,
 	  "Seed of the monitor's and the model's randomness (default 0)", 0 },
 	{ "duration", OPT_DURATION, "TIME", 0,
@@ -119,6 +138,33 @@ static int parse_duration(const char *s, uint64_t *ns)
 	err = units_parse_time(s, UNITS_NS, ns);
 	free(t);
 	return !err && *ns && *ns != UINT64_MAX ? 0 : -EINVAL;
+}
+
+/* --do-record WHAT...: the words up to the next option. */
+static void parse_do_record(struct argp_state *state, const char *arg,
+			    struct record_args *a)
+{
+	const char *w = arg;
+	size_t i;
+
+	a->do_record = 0;
+	for (;;) {
+		for (i = 0; i < ARRAY_SIZE(do_record_names); i++) {
+			if (!strcmp(w, do_record_names[i]))
+				break;
+		}
+		if (i == ARRAY_SIZE(do_record_names)) {
+			argp_error(state, "--do-record: '%s' is not access, "
+				   "cpu_profile, mem_footprint, vmas, proc_stats "
+				   "or damon_trace_events", w);
+			return;
+		}
+		a->do_record |= 1u << i;
+		if (state->next >= state->argc ||
+		    state->argv[state->next][0] == '-')
+			return;
+		w = state->argv[state->next++];
+	}
 }
 
 /* Which options go together, once all are parsed. */
@@ -216,6 +262,9 @@ static error_t record_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_REALTIME:
 		a->realtime = true;
+		return 0;
+	case OPT_DO_RECORD:
+		parse_do_record(state, arg, a);
 		return 0;
 	case OPT_SNAPSHOT:
 		if (parse_duration(arg, &a->snapshot_ns))
@@ -496,7 +545,7 @@ static int record_monitor(const struct record_args *a, struct record_loop *l,
 int cmd_record(int argc, char **argv, struct damo_ctx *ctx)
 {
 	struct record_args a = { .ctx = ctx, .output = "damon.data",
-				 .fmt = RECORD_FMT_NATIVE };
+				 .fmt = RECORD_FMT_NATIVE, .do_record = DO_DEFAULT };
 	struct out *o;
 	struct record_loop l;
 	struct diag d;
@@ -517,6 +566,15 @@ int cmd_record(int argc, char **argv, struct damo_ctx *ctx)
 				a.model ? 0 : a.duration_ns, &d);
 	l.max_snapshots = a.snapshot_count;
 	l.filter = &a.filter;
+	l.skip_access = !(a.do_record & DO_ACCESS);
+	l.skip_footprint = !(a.do_record & DO_FOOTPRINT);
+	for (size_t i = 0; i < ARRAY_SIZE(do_record_names); i++) {
+		/* damo's default asks for them all: only named ones are said */
+		if (a.do_record != DO_DEFAULT && (a.do_record & (1u << i)) &&
+		    !(DO_RECORDED & (1u << i)))
+			out_warn(o, "--do-record %s: not recorded by damo (C)",
+				 do_record_names[i]);
+	}
 	if (err)
 		err = record_loop_end(&l, err);
 	else if (a.model)

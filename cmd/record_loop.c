@@ -94,6 +94,8 @@ static int sink_snapshot(struct snap_sink *sink, size_t rec,
 
 	if (l->werr)
 		return l->werr;
+	if (l->skip_access)
+		return 0;
 	if (l->filter && report_filter_is_set(l->filter) &&
 	    rec < l->nr_records) {
 		snap_copy(&l->scratch, s);
@@ -127,7 +129,7 @@ static int sink_rss(struct snap_sink *sink, size_t rec, uint64_t time_ns,
 {
 	struct record_loop *l = loop_of(sink);
 
-	if (!l->werr)
+	if (!l->werr && !l->skip_footprint)
 		l->werr = record_writer_rss(l->w, rec, time_ns, rss_bytes,
 					    vsz_bytes);
 	return l->werr;
@@ -343,7 +345,7 @@ int record_loop_end(struct record_loop *l, int err)
 	if (!l->end)
 		l->end = "end of the monitor";
 	/* a report needs two snapshots to say anything over time */
-	if (!err && nr_snapshots(l) < 2) {
+	if (!err && nr_snapshots(l) < 2 && !l->skip_access) {
 		char a[UNITS_BUFSZ], b[UNITS_BUFSZ];
 
 		if (l->aggr_ns)

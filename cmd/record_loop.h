@@ -40,6 +40,8 @@ struct record_loop {
 	uint64_t max_snapshots;		/* stop after so many; 0: none */
 	/* damo's record filters, applied before writing; NULL: none */
 	const struct report_filter *filter;
+	bool skip_access;		/* --do-record without access */
+	bool skip_footprint;		/* --do-record without mem_footprint */
 
 	/* What was recorded, set by the caller as it learns it. */
 	const char *what;		/* "kdamond 0", "e0", "the model" */

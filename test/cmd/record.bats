@@ -316,3 +316,22 @@ assert zlib.compress(t.encode()) == open("s.data", "rb").read()'
 	run -64 --separate-stderr damo record --model "$m" --duration 1s --access_rate 5
 	[ ! -e damon.data ]
 }
+
+@test "--do_record: access and mem_footprint are recorded, the others said not to be" {
+	local m=$MODELS/stairs.yaml
+	run -0 --separate-stderr damo record --model "$m" --duration 1s -o a.data \
+		--do_record access vmas
+	[ "$stderr" = "damo: warning: --do-record vmas: not recorded by damo (C)" ]
+	damo convert --format json -o a.json a.data >/dev/null
+	json_check a.json '.[0].snapshots | length == 10'
+	# without access: no snapshot, and no complaint about it
+	run -0 --separate-stderr damo record --model "$m" --duration 1s -o f.data \
+		--do-record mem_footprint
+	[ -z "$stderr" ]
+	damo convert --format json -o f.json f.data >/dev/null
+	json_check f.json '[.[].snapshots | length] | add == 0'
+	run -64 --separate-stderr damo record --model "$m" --duration 1s \
+		--do_record access bogus
+	[[ "$stderr" == *"--do-record: 'bogus' is not access, cpu_profile,"* ]]
+	[ ! -e damon.data ]
+}
