@@ -609,6 +609,7 @@ int report_access(int argc, char **argv, struct damo_ctx *ctx)
 		},
 	};
 	struct access_rec_info *infos = NULL;
+	char *live_dir = NULL, *live_path = NULL;
 	struct report_input in;
 	size_t nr = 0;
 	struct out *o;
@@ -618,6 +619,7 @@ int report_access(int argc, char **argv, struct damo_ctx *ctx)
 	int err;
 
 	access_box_init(&a.view.box);
+	a.ro.input = NULL;
 	access_children[0].argp = report_opts_argp(REPORT_OPT_INPUT |
 						   REPORT_OPT_RAW);
 	err = cmd_parse(&access_argp, argc, argv, &a);
@@ -626,6 +628,12 @@ int report_access(int argc, char **argv, struct damo_ctx *ctx)
 	if (a.ls_kws) {
 		list_keywords(cmd_out(ctx), a.ls_kws);
 		return 0;
+	}
+	if (!a.ro.input) {	/* damo: a live snapshot when monitors run */
+		err = access_live_input(ctx, &live_dir, &live_path);
+		if (err < 0)
+			return err;
+		a.ro.input = err ? live_path : REPORT_DEFAULT_INPUT;
 	}
 	a.view.raw = a.ro.raw;
 	a.filter.weights = &a.view.weights;
@@ -656,5 +664,6 @@ out_close:
 	report_close(&in);
 out_free:
 	free(infos);
+	access_live_cleanup(live_dir, live_path);
 	return err;
 }

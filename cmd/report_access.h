@@ -178,6 +178,16 @@ void access_json_snapshot(struct out *o, const struct record_meta *meta,
 			  const struct snapshot *s);
 void access_json_record_tail(struct out *o, const struct record_meta *meta);
 
+/*
+ * access_live_input() - without --input: one snapshot of each running
+ * monitor into a record file *@path of a new private directory *@dir.
+ * Return: 1 (then remove both with access_live_cleanup()), 0 when no
+ * monitor runs (damon.data is read, as damo does), or -errno (reported).
+ */
+struct damo_ctx;
+int access_live_input(struct damo_ctx *ctx, char **dir, char **path);
+void access_live_cleanup(char *dir, char *path);
+
 /* The --json form of a snapshot under the view's style. */
 void access_view_json_snapshot(struct access_view *v, struct out *o,
 			       const struct record_meta *meta,

@@ -141,6 +141,25 @@ hot_found() {
 	[ "$(awk '/^RssAnon:/ { print $2 }' /proc/$WL_PID/status)" -ge 8000 ]
 }
 
+@test "report access without --input: a snapshot of the running monitor, as damo" {
+	start_wl --monitoring-intervals 5ms 100ms 1s
+	mkdir "$BATS_TEST_TMPDIR/empty" && cd "$BATS_TEST_TMPDIR/empty"
+	run -0 --separate-stderr damo report access
+	[ "${lines[0]:0:9}" = 'heatmap: ' ]
+	[ "${lines[2]}" = 'intervals: sample 5 ms aggr 100 ms (max access hz 200)' ]
+	[ "${lines[-1]}" = 'record DAMON intervals: sample 5 ms, aggr 100 ms' ]
+	run -0 --separate-stderr damo report access --json
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/live.json"
+	json_check "$BATS_TEST_TMPDIR/live.json" \
+		'length == 1 and (.[0].snapshots | length) == 1 and (.[0].snapshots[0].regions | length) > 0'
+	# the snapshot's file and directory are gone
+	[ -z "$(ls "$TMPDIR" | grep damo-live)" ]
+	# nothing runs: damon.data, as damo
+	damo stop "$ID" >/dev/null
+	run -1 --separate-stderr damo report access
+	[ "$stderr" = "damo: error: damon.data: cannot open: No such file or directory" ]
+}
+
 @test "stop ends the daemon and unregisters it" {
 	start_wl --damos-action stat
 	daemon=$(damo status e0 --json | jq -r '.kdamonds[0].pid')
