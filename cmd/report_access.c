@@ -36,7 +36,15 @@ struct access_args {
 	struct report_filter filter;
 	struct access_view view;
 	const struct keyword *ls_kws;	/* --ls-*-format-keywords */
+	/* --tried-regions-of, -i tried_regions_of: K C S each */
+	struct access_tried_of tried[ACCESS_MAX_FORMATS];
+	size_t nr_tried;
+	const char *tried_words[3];	/* of "-i tried_regions_of K C S" */
+	size_t nr_tried_words;
+	bool dont_merge;
 };
+
+#define TRIED_WORD "tried_regions_of"
 
 enum {
 	OPT_RAW_FORM = 0x700,
@@ -65,6 +73,7 @@ enum {
 	OPT_BOX_COLORSET,
 	OPT_BOX_SCALES,
 	OPT_BOX_ALIGN,
+	OPT_TRIED_OF,
 	/* one per enum access_area, in its order */
 	OPT_FORMAT_AREA,
 	OPT_FORMAT_AREA_LAST = OPT_FORMAT_AREA + NR_AREAS - 1,
@@ -154,13 +163,18 @@ static const struct argp_option access_options[] = {
 	{ "region-box-align", OPT_BOX_ALIGN, "left|right", 0,
 	  "Where the box is aligned (default left)", 0 },
 	CMD_ALIAS("region_box_align", OPT_BOX_ALIGN),
+	{ "tried-regions-of", OPT_TRIED_OF, "K C S", 0,
+	  "Show the tried regions of monitor K's context C's scheme S, "
+	  "refreshed, instead of a file (repeatable; also '-i "
+	  "tried_regions_of K C S')", 0 },
+	CMD_ALIAS("tried_regions_of", OPT_TRIED_OF),
 	{ "min-chars-for", OPT_MIN_CHARS, "KEYWORD N", 0,
 	  "Pad KEYWORD's value to N characters, if damo gives it no width "
 	  "of its own (repeatable)", 0 },
 	CMD_ALIAS("min_chars_for", OPT_MIN_CHARS),
 	{ "dont-merge-regions", OPT_DONT_MERGE, NULL, 0,
-	  "Accepted for damo's runbooks: a record file's regions are shown as "
-	  "recorded", 0 },
+	  "Show tried_regions_of's regions unmerged (a record file's are "
+	  "always shown as recorded)", 0 },
 	CMD_ALIAS("dont_merge_regions", OPT_DONT_MERGE),
 	{ "ls-record-format-keywords", OPT_LS_RECORD_KWS, NULL, 0,
 	  "List the record head and tail <keyword>s and exit", 0 },
@@ -180,6 +194,31 @@ static struct argp_child access_children[] = {
 	{ &cmd_common_argp, 0, NULL, 0 },
 	{ 0 }
 };
+
+/* K C S of a tried_regions_of: a monitor id, a context, a scheme. */
+static void add_tried_of(struct argp_state *state, struct access_args *a,
+			 const char *k, const char *c, const char *sc)
+{
+	struct access_tried_of *t;
+	uint64_t ci, si;
+
+	if (a->nr_tried == ARRAY_SIZE(a->tried)) {
+		argp_error(state, "tried_regions_of: at most %zu",
+			   ARRAY_SIZE(a->tried));
+		return;
+	}
+	t = &a->tried[a->nr_tried];
+	if (damo_id_parse(k, &t->id) || units_parse_nr(c, &ci) ||
+	    ci > 65535 || units_parse_nr(sc, &si) || si > 65535) {
+		argp_error(state, "tried_regions_of: '%s %s %s' is not a monitor "
+			   "id (N or eN), a context and a scheme index", k, c,
+			   sc);
+		return;
+	}
+	t->ctx = (size_t)ci;
+	t->scheme = (size_t)si;
+	a->nr_tried++;
+}
 
 /* MIN MAX of a box dimension: 0 to 1000 columns or rows, MIN <= MAX. */
 static void parse_min_max(struct argp_state *state, const char *arg,
@@ -303,6 +342,16 @@ static error_t access_parse(int key, char *arg, struct argp_state *state)
 		access_parse_min_chars(state, arg, v);
 		return 0;
 	case OPT_DONT_MERGE:
+		a->dont_merge = true;
+		return 0;
+	case OPT_TRIED_OF:
+		if (state->next + 2 > state->argc) {
+			argp_error(state, "--tried-regions-of takes K C S");
+			return 0;
+		}
+		add_tried_of(state, a, arg, state->argv[state->next],
+			     state->argv[state->next + 1]);
+		state->next += 2;
 		return 0;
 	case OPT_LS_RECORD_KWS:
 		a->ls_kws = access_record_kws;
@@ -314,9 +363,28 @@ static error_t access_parse(int key, char *arg, struct argp_state *state)
 		a->ls_kws = access_region_kws;
 		return 0;
 	case ARGP_KEY_ARG:
+		/* damo's "-i tried_regions_of K C S": its words come here */
+		if (a->ro.input && !strcmp(a->ro.input, TRIED_WORD)) {
+			a->tried_words[a->nr_tried_words++] = arg;
+			if (a->nr_tried_words == 3) {
+				add_tried_of(state, a, a->tried_words[0],
+					     a->tried_words[1],
+					     a->tried_words[2]);
+				a->nr_tried_words = 0;
+			}
+			return 0;
+		}
 		argp_error(state, "unexpected argument '%s'", arg);
 		return 0;
 	case ARGP_KEY_END:
+		if (a->ro.input && !strcmp(a->ro.input, TRIED_WORD)) {
+			if (a->nr_tried_words || !a->nr_tried)
+				argp_error(state, "-i tried_regions_of takes K C S");
+			a->ro.input = NULL;
+		}
+		if (a->nr_tried && a->ro.input)
+			argp_error(state, "tried_regions_of and a file exclude "
+				   "each other");
 		if (a->raw_form && a->style_set)
 			argp_error(state, "--raw-form and --style exclude each other");
 		return 0;
@@ -629,7 +697,14 @@ int report_access(int argc, char **argv, struct damo_ctx *ctx)
 		list_keywords(cmd_out(ctx), a.ls_kws);
 		return 0;
 	}
-	if (!a.ro.input) {	/* damo: a live snapshot when monitors run */
+	if (a.nr_tried) {	/* damo: the schemes' tried regions */
+		err = access_tried_input(ctx, a.tried, a.nr_tried,
+					 !a.dont_merge, &live_dir, &live_path);
+		if (err)
+			return err;
+		a.ro.input = live_path;
+		a.view.tried = true;
+	} else if (!a.ro.input) {	/* damo: a live snapshot when monitors run */
 		err = access_live_input(ctx, &live_dir, &live_path);
 		if (err < 0)
 			return err;

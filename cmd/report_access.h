@@ -14,6 +14,7 @@
 
 #include "cmd/report_filter.h"
 #include "core/report/access_dist.h"
+#include "kdamond/backend.h"
 
 struct argp_state;
 struct out;
@@ -117,6 +118,7 @@ struct access_view {
 	size_t nr_min_chars;
 
 	struct access_box box;
+	bool tried;		/* tried_regions_of: scheme stats in the tail */
 
 	/* from the pre-pass */
 	size_t nr_records;
@@ -187,6 +189,22 @@ void access_json_record_tail(struct out *o, const struct record_meta *meta);
 struct damo_ctx;
 int access_live_input(struct damo_ctx *ctx, char **dir, char **path);
 void access_live_cleanup(char *dir, char *path);
+
+/* damo's "tried_regions_of K C S": monitor K's context C's scheme S. */
+struct access_tried_of {
+	struct damo_id id;
+	size_t ctx, scheme;
+};
+
+/*
+ * access_tried_input() - the tried regions of each of @n schemes @t, as
+ * their monitors refresh them (adjacent regions of the same pattern
+ * merged unless !@merge), a record of one snapshot each, into *@path of
+ * a new private directory *@dir.  Return: 0 (remove both with
+ * access_live_cleanup()), or -errno (reported; nothing left).
+ */
+int access_tried_input(struct damo_ctx *ctx, const struct access_tried_of *t,
+		       size_t n, bool merge, char **dir, char **path);
 
 /* The --json form of a snapshot under the view's style. */
 void access_view_json_snapshot(struct access_view *v, struct out *o,

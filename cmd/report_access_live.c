@@ -198,3 +198,121 @@ void access_live_cleanup(char *dir, char *path)
 		free(dir);
 	}
 }
+
+/* damo's merge of adjacent tried regions of the same access pattern. */
+static void add_tried(struct snapshot *s, const struct damos *sc, bool merge)
+{
+	struct snap_region *last;
+	size_t i;
+
+	for (i = 0; i < sc->nr_tried; i++) {
+		const struct damos_tried_region *t = &sc->tried[i];
+
+		last = s->nr_regions ? &s->regions[s->nr_regions - 1] : NULL;
+		if (merge && last && !last->sz_filter_passed &&
+		    !t->sz_filter_passed && last->end == t->start &&
+		    last->nr_accesses == t->nr_accesses && last->age == t->age) {
+			last->end = t->end;
+			continue;
+		}
+		last = snapshot_add_region(s);
+		last->start = t->start;
+		last->end = t->end;
+		last->nr_accesses = t->nr_accesses;
+		last->age = t->age;
+		last->sz_filter_passed = t->sz_filter_passed;
+	}
+}
+
+/* The tried regions of scheme @t, refreshed, as a record of one snapshot. */
+static int tried_one(struct damo_ctx *ctx, struct record_writer *w,
+		     const struct access_tried_of *t, bool merge,
+		     struct diag *d)
+{
+	struct backend_status st;
+	struct record_meta m;
+	struct snapshot s;
+	struct backend b;
+	char buf[DAMO_ID_BUFSZ + 8];
+	const struct damon_ctx *c;
+	const struct damos *sc;
+	struct timespec now;
+	int err;
+
+	err = backend_open(cmd_backend_env(ctx), t->id.kind, false, &b, d);
+	if (err)
+		return err;
+	backend_status_init(&st);
+	err = backend_status(&b, t->id, REFRESH_TRIED, false, &st);
+	if (!err && !st.running) {
+		diag_add(d, "", "%s is not running", damo_id_label(t->id, buf));
+		err = -ESRCH;
+	}
+	if (!err && (t->ctx >= st.k.nr_ctxs ||
+		     t->scheme >= st.k.ctxs[t->ctx].nr_schemes)) {
+		diag_add(d, "", "%s has no scheme %zu of context %zu",
+			 damo_id_label(t->id, buf), t->scheme, t->ctx);
+		err = -ENOENT;
+	}
+	if (!err) {
+		c = &st.k.ctxs[t->ctx];
+		sc = &c->schemes[t->scheme];
+		record_meta_init(&m);
+		m.kdamond_idx = t->id.nr;
+		m.context_idx = t->ctx;
+		m.scheme_idx = t->scheme;
+		m.has_intervals = true;
+		m.intervals = c->intervals;
+		m.scheme_filters = sc->filters;	/* borrowed: the writer copies */
+		m.nr_scheme_filters = sc->nr_filters;
+		snapshot_init(&s);
+		/* damo's times: now, and one aggregation interval before */
+		clock_gettime(CLOCK_REALTIME, &now);
+		s.end_ns = (uint64_t)now.tv_sec * 1000000000ull +
+			   (uint64_t)now.tv_nsec;
+		s.start_ns = s.end_ns - c->intervals.aggr_us * 1000;
+		add_tried(&s, sc, merge);
+		s.total_bytes = sc->tried_bytes;
+		s.has_stats = true;
+		s.stats = sc->stats;
+		err = record_writer_snapshot(w, record_writer_add(w, &m), &s);
+		snapshot_release(&s);
+	}
+	backend_status_release(&st);
+	backend_close(&b);
+	return err;
+}
+
+int access_tried_input(struct damo_ctx *ctx, const struct access_tried_of *t,
+		       size_t n, bool merge, char **dir, char **path)
+{
+	const char *tmp = getenv("TMPDIR");
+	struct record_writer *w = NULL;
+	struct diag d;
+	size_t i;
+	int err = 0;
+
+	*path = NULL;
+	diag_init(&d);
+	*dir = xasprintf("%s/damo-live-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(*dir)) {
+		err = -errno;
+		diag_add(&d, "", "cannot create '%s': %s", *dir, strerror(errno));
+		goto out;
+	}
+	*path = xasprintf("%s/tried.data", *dir);
+	w = record_writer_open(*path, RECORD_FMT_NATIVE, &d);
+	for (i = 0; i < n && !err; i++)
+		err = tried_one(ctx, w, &t[i], merge, &d);
+	if (!err)
+		err = record_writer_finish(w);
+out:
+	record_writer_free(w);
+	if (err) {
+		cmd_diag_report(cmd_out(ctx), &d, false);
+		access_live_cleanup(*dir, *path);
+		*dir = *path = NULL;
+	}
+	diag_release(&d);
+	return err;
+}

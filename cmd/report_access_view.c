@@ -221,6 +221,18 @@ static void append_tmpl(char **t, const char *text)
 	*t = n;
 }
 
+/* Whether --format set gave template @a. */
+static bool has_set(const struct access_view *v, enum access_area a)
+{
+	size_t i;
+
+	for (i = 0; i < v->nr_formats; i++) {
+		if (!v->formats[i].append && v->formats[i].area == a)
+			return true;
+	}
+	return false;
+}
+
 /*
  * damo's order: the --format-AREA templates, then --format set, then the
  * style (a distribution style replaces the snapshot head and drops the
@@ -270,6 +282,14 @@ void access_view_setup(struct access_view *v)
 		"total size: <total bytes>  df-passed <filters passed bytes>" :
 		"memory bw estimate: <estimated memory bandwidth>\n"
 		"total size: <total bytes>"));
+	if (v->tried && !v->area_tmpl[AREA_SNAPSHOT_TAIL] &&
+	    !has_set(v, AREA_SNAPSHOT_TAIL) && !v->total_sz_only) {
+		char *t = xasprintf("%s\nscheme stats\n<damos stats>",
+				    v->tmpl[AREA_SNAPSHOT_TAIL]);
+
+		free(v->tmpl[AREA_SNAPSHOT_TAIL]);
+		v->tmpl[AREA_SNAPSHOT_TAIL] = t;
+	}
 	if (v->box.on && !strstr(v->tmpl[AREA_SNAPSHOT_TAIL],
 				 "<region box description>")) {
 		/* damo builds it on the record tail, not the snapshot's */
