@@ -28,6 +28,7 @@
 #include "formats/config.h"
 #include "formats/doc.h"
 #include "cmd/report_filter.h"
+#include "formats/record_write.h"
 #include "formats/workload.h"
 #include "kdamond/backend.h"
 
@@ -51,6 +52,7 @@ struct record_args {
 	bool realtime;
 	struct report_filter filter;	/* damo's record filters */
 	unsigned int do_record;		/* bits of do_record_names[] */
+	unsigned int permission;	/* --output-permission */
 };
 
 /* damo's --do_record words; damo (C) records access and mem_footprint. */
@@ -74,6 +76,7 @@ enum {
 	OPT_SNAPSHOT,
 	OPT_CPU_BUDGET,
 	OPT_DO_RECORD,
+	OPT_PERMISSION,
 };
 
 /* not const: --source's values come from the registry of sources */
@@ -111,6 +114,9 @@ static struct argp_option record_options[] = {
 	  0, "native (default: crash-safe), json_compressed or json", 0 },
 	CMD_ALIAS("output_type", OPT_FORMAT),
 	CMD_ALIAS("output-type", OPT_FORMAT),
+	{ "output-permission", OPT_PERMISSION, "OCTAL", 0,
+	  "The mode of the record file (default 600, as damo)", 0 },
+	CMD_ALIAS("output_permission", OPT_PERMISSION),
 	{ "realtime", OPT_REALTIME, NULL, 0,
 	  "With --model: monitor in real time instead of virtual time", 0 },
 	{ 0 }
@@ -263,6 +269,18 @@ static error_t record_parse(int key, char *arg, struct argp_state *state)
 	case OPT_REALTIME:
 		a->realtime = true;
 		return 0;
+	case OPT_PERMISSION: {
+		char *end;
+		long mode;
+
+		errno = 0;
+		mode = strtol(arg, &end, 8);
+		if (errno || end == arg || *end || mode < 0 || mode > 0777)
+			argp_error(state, "--output-permission: '%s' is not an "
+				   "octal mode (000 to 777)", arg);
+		a->permission = (unsigned int)(mode < 0 ? 0 : mode) & 0777;
+		return 0;
+	}
 	case OPT_DO_RECORD:
 		parse_do_record(state, arg, a);
 		return 0;
@@ -545,7 +563,8 @@ static int record_monitor(const struct record_args *a, struct record_loop *l,
 int cmd_record(int argc, char **argv, struct damo_ctx *ctx)
 {
 	struct record_args a = { .ctx = ctx, .output = "damon.data",
-				 .fmt = RECORD_FMT_NATIVE, .do_record = DO_DEFAULT };
+				 .fmt = RECORD_FMT_NATIVE, .do_record = DO_DEFAULT,
+				 .permission = 0600 };
 	struct out *o;
 	struct record_loop l;
 	struct diag d;
@@ -564,6 +583,12 @@ int cmd_record(int argc, char **argv, struct damo_ctx *ctx)
 	/* a model's duration is monitored time, not wall time */
 	err = record_loop_begin(&l, o, a.output, a.fmt,
 				a.model ? 0 : a.duration_ns, &d);
+	if (!err && a.permission != 0600) {
+		err = record_writer_set_permission(l.w, a.permission);
+		if (err)
+			diag_add(&d, "", "cannot set the mode of '%s': %s",
+				 a.output, strerror(-err));
+	}
 	l.max_snapshots = a.snapshot_count;
 	l.filter = &a.filter;
 	l.skip_access = !(a.do_record & DO_ACCESS);

@@ -335,3 +335,16 @@ assert zlib.compress(t.encode()) == open("s.data", "rb").read()'
 	[[ "$stderr" == *"--do-record: 'bogus' is not access, cpu_profile,"* ]]
 	[ ! -e damon.data ]
 }
+
+@test "--output_permission: the file's mode, 600 by default, as damo" {
+	local m=$MODELS/stairs.yaml
+	damo record --model "$m" --duration 1s -o a.data >/dev/null
+	damo record --model "$m" --duration 1s -o b.data --output_permission 644 >/dev/null
+	damo record --model "$m" --duration 1s -o c.data --format json \
+		--output-permission 640 >/dev/null
+	[ "$(stat -c %a a.data b.data c.data | tr '\n' ' ')" = '600 644 640 ' ]
+	run -64 --separate-stderr damo record --model "$m" --duration 1s \
+		--output_permission 999
+	[[ "$stderr" == *"--output-permission: '999' is not an octal mode (000 to 777)"* ]]
+	[ ! -e damon.data ]
+}
