@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cmd/report_common.h"
 #include "cmd/report_filter.h"
 #include "core/report/access_dist.h"
 #include "kdamond/backend.h"
@@ -205,6 +206,27 @@ struct access_tried_of {
  */
 int access_tried_input(struct damo_ctx *ctx, const struct access_tried_of *t,
 		       size_t n, bool merge, char **dir, char **path);
+
+/* What report access was asked (report_access_args.c parses it). */
+struct access_args {
+	struct damo_ctx *ctx;
+	struct report_opts ro;
+	bool raw_form;
+	bool style_set;
+	struct report_filter filter;
+	struct access_view view;
+	const struct keyword *ls_kws;	/* --ls-*-format-keywords */
+	/* --tried-regions-of, -i tried_regions_of: K C S each */
+	struct access_tried_of tried[ACCESS_MAX_FORMATS];
+	size_t nr_tried;
+	const char *tried_words[3];	/* of "-i tried_regions_of K C S" */
+	size_t nr_tried_words;
+	bool dont_merge;
+};
+
+/* The options; children[0] is set to report_opts_argp() at run time. */
+extern const struct argp access_argp;
+extern struct argp_child access_children[];
 
 /* The --json form of a snapshot under the view's style. */
 void access_view_json_snapshot(struct access_view *v, struct out *o,
