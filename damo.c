@@ -191,13 +191,18 @@ static int check_stdout(void)
 
 int main(int argc, char **argv)
 {
-	struct damo_ctx ctx = { 0 };
+	struct damo_ctx ctx = { 0 }, scan = { 0 };
 	struct global_args ga = { .ctx = &ctx, .cmd_idx = -1 };
 	const struct cmd_sub *cmd;
 	int ret, status;
 
 	argp_err_exit_status = DAMO_EXIT_USAGE;
-	argp_parse(&global_argp, argc, argv, ARGP_IN_ORDER, NULL, &ga);
+	cmd_scan_json(argc, argv, &scan);
+	if (scan.opts.json)
+		cmd_usage_json_begin();
+	ret = argp_parse(&global_argp, argc, argv, ARGP_IN_ORDER, NULL, &ga);
+	cmd_usage_json_end(ret != 0);
+	cmd_json_usage = ctx.opts.json;
 	if (ga.cmd_idx < 0)
 		ret = cmd_word_error(&command_table, NULL, argc, argv, &ctx);
 	else if (!(cmd = cmd_find(&command_table, argv[ga.cmd_idx])))

@@ -34,6 +34,7 @@ struct damo_opts {
 	bool pretty;
 	bool no_color;
 	bool quiet;		/* no progress lines */
+	bool raw;		/* plain numbers in text (a command's --raw) */
 	int verbose;
 	const char *sysfs_root;	/* NULL: $DAMO_SYSFS_ROOT or the default */
 };
@@ -80,9 +81,23 @@ void cmd_child_inputs(struct argp_state *state,
 
 /*
  * cmd_parse() - argp_parse() for a command: argv[0] is shown as
- * "damo <command>" in usage and help.  Usage errors exit with 64 (argp).
+ * "damo <command>" in usage and help.  Usage errors exit with 64 (argp);
+ * under -j/--json/--pretty (among @argv, or cmd_json_usage) they are said
+ * as the JSON error object on standard output, like every other error.
  */
 int cmd_parse(const struct argp *argp, int argc, char **argv, void *input);
+
+/* -j/-p came before the command word: its usage errors are JSON too. */
+extern bool cmd_json_usage;
+
+/*
+ * cmd_usage_json_begin() - keep what is written to stderr from here on
+ * (argp's and getopt's usage errors); cmd_usage_json_end() - say it as a
+ * JSON error on stdout when @failed, else pass it on to stderr.  An
+ * argp exit() in between ends it as failed.
+ */
+void cmd_usage_json_begin(void);
+void cmd_usage_json_end(bool failed);
 
 /*
  * cmd_split_command() - split "damo CMD [OPTION...] -- COMMAND [ARG...]":
@@ -131,5 +146,13 @@ const char *cmd_module_root(void);
  * leaving out the common options (those belong to "damo --list-opts").
  */
 void cmd_list_opts(const struct argp *argp);
+/*
+ * cmd_complete() - print the values option OPT of @argp takes, one a line,
+ * for the completions; @spec is "OPT" or "OPT=CUR" (the word being
+ * completed), "ID" for the ids of what runs.  "@files" asks the shell for
+ * file names.  Nothing for an option it knows no values of.
+ */
+void cmd_complete(const struct argp *argp, struct damo_ctx *ctx,
+		  const char *spec);
 
 #endif /* DAMO_CMD_CMD_H */

@@ -17,6 +17,7 @@ enum {
 	OPT_NO_COLOR = 0x100,
 	OPT_SYSFS_ROOT,
 	OPT_LIST_OPTS,
+	OPT_COMPLETE,
 };
 
 static const struct argp_option common_options[] = {
@@ -30,6 +31,8 @@ static const struct argp_option common_options[] = {
 	  "DAMON sysfs admin directory (tests)", -1 },
 	{ "list-opts", OPT_LIST_OPTS, NULL, OPTION_HIDDEN,
 	  "List long options (for completion)", -1 },
+	{ "complete", OPT_COMPLETE, "OPT[=CUR]", OPTION_HIDDEN,
+	  "List the values of option OPT (or ID), for completion", -1 },
 	{ 0 }
 };
 
@@ -60,6 +63,9 @@ static error_t common_parse(int key, char *arg, struct argp_state *state)
 	case OPT_LIST_OPTS:
 		cmd_list_opts(state->root_argp);
 		exit(0);
+	case OPT_COMPLETE:
+		cmd_complete(state->root_argp, ctx, arg);
+		exit(0);
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
@@ -81,16 +87,134 @@ void cmd_child_inputs(struct argp_state *state,
 			state->child_inputs[i] = ctx;
 }
 
+bool cmd_json_usage;
+
+/*
+ * Under --json a usage error is a JSON error object on standard output as
+ * every other error is; argp and getopt print theirs on stderr and argp
+ * then exits.  So while argp parses, stderr is a stream that keeps what is
+ * written to it, and what was kept is said as JSON when the parse fails or
+ * argp exits (an atexit() handler runs before stdio is flushed).
+ */
+static FILE *usage_stderr;		/* the real stderr while capturing */
+static char *usage_text;
+static size_t usage_len;
+
+static ssize_t usage_keep(void *cookie, const char *buf, size_t n)
+{
+	(void)cookie;
+	usage_text = xreallocarray(usage_text, usage_len + n + 1, 1);
+	memcpy(usage_text + usage_len, buf, n);
+	usage_len += n;
+	usage_text[usage_len] = '\0';
+	return (ssize_t)n;
+}
+
+/*
+ * "damo start: unrecognized option '--x'\nTry `damo start --help' or ...":
+ * the first line without the program name, and where to look.
+ */
+static void usage_say_json(void)
+{
+	char *nl, *msg = usage_text, *colon, *try;
+	struct out *o;
+
+	nl = strchr(msg, '\n');
+	if (nl)
+		*nl = '\0';
+	colon = strstr(msg, ": ");
+	if (colon && (!strncmp(msg, "damo ", 5) ||
+		      !memchr(msg, ' ', (size_t)(colon - msg))))
+		msg = colon + 2;
+	try = nl ? strstr(nl + 1, "Try `") : NULL;
+	o = out_new(stdout, OUT_JSON);
+	if (try && strchr(try + 5, '\''))
+		out_error(o, "%s; see '%.*s'", msg,
+			  (int)(strchr(try + 5, '\'') - (try + 5)), try + 5);
+	else
+		out_error(o, "%s", msg);
+	out_free(&o);
+	fflush(stdout);
+}
+
+void cmd_usage_json_end(bool failed)
+{
+	FILE *cap = stderr;
+
+	if (!usage_stderr)
+		return;
+	fflush(cap);
+	stderr = usage_stderr;
+	usage_stderr = NULL;
+	fclose(cap);
+	if (usage_len && failed)
+		usage_say_json();
+	else if (usage_len)
+		fputs(usage_text, stderr);
+	free(usage_text);
+	usage_text = NULL;
+	usage_len = 0;
+}
+
+static void usage_at_exit(void)
+{
+	cmd_usage_json_end(true);
+}
+
+void cmd_usage_json_begin(void)
+{
+	static bool registered;
+	FILE *cap;
+
+	if (!registered && !atexit(usage_at_exit))
+		registered = true;
+	if (!registered)
+		return;
+	fflush(stderr);
+	cap = fopencookie(NULL, "w", (cookie_io_functions_t){
+		.write = usage_keep,
+	});
+	if (!cap)
+		return;
+	usage_stderr = stderr;
+	stderr = cap;
+}
+
+/*
+ * --json, --pretty or -j (alone or in a cluster such as -jv) among a
+ * command's words, up to "--".  A lone -p is not taken for --pretty here:
+ * the reports that draw (wss, nr_regions, footprints) take -p for --plot,
+ * as damo does.
+ */
+static bool json_among(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		const char *w = argv[i];
+
+		if (!strcmp(w, "--json") || !strcmp(w, "--pretty"))
+			return true;
+		if (w[0] == '-' && w[1] && w[1] != '-' &&
+		    strspn(w + 1, "jpvq") == strlen(w + 1) && strchr(w, 'j'))
+			return true;
+	}
+	return false;
+}
+
 int cmd_parse(const struct argp *argp, int argc, char **argv, void *input)
 {
 	char name[64];
 	char *saved = argv[0];
 	int err;
 
+	if (cmd_json_usage || json_among(argc, argv))
+		cmd_usage_json_begin();
 	snprintf(name, sizeof(name), "damo %s", argv[0]);
 	argv[0] = name;
 	err = argp_parse(argp, argc, argv, 0, NULL, input);
 	argv[0] = saved;
+	cmd_usage_json_end(err != 0);
 	return err ? -err : 0;
 }
 
@@ -107,6 +231,8 @@ struct out *cmd_out(struct damo_ctx *ctx)
 		flags |= OUT_PRETTY;
 	if (ctx->opts.quiet)
 		flags |= OUT_QUIET;
+	if (ctx->opts.raw)
+		flags |= OUT_RAW;
 	if (!ctx->opts.no_color && !(nc && *nc) && isatty(STDOUT_FILENO))
 		flags |= OUT_COLOR;
 	ctx->out = out_new(stdout, flags);

@@ -16,6 +16,7 @@
 
 #include "core/diag.h"
 #include "core/out.h"
+#include "core/safefile.h"
 #include "core/snapshot.h"
 #include "core/units.h"
 #include "core/xalloc.h"
@@ -176,8 +177,9 @@ static void print_summary(struct out *o, const struct convert_args *a,
 }
 
 /*
- * The native writer writes where it is told as it goes: give it OUT.tmp,
- * and put that in place (an existing OUT renamed OUT.old) only once the
+ * The native writer writes where it is told as it goes: give it a new
+ * temporary name next to OUT (never a file that was there: a user's own
+ * OUT.tmp is theirs), and put that in place (an existing OUT renamed OUT.old) only once the
  * whole input is in it, as the damo formats' writer does.
  */
 static int native_into_place(const char *tmp, const char *out,
@@ -239,8 +241,13 @@ int cmd_convert(int argc, char **argv, struct damo_ctx *ctx)
 			err = -EISDIR;
 			goto out;
 		}
-		tmp = xasprintf("%s.tmp", a.output);
-		unlink(tmp);
+		tmp = safefile_tmp_name(a.output);
+		if (!tmp) {
+			diag_add_at(&d, a.output, 0, 0, "",
+				    "no free temporary name next to it");
+			err = -EEXIST;
+			goto out;
+		}
 		w = record_writer_open(tmp, a.fmt, &d);
 	} else {
 		w = record_writer_open(a.output, a.fmt, &d);

@@ -116,7 +116,7 @@ static int common_opt_words(int argc, char **argv, int i)
 }
 
 /* -j/--json, -p/--pretty among @argv's words (up to a "--"). */
-static void scan_json(int argc, char **argv, struct damo_ctx *ctx)
+void cmd_scan_json(int argc, char **argv, struct damo_ctx *ctx)
 {
 	int i;
 
@@ -139,7 +139,7 @@ static void scan_json(int argc, char **argv, struct damo_ctx *ctx)
 int cmd_word_error(const struct cmd_table *t, const char *word, int argc,
 		   char **argv, struct damo_ctx *ctx)
 {
-	scan_json(argc, argv, ctx);
+	cmd_scan_json(argc, argv, ctx);
 	if (!word)
 		out_error(cmd_out(ctx), "no %s given; see '%s --help'",
 			  t->what, t->prog);

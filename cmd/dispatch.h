@@ -82,6 +82,9 @@ void cmd_print_list(const struct cmd_table *t, FILE *f);
 /* cmd_print_names() - the names of @t's rows, sorted, one a line. */
 void cmd_print_names(const struct cmd_table *t);
 
+/* cmd_scan_json() - -j/--json, -p/--pretty among @argv's words (up to "--") set in @ctx. */
+void cmd_scan_json(int argc, char **argv, struct damo_ctx *ctx);
+
 /*
  * cmd_word_error() - say that the word of @t is missing (@word NULL) or
  * unknown, as "damo: error: ..." through out_error(), which under --json

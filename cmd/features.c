@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cmd/backend_args.h"
+#include "cmd/kernel.h"
 #include "core/access_source.h"
 #include "core/diag.h"
 #include "core/out.h"
@@ -226,6 +227,13 @@ int cmd_features(int argc, char **argv, struct damo_ctx *ctx)
 	roots.modules = cmd_module_root();
 	diag_init(&d);
 	err = features_detect(&roots, !a.read_only, &fs, &d);
+	if (fs.sysfs_err) {
+		/* there but unreadable: an error, never "absent" */
+		cmd_diag_report(o, &d, false);
+		features_release(&fs);
+		diag_release(&d);
+		return err;
+	}
 	for (i = 0; i < d.nr; i++)
 		out_warn(o, "%s", d.v[i].msg);
 	/* a kernel without DAMON is an answer, not an error */

@@ -5,10 +5,11 @@
  * (report_access_view.c, report_access_dist.c), --raw-form and --json,
  * after the record filters of report_filter.h.
  *
- * Memory: one snapshot at a time plus the printed text (which damo's pager
- * rule needs whole).  A first pass over the file learns what the templates
- * depend on (number of records, whether any has several snapshots or
- * DAMOS filters) and each record's first and last times.
+ * Memory: one snapshot at a time.  A first pass over the file learns what
+ * the templates depend on (number of records, whether any has several
+ * snapshots or DAMOS filters) and each record's first and last times, and
+ * finds any problem in the file before a line is printed; the text is
+ * then printed as it is made, its newlines counted for damo's pager rule.
  */
 #include "report_access.h"
 
@@ -65,22 +66,43 @@ static void raw_snapshot(FILE *f, const struct record_meta *meta,
 	fprintf(f, "\n");
 }
 
-/* Print @text as damo's pager helper does: see ACCESS_PAGER_LINES. */
-static void print_paged(struct out *o, const char *text)
-{
-	size_t nl = 0;
-	const char *p;
+/*
+ * The text as damo's pager helper prints it (see ACCESS_PAGER_LINES):
+ * written as it comes, newlines counted, the last byte decided at the end.
+ */
+struct paged {
+	struct out *o;		/* NULL: the text is not printed (--json) */
+	size_t nl;
+};
 
-	for (p = text; *p; p++)
-		nl += *p == '\n';
-	out_write(o, text);
-	if (nl <= ACCESS_PAGER_LINES)
-		out_write(o, "\n");
+static ssize_t paged_write(void *cookie, const char *buf, size_t len)
+{
+	struct paged *pg = cookie;
+	const char *p = buf, *e = buf + len;
+
+	if (!pg->o)
+		return (ssize_t)len;
+	while ((p = memchr(p, '\n', (size_t)(e - p)))) {
+		pg->nl++;
+		p++;
+	}
+	out_write_len(pg->o, buf, len);
+	return (ssize_t)len;
 }
 
-/* The first pass: what the templates depend on, per record times. */
+static void paged_end(struct paged *pg)
+{
+	if (pg->o && pg->nl <= ACCESS_PAGER_LINES)
+		out_write(pg->o, "\n");
+}
+
+/*
+ * The first pass: what the templates depend on, per record times; the
+ * file is kept in @in (open on success: report_close() it) for the
+ * second.
+ */
 static int prepass(struct access_args *a, struct access_rec_info **infos,
-		   size_t *nr)
+		   size_t *nr, struct report_input *in_out)
 {
 	struct access_view *v = &a->view;
 	const struct record_meta *meta;
@@ -94,6 +116,7 @@ static int prepass(struct access_args *a, struct access_rec_info **infos,
 	err = report_open(a->ctx, a->ro.input, &in);
 	if (err)
 		return err;
+	report_keep(&in);
 	snapshot_init(&snap);
 	while ((err = record_next(in.rd, &meta)) == 1) {
 		if (!meta->has_intervals && !a->raw_form &&
@@ -110,8 +133,6 @@ static int prepass(struct access_args *a, struct access_rec_info **infos,
 			v->ops_filters |= !damos_filter_is_core(
 				meta->scheme_filters[i].type);
 		v->tuned |= meta->has_intervals && meta->intervals.goal.aggrs;
-		v->damon_stat |= meta->data_source &&
-			!strcmp(meta->data_source, "damon_stat");
 		for (idx = 0; (err = record_next_snapshot(in.rd, &snap)) == 1;
 		     idx++) {
 			if (!report_filter_snapshot(&a->filter, meta, &snap, idx))
@@ -126,13 +147,20 @@ static int prepass(struct access_args *a, struct access_rec_info **infos,
 		v->multi_snapshots |= ri->nr_snapshots > 1;
 		if (err < 0)
 			break;
+		/* Read in one pass: whole after the snapshots. */
+		ri->data_source = xstrdup(meta->data_source ?
+					  meta->data_source : "unknown");
+		v->damon_stat |= !strcmp(ri->data_source, "damon_stat");
 	}
 	if (err < 0)
 		err = report_read_failed(a->ctx, &in);
 out:
 	v->nr_records = *nr;
 	snapshot_release(&snap);
-	report_close(&in);
+	if (err < 0)
+		report_close(&in);
+	else
+		*in_out = in;
 	return err < 0 ? err : 0;
 }
 
@@ -227,8 +255,7 @@ static int one_record(struct access_args *a, struct report_input *in,
 						       base, UNITS_NS,
 						       a->view.raw));
 				fprintf(f, "data source: %s\n\n",
-					meta->data_source ? meta->data_source :
-					"unknown");
+					ri->data_source);
 			}
 			raw_snapshot(f, meta, snap, base, a->view.raw);
 		}
@@ -289,11 +316,10 @@ int report_access(int argc, char **argv, struct damo_ctx *ctx)
 	};
 	struct access_rec_info *infos = NULL;
 	char *live_dir = NULL, *live_path = NULL;
-	struct report_input in;
-	size_t nr = 0;
+	struct report_input in, first;
+	struct paged pg = { 0 };
+	size_t nr = 0, i;
 	struct out *o;
-	char *text = NULL;
-	size_t len = 0;
 	FILE *f;
 	int err;
 
@@ -325,13 +351,16 @@ int report_access(int argc, char **argv, struct damo_ctx *ctx)
 	a.filter.weights = &a.view.weights;
 	o = cmd_out(ctx);
 	a.view.color = out_has_color(o);
-	err = prepass(&a, &infos, &nr);
+	err = prepass(&a, &infos, &nr, &first);
 	if (err)
 		goto out_free;
-	err = report_open(ctx, a.ro.input, &in);
+	err = report_reopen(ctx, a.ro.input, &first, &in);
+	report_close(&first);
 	if (err)
 		goto out_free;
-	f = open_memstream(&text, &len);
+	pg.o = out_is_json(o) ? NULL : o;
+	f = fopencookie(&pg, "w", (cookie_io_functions_t){
+		.write = paged_write });
 	if (!f) {
 		out_error(o, "out of memory");
 		err = -ENOMEM;
@@ -342,13 +371,14 @@ int report_access(int argc, char **argv, struct damo_ctx *ctx)
 	err = read_records(&a, &in, infos, nr, o, f);
 	out_json_end_list(o);
 	fclose(f);
-	if (!err && !out_is_json(o))
-		print_paged(o, text);
-	free(text);
+	if (!err)
+		paged_end(&pg);
 	access_view_release(&a.view);
 out_close:
 	report_close(&in);
 out_free:
+	for (i = 0; i < nr; i++)
+		free(infos[i].data_source);
 	free(infos);
 	access_live_cleanup(live_dir, live_path);
 	return err;

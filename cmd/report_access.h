@@ -61,6 +61,7 @@ struct access_rec_info {
 	uint64_t start_ns;	/* of its first (kept) snapshot */
 	uint64_t end_ns;	/* of its last */
 	size_t nr_snapshots;
+	char *data_source;	/* owned; whole once its snapshots were read */
 };
 
 /* What a region box's length, colour or height shows. */
@@ -132,6 +133,10 @@ struct access_view {
 	/* set up by access_view_setup() */
 	char *tmpl[NR_AREAS];
 	bool started;		/* something was printed (join with '\n') */
+	FILE *kwf;		/* a keyword's value is written here ... */
+	char *kwbuf;		/* ... into this buffer, owned */
+	size_t kwlen;
+	size_t kwcap;
 };
 
 /* Build the templates of @v from its style, pre-pass and --format. */
@@ -276,6 +281,8 @@ void access_heatmap(const struct access_view *v, FILE *f,
  * returns the style, or -1 for an unknown name.
  */
 int access_parse_style(const char *s);
+/* The name of style @i (enum order), NULL past the last: for completion. */
+const char *access_style_name(int i);
 void access_parse_sort(struct argp_state *state, const char *arg,
 		       struct access_view *v);
 /* --sort-regions-dsc [KEY...|all]: @arg (NULL without '=') and the next

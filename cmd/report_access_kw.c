@@ -114,7 +114,7 @@ static void kw_intervals_goal(FILE *f, const struct kw_ctx *c)
 
 static void kw_data_source(FILE *f, const struct kw_ctx *c)
 {
-	fputs(c->meta->data_source ? c->meta->data_source : "unknown", f);
+	fputs(c->ri->data_source, f);
 }
 
 static uint64_t snap_start(const struct snapshot *s)

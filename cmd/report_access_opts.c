@@ -51,6 +51,12 @@ static int name_idx(const char *const *names, size_t n, const char *s)
 	return -1;
 }
 
+const char *access_style_name(int i)
+{
+	return i >= 0 && (size_t)i < ARRAY_SIZE(style_names) ?
+	       style_names[i] : NULL;
+}
+
 int access_parse_style(const char *s)
 {
 	if (!strcmp(s, "idle-time-percentiles"))	/* damo's aliases */

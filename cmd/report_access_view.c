@@ -17,6 +17,33 @@
 #include "core/units.h"
 #include "core/xalloc.h"
 
+static ssize_t kw_write(void *cookie, const char *buf, size_t len)
+{
+	struct access_view *v = cookie;
+
+	if (len > v->kwcap - v->kwlen) {
+		v->kwcap = v->kwcap * 2 > v->kwlen + len ? v->kwcap * 2 :
+							   v->kwlen + len + 256;
+		v->kwbuf = xreallocarray(v->kwbuf, v->kwcap, 1);
+	}
+	memcpy(v->kwbuf + v->kwlen, buf, len);
+	v->kwlen += len;
+	return (ssize_t)len;
+}
+
+/* @s and spaces up to @width bytes, as "%-*s". */
+static void put_padded(FILE *f, const char *s, size_t len, int width)
+{
+	static const char spaces[] = "                                ";
+	size_t pad = width > 0 && (size_t)width > len ? (size_t)width - len :
+							 0;
+
+	fwrite(s, 1, len, f);
+	for (; pad > sizeof(spaces) - 1; pad -= sizeof(spaces) - 1)
+		fwrite(spaces, 1, sizeof(spaces) - 1, f);
+	fwrite(spaces, 1, pad, f);
+}
+
 /*
  * damo's minimum width of @k: its default, else the first --min-chars-for
  * of it (damo appends the option to its defaults and takes the first).
@@ -36,15 +63,15 @@ static int min_chars(const struct access_view *v, const struct keyword *k)
 
 /*
  * Expand @tmpl with @kws into @f, after a joining newline if something
- * came before; an empty template prints nothing (damo's None).
+ * came before; an empty template prints nothing (damo's None).  Each
+ * keyword's value is written through one stream kept for the view, then
+ * padded to the keyword's width.
  */
 static void expand(struct access_view *v, FILE *f, const char *tmpl,
 		   const struct keyword *kws, const struct kw_ctx *c)
 {
 	const struct keyword *k;
-	char *val;
-	size_t len, klen;
-	FILE *vf;
+	size_t klen;
 	const char *p;
 
 	if (!tmpl || !*tmpl)
@@ -58,22 +85,33 @@ static void expand(struct access_view *v, FILE *f, const char *tmpl,
 			p += 2;
 			continue;
 		}
-		for (k = kws; *p == '<' && k->name; k++) {
-			klen = strlen(k->name);
-			if (!strncmp(p, k->name, klen))
-				break;
+		if (*p != '<') {
+			/* a run of plain text, or one lone backslash */
+			klen = strcspn(p, "<\\");
+			klen += !klen;
+			fwrite(p, 1, klen, f);
+			p += klen;
+			continue;
 		}
-		if (*p != '<' || !k->name) {
+		for (k = kws; k->name; k++)
+			if (k->name[1] == p[1] &&
+			    !strncmp(p, k->name, strlen(k->name)))
+				break;
+		if (!k->name) {
 			fputc(*p++, f);
 			continue;
 		}
-		vf = open_memstream(&val, &len);
-		if (!vf)
-			abort();	/* as xmalloc() */
-		k->fn(vf, c);
-		fclose(vf);
-		fprintf(f, "%-*s", min_chars(v, k), val);
-		free(val);
+		if (!v->kwf) {
+			v->kwf = fopencookie(v, "w", (cookie_io_functions_t){
+				.write = kw_write });
+			if (!v->kwf)
+				abort();	/* as xmalloc() */
+		}
+		v->kwlen = 0;
+		k->fn(v->kwf, c);
+		fflush(v->kwf);
+		put_padded(f, v->kwbuf ? v->kwbuf : "", v->kwlen,
+			   min_chars(v, k));
 		p += strlen(k->name);
 	}
 }
@@ -313,6 +351,13 @@ void access_view_release(struct access_view *v)
 		free(v->tmpl[i]);
 		v->tmpl[i] = NULL;
 	}
+	if (v->kwf)
+		fclose(v->kwf);
+	free(v->kwbuf);
+	v->kwf = NULL;
+	v->kwbuf = NULL;
+	v->kwlen = 0;
+	v->kwcap = 0;
 }
 
 void access_view_record_head(struct access_view *v, FILE *f,

@@ -39,8 +39,28 @@ int report_open(struct damo_ctx *ctx, const char *path,
 		diag_release(&in->diag);
 		return err;
 	}
+	/* No report needs a record's data_source before its snapshots. */
+	record_one_pass(in->rd);
 	/* A cut native file: say so, and read what is there. */
 	cmd_warn_diag(cmd_out(ctx), &in->diag);
+	return 0;
+}
+
+void report_keep(struct report_input *in)
+{
+	record_spool_start(in->rd);	/* else the file is read again */
+}
+
+int report_reopen(struct damo_ctx *ctx, const char *path,
+		  struct report_input *first, struct report_input *in)
+{
+	diag_init(&in->diag);
+	in->rd = record_spool_replay(first->rd, &in->diag);
+	if (!in->rd)
+		return report_open(ctx, path, in);
+	in->progress = (struct read_progress){
+		.out = cmd_out(ctx), .path = path, .rd = in->rd,
+	};
 	return 0;
 }
 

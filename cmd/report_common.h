@@ -63,6 +63,20 @@ void read_progress(struct read_progress *p, uint64_t nr_snaps);
 void read_progress_end(struct read_progress *p);
 
 /*
+ * report_keep() - keep what @in reads from now on for report_reopen()
+ * (record_spool_start()): for a command that reads a file twice.
+ */
+void report_keep(struct report_input *in);
+
+/*
+ * report_reopen() - @path into @in again for a second reading: from what
+ * @first (read whole, closed after) kept when it could, else as
+ * report_open().
+ */
+int report_reopen(struct damo_ctx *ctx, const char *path,
+		  struct report_input *first, struct report_input *in);
+
+/*
  * report_open() - record_open() @path into @in, problems reported through
  * the run's output.  Return: 0 (report_close() @in later), or -errno.
  */

@@ -6,6 +6,7 @@
  */
 #include "report_heatmap.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +28,7 @@ enum {
 	OPT_DRAW_RANGE, OPT_GUIDE, OPT_ABS_TIME, OPT_ABS_ADDR, OPT_COLORSET,
 	OPT_SKIP_EXAMPLE, OPT_COLOR, OPT_OUTPUT_FORMAT, OPT_TID,
 	OPT_KDAMOND_IDX, OPT_CONTEXT_IDX, OPT_SCHEME_IDX, OPT_GUIDE_HUMAN,
-	OPT_INTERACTIVE, OPT_FOLLOW,
+	OPT_INTERACTIVE, OPT_FOLLOW, OPT_SCREEN,
 };
 
 static const struct argp_option heatmap_options[] = {
@@ -66,6 +67,10 @@ static const struct argp_option heatmap_options[] = {
 	  "Browse the heatmap in the terminal (press ? for its keys)", 0 },
 	{ "follow", OPT_FOLLOW, NULL, 0,
 	  "With --interactive: re-read the file when it changes", 0 },
+	{ "screen", OPT_SCREEN, "COLSxROWS", 0,
+	  "With --interactive: print the viewer's first screen of COLS x "
+	  "ROWS cells and exit, no terminal needed (colours as --color "
+	  "says)", 0 },
 	{ "guide", OPT_GUIDE, NULL, 0,
 	  "Print the records' ranges in raw numbers instead", 0 },
 	{ "guide-human", OPT_GUIDE_HUMAN, NULL, 0,
@@ -76,7 +81,7 @@ static const struct argp_option heatmap_options[] = {
 	{ "abs-addr", OPT_ABS_ADDR, NULL, 0, "Raw output addresses not from the start", 0 },
 	CMD_ALIAS("abs_addr", OPT_ABS_ADDR),
 	{ "stdout-colorset", OPT_COLORSET, "gray|flame|emotion|viridis", 0,
-	  "Colours (default gray, images viridis)", 0 },
+	  "Colours (default gray, images and --interactive viridis)", 0 },
 	CMD_ALIAS("stdout_colorset", OPT_COLORSET),
 	{ "stdout-skip-colorset-example", OPT_SKIP_EXAMPLE, NULL, 0,
 	  "Leave out the '# access_frequency:' line", 0 },
@@ -216,6 +221,10 @@ static void check_args(struct argp_state *state, struct heatmap_args *a)
 		argp_error(state, "--output-format needs --output FILE");
 	if (a->follow && !a->interactive)
 		argp_error(state, "--follow needs --interactive");
+	if (a->screen_cols && !a->interactive)
+		argp_error(state, "--screen needs --interactive");
+	if (a->screen_cols && a->follow)
+		argp_error(state, "--screen prints one screen: not with --follow");
 	if (a->interactive && (a->out != HEATMAP_OUT_STDOUT || a->guide ||
 			       a->guide_human || a->all ||
 			       a->nr_addr_ranges > 1))
@@ -224,6 +233,30 @@ static void check_args(struct argp_state *state, struct heatmap_args *a)
 			   "--draw-range all or several --address-range");
 	if (a->interactive && a->ctx->opts.json)
 		argp_error(state, "--interactive has no --json form");
+}
+
+/* "COLSxROWS": a screen of 10 to 1000 columns and 4 to 1000 rows. */
+static void parse_screen(struct argp_state *state, struct heatmap_args *a,
+			 const char *arg)
+{
+	unsigned long c, r;
+	char *end;
+
+	errno = 0;
+	c = strtoul(arg, &end, 10);
+	if (errno || end == arg || *end != 'x' || !isdigit(end[1]) ||
+	    *arg == '-')
+		argp_error(state, "--screen: '%s' is not COLSxROWS (80x24)",
+			   arg);
+	r = strtoul(end + 1, &end, 10);
+	if (errno || *end)
+		argp_error(state, "--screen: '%s' is not COLSxROWS (80x24)",
+			   arg);
+	if (c < 10 || c > 1000 || r < 4 || r > 1000)
+		argp_error(state, "--screen: '%s' is out of range: 10 to 1000 columns, 4 to 1000 rows",
+			   arg);
+	a->screen_cols = (int)c;
+	a->screen_rows = (int)r;
 }
 
 static error_t heatmap_parse(int key, char *arg, struct argp_state *state)
@@ -301,6 +334,9 @@ static error_t heatmap_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_FOLLOW:
 		a->follow = true;
+		return 0;
+	case OPT_SCREEN:
+		parse_screen(state, a, arg);
 		return 0;
 	case ARGP_KEY_ARG:
 		argp_error(state, "unexpected argument '%s'", arg);
@@ -426,8 +462,8 @@ int report_heatmap(int argc, char **argv, struct damo_ctx *ctx)
 	err = cmd_parse(&heatmap_argp, argc, argv, &a);
 	if (err)
 		goto out_free_args;
-	if (a.interactive && (!isatty(STDIN_FILENO) ||
-			      !isatty(STDOUT_FILENO))) {
+	if (a.interactive && !a.screen_cols && (!isatty(STDIN_FILENO) ||
+						!isatty(STDOUT_FILENO))) {
 		out_error(cmd_out(ctx), "--interactive needs a terminal on "
 			  "standard input and output");
 		err = -ENOTTY;
@@ -443,12 +479,16 @@ int report_heatmap(int argc, char **argv, struct damo_ctx *ctx)
 	err = report_open(ctx, a.ro.input, &in);
 	if (err)
 		goto out_free_args;
+	/* the maps' pass reads what the guides' pass kept */
+	if (!a.interactive)
+		report_keep(&in);
 	err = report_read_guides(&in, &gs, &nr);
 	if (err < 0)
 		err = report_read_failed(ctx, &in);
-	report_close(&in);
+	a.first = &in;
 	if (!err)
 		err = report(ctx, &a, gs, nr);
+	report_close(&in);
 	for (i = 0; i < nr; i++)
 		record_guide_release(&gs[i]);
 	free(gs);

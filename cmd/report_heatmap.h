@@ -48,6 +48,7 @@ struct heatmap_select {
 struct heatmap_args {
 	struct damo_ctx *ctx;
 	struct report_opts ro;		/* the record file: ro.input */
+	struct report_input *first;	/* its guide pass, kept, or NULL */
 	enum heatmap_out out;
 	const char *image_path;
 	int image_fmt;			/* enum heatmap_image_format, -1 */
@@ -64,6 +65,8 @@ struct heatmap_args {
 	int color;			/* 1 always, 0 never, -1 auto */
 	int colorset;			/* enum heatmap_colorset; -1 default */
 	bool interactive, follow;
+	/* --screen: the viewer's first screen printed, of these cells */
+	int screen_cols, screen_rows;
 };
 
 /* Whether guide @g is of a record that @sel selects. */
@@ -71,21 +74,17 @@ bool heatmap_select_matches(const struct heatmap_select *sel,
 			    const struct record_guide *g);
 
 /*
- * heatmap_bin_record() - stream the record of guide @g from @path into @hm.
- * *@hz tells whether the heats are access frequencies (else samples).
- * Problems are reported through the run's output.  Return: 0 or -errno.
+ * heatmap_bin_maps() - stream the record of guide @g from a->ro.input
+ * (from what a->first kept of it when it can) once into the @nr maps
+ * @hms (those with @ok[i]; each binned as its own), and, when
+ * @hot is not NULL, find the index into the contiguous regions of @g
+ * (record_guide_regions()) of the one of most heat per byte.  *@hz tells
+ * whether the heats are access frequencies (else samples).  Problems are
+ * reported through the run's output.  Return: 0 or -errno.
  */
-int heatmap_bin_record(struct damo_ctx *ctx, const char *path,
-		       const struct record_guide *g, struct heatmap *hm,
-		       bool *hz);
-
-/*
- * heatmap_hottest_region() - index into the contiguous regions of @g
- * (record_guide_regions()) of the one of most heat per byte.
- * Return: 0 or -errno (reported).
- */
-int heatmap_hottest_region(struct damo_ctx *ctx, const char *path,
-			   const struct record_guide *g, size_t *hot);
+int heatmap_bin_maps(struct damo_ctx *ctx, const struct heatmap_args *a,
+		     const struct record_guide *g, struct heatmap *hms,
+		     const bool *ok, size_t nr, bool *hz, size_t *hot);
 
 /*
  * heatmap_resolve_range() - @r in absolute numbers into @out, its base

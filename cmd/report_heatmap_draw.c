@@ -33,77 +33,111 @@ enum paint {
 	PAINT_24BIT,		/* truecolor escapes */
 };
 
-int heatmap_hottest_region(struct damo_ctx *ctx, const char *path,
-			   const struct record_guide *g, size_t *hot)
-{
-	struct heatmap_hot_model m;
-	struct report_input in;
-	int err;
+/* The bin models of several maps and the hottest region's, fed at once. */
+struct maps_sink {
+	struct snap_sink sink;
+	struct heatmap_bin_model *bins;
+	size_t nr;
+	struct heatmap_hot_model *hot;	/* NULL: not wanted */
+};
 
-	err = report_open(ctx, path, &in);
-	if (err)
-		return err;
-	heatmap_hot_model_init(&m, g, 1);
-	err = report_feed(&in, &m.sink);
-	if (err < 0)
-		err = report_read_failed(ctx, &in);
-	else
-		*hot = heatmap_hot_model_result(&m, 0);
-	heatmap_hot_model_release(&m);
-	report_close(&in);
-	return err;
+static size_t maps_add(struct snap_sink *sink, const struct record_meta *m)
+{
+	struct maps_sink *ms = (struct maps_sink *)sink;
+	size_t i, rec = 0;
+
+	for (i = 0; i < ms->nr; i++)
+		rec = ms->bins[i].sink.add(&ms->bins[i].sink, m);
+	if (ms->hot)
+		rec = ms->hot->sink.add(&ms->hot->sink, m);
+	return rec;
 }
 
-int heatmap_bin_record(struct damo_ctx *ctx, const char *path,
-		       const struct record_guide *g, struct heatmap *hm,
-		       bool *hz)
+static int maps_snapshot(struct snap_sink *sink, size_t rec,
+			 const struct snapshot *s)
 {
-	struct heatmap_bin_model m;
+	struct maps_sink *ms = (struct maps_sink *)sink;
+	size_t i;
+
+	for (i = 0; i < ms->nr; i++)
+		ms->bins[i].sink.snapshot(&ms->bins[i].sink, rec, s);
+	if (ms->hot)
+		ms->hot->sink.snapshot(&ms->hot->sink, rec, s);
+	return 0;
+}
+
+int heatmap_bin_maps(struct damo_ctx *ctx, const struct heatmap_args *a,
+		     const struct record_guide *g, struct heatmap *hms,
+		     const bool *ok, size_t nr, bool *hz, size_t *hot)
+{
+	struct maps_sink ms = {
+		.sink = { .add = maps_add, .snapshot = maps_snapshot },
+	};
+	struct heatmap_hot_model hm;
 	struct report_input in;
+	size_t i;
 	int err;
 
 	*hz = false;
-	err = report_open(ctx, path, &in);
+	err = a->first ? report_reopen(ctx, a->ro.input, a->first, &in) :
+			 report_open(ctx, a->ro.input, &in);
 	if (err)
 		return err;
-	heatmap_bin_model_init(&m, hm, g);
-	err = report_feed(&in, &m.sink);
+	ms.bins = xcalloc(nr ? nr : 1, sizeof(*ms.bins));
+	for (i = 0; i < nr; i++)
+		if (ok[i])
+			heatmap_bin_model_init(&ms.bins[ms.nr++], &hms[i], g);
+	if (hot) {
+		heatmap_hot_model_init(&hm, g, 1);
+		ms.hot = &hm;
+	}
+	err = report_feed(&in, &ms.sink);
 	if (err < 0)
 		err = report_read_failed(ctx, &in);
-	*hz = m.hz;
-	heatmap_bin_model_release(&m);
+	else if (hot)
+		*hot = heatmap_hot_model_result(&hm, 0);
+	for (i = 0; i < ms.nr; i++) {
+		*hz |= ms.bins[i].hz;
+		heatmap_bin_model_release(&ms.bins[i]);
+	}
+	if (hot)
+		heatmap_hot_model_release(&hm);
+	free(ms.bins);
 	report_close(&in);
 	return err;
 }
 
 /*
  * "time<TAB>address<TAB>heat" lines, formatted by core/numfmt (printf's
- * "%f" work dominated this output) and written a line at a time.
+ * "%f" work dominated this output) and written 64 KiB at a time.
  */
 static void print_raw(struct out *o, const struct heatmap *hm,
 		      const struct heatmap_args *a)
 {
-	char line[3 * NUMFMT_MAX + 4], tbuf[NUMFMT_MAX];
-	size_t i, j, tn, n;
+	char buf[64 << 10], tbuf[NUMFMT_MAX];
+	size_t i, j, tn, n = 0;
 	uint64_t t, ad;
 
 	for (i = 0; i < hm->rows; i++) {
 		t = i * hm->tu + (a->abs_time ? hm->t0 : 0);
 		tn = numfmt_u64(tbuf, t);
 		for (j = 0; j < hm->cols; j++) {
+			if (sizeof(buf) - n < 3 * NUMFMT_MAX + 4) {
+				out_write_len(o, buf, n);
+				n = 0;
+			}
 			ad = j * hm->au + (a->abs_addr ? hm->a0 : 0);
-			memcpy(line, tbuf, tn);
-			n = tn;
-			line[n++] = '\t';
-			n += numfmt_u64(line + n, ad);
-			line[n++] = '\t';
-			numfmt_repr(line + n, heatmap_at(hm, i, j));
-			n += strlen(line + n);
-			line[n++] = '\n';
-			line[n] = '\0';
-			out_text(o, "%s", line);
+			memcpy(buf + n, tbuf, tn);
+			n += tn;
+			buf[n++] = '\t';
+			n += numfmt_u64(buf + n, ad);
+			buf[n++] = '\t';
+			numfmt_repr(buf + n, heatmap_at(hm, i, j));
+			n += strlen(buf + n);
+			buf[n++] = '\n';
 		}
 	}
+	out_write_len(o, buf, n);
 }
 
 /* One pixel of level @lv (-1: no heat) into @s; returns its length. */
@@ -275,45 +309,37 @@ static enum paint choose_paint(struct damo_ctx *ctx,
 	return PAINT_256;
 }
 
-/* Draw address range @ar (map @idx of @nr_maps) of the record of @g. */
+/*
+ * Show map @hm (map @idx of @nr_maps) of the record of @g; NULL: its
+ * ranges were narrower than the resolution.
+ */
 static int draw(struct damo_ctx *ctx, const struct heatmap_args *a,
-		const struct record_guide *g, const struct guide_range *ar,
-		const struct guide_range *tr, size_t idx, size_t nr_maps,
-		struct out *json)
+		const struct record_guide *g, const struct heatmap *hm,
+		bool hz, size_t idx, size_t nr_maps, struct out *json)
 {
 	struct out *o = cmd_out(ctx);
-	struct heatmap hm;
-	bool hz;
-	int err;
+	int err = 0;
 
-	err = heatmap_init(&hm, tr->start, tr->end, ar->start, ar->end,
-			   a->rows, a->cols);
-	if (err) {
+	if (!hm) {
 		out_error(o, "the ranges to draw are narrower than the "
 			  "resolution (%zu rows, %zu columns)", a->rows,
 			  a->cols);
 		return -CMD_EUSAGE;
 	}
-	err = heatmap_bin_record(ctx, a->ro.input, g, &hm, &hz);
-	if (err)
-		goto out;
 	/* an image is written whatever the mode; JSON tells its numbers */
 	if (a->out == HEATMAP_OUT_IMAGE)
-		err = write_image(ctx, a, &hm, g, hz, idx, nr_maps);
+		err = write_image(ctx, a, hm, g, hz, idx, nr_maps);
 	if (err)
-		goto out;
-	if (json) {
-		json_map(json, &hm, g, hz);
-	} else if (a->out == HEATMAP_OUT_IMAGE) {
-		/* nothing on standard output */
-	} else if (a->out == HEATMAP_OUT_RAW) {
-		print_raw(o, &hm, a);
-	} else {
-		print_map(o, &hm, a, choose_paint(ctx, a), hz);
-	}
-out:
-	heatmap_release(&hm);
-	return err;
+		return err;
+	if (json)
+		json_map(json, hm, g, hz);
+	else if (a->out == HEATMAP_OUT_IMAGE)
+		;	/* nothing on standard output */
+	else if (a->out == HEATMAP_OUT_RAW)
+		print_raw(o, hm, a);
+	else
+		print_map(o, hm, a, choose_paint(ctx, a), hz);
+	return 0;
 }
 
 int heatmap_resolve_range(const struct heatmap_range *r, uint64_t base_lo,
@@ -341,16 +367,18 @@ int heatmap_resolve_range(const struct heatmap_range *r, uint64_t base_lo,
 	return 0;
 }
 
-/* The address ranges to draw into *@ars (owned), *@nr of them. */
+/*
+ * The address ranges to draw into *@ars (owned), *@nr of them; *@hottest
+ * when only the hottest of them is to be drawn (the default).
+ */
 static int address_ranges(struct damo_ctx *ctx, const struct heatmap_args *a,
 			  const struct record_guide *g,
-			  struct guide_range **ars, size_t *nr)
+			  struct guide_range **ars, size_t *nr, bool *hottest)
 {
-	struct guide_range *cr = xcalloc(g->nr_gaps + 1, sizeof(*cr));
-	size_t i, hot = 0;
+	size_t i;
 	int err = 0;
 
-	record_guide_regions(g, cr);
+	*hottest = false;
 	if (a->nr_addr_ranges) {
 		*nr = a->nr_addr_ranges;
 		*ars = xcalloc(*nr, sizeof(**ars));
@@ -362,30 +390,81 @@ static int address_ranges(struct damo_ctx *ctx, const struct heatmap_args *a,
 				out_error(cmd_out(ctx), "--address-range: "
 					  "range %zu starts below 0", i + 1);
 		}
-		free(cr);
 		return err;
 	}
-	if (a->all) {
-		*nr = g->nr_gaps + 1;
-		*ars = cr;
-		return 0;
+	*nr = g->nr_gaps + 1;
+	*ars = xcalloc(*nr, sizeof(**ars));
+	record_guide_regions(g, *ars);
+	*hottest = !a->all;
+	return 0;
+}
+
+/* Most map cells binned in one pass (their memory). */
+#define ONE_PASS_CELLS (1u << 21)
+
+enum map_state {
+	MAP_TODO,	/* not binned (or drawn and released) */
+	MAP_OK,		/* binned */
+	MAP_NARROW,	/* its ranges are narrower than the resolution */
+};
+
+/*
+ * Bin the maps of ranges [@lo, @hi) of @ars over times @tr into @hms in
+ * one pass over the file, their states into @st; find the hottest range
+ * into *@hot when not NULL.
+ */
+static int bin_pass(struct damo_ctx *ctx, const struct heatmap_args *a,
+		    const struct record_guide *g,
+		    const struct guide_range *ars, size_t lo, size_t hi,
+		    const struct guide_range *tr, struct heatmap *hms,
+		    unsigned char *st, bool *hz, size_t *hot)
+{
+	bool *ok = xcalloc(hi - lo + 1, sizeof(*ok));
+	size_t i;
+	int err;
+
+	for (i = lo; i < hi; i++) {
+		ok[i - lo] = !heatmap_init(&hms[i], tr->start, tr->end,
+					   ars[i].start, ars[i].end, a->rows,
+					   a->cols);
+		st[i] = ok[i - lo] ? MAP_OK : MAP_NARROW;
 	}
-	err = heatmap_hottest_region(ctx, a->ro.input, g, &hot);
-	*nr = 1;
-	*ars = xcalloc(1, sizeof(**ars));
-	(*ars)[0] = cr[hot];
-	free(cr);
+	err = heatmap_bin_maps(ctx, a, g, hms + lo, ok, hi - lo, hz,
+			       hot);
+	free(ok);
 	return err;
 }
 
+/* Release the binned maps of @hms but @keep (of @nr). */
+static void release_maps(struct heatmap *hms, unsigned char *st, size_t nr,
+			 size_t keep)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++) {
+		if (i != keep && st[i] == MAP_OK) {
+			heatmap_release(&hms[i]);
+			st[i] = MAP_TODO;
+		}
+	}
+}
+
+/*
+ * The maps are binned in one pass over the file, the hottest range found
+ * in the same pass, unless their cells are too many: then the hottest
+ * range is found first and each map binned in a pass of its own.
+ */
 int heatmap_draw_all(struct damo_ctx *ctx, const struct heatmap_args *a,
 		     const struct record_guide *g)
 {
 	struct guide_range tr = { g->start_ns, g->end_ns }, *ars = NULL;
+	struct heatmap *hms = NULL;
 	struct out *json = NULL;
+	unsigned char *st = NULL;
+	bool hottest, hz = false, at_once;
 	FILE *jf = NULL;
 	char *buf = NULL;
-	size_t i, nr = 0, len = 0;
+	size_t i, nr = 0, len = 0, first = 0, last, hot = 0;
 	int err = 0;
 
 	if (a->has_time_range &&
@@ -394,9 +473,23 @@ int heatmap_draw_all(struct damo_ctx *ctx, const struct heatmap_args *a,
 		out_error(cmd_out(ctx), "--time-range starts before 0");
 		return -EINVAL;
 	}
-	err = address_ranges(ctx, a, g, &ars, &nr);
+	err = address_ranges(ctx, a, g, &ars, &nr, &hottest);
 	if (err)
 		goto out;
+	hms = xcalloc(nr, sizeof(*hms));
+	st = xcalloc(nr, sizeof(*st));
+	last = nr;
+	at_once = nr * a->rows * a->cols <= ONE_PASS_CELLS;
+	if (at_once || hottest)
+		err = bin_pass(ctx, a, g, ars, 0, at_once ? nr : 0, &tr, hms,
+			       st, &hz, hottest ? &hot : NULL);
+	if (err)
+		goto out;
+	if (hottest) {
+		release_maps(hms, st, nr, hot);
+		first = hot;
+		last = hot + 1;
+	}
 	/*
 	 * The maps' JSON is printed only once all are drawn, so that an
 	 * error (reading the file, writing an image) is alone on output.
@@ -411,8 +504,15 @@ int heatmap_draw_all(struct damo_ctx *ctx, const struct heatmap_args *a,
 		json = out_new(jf, OUT_JSON);
 		out_begin_list(json, NULL);
 	}
-	for (i = 0; !err && i < nr; i++)
-		err = draw(ctx, a, g, &ars[i], &tr, i, nr, json);
+	for (i = first; !err && i < last; i++) {
+		if (st[i] == MAP_TODO)
+			err = bin_pass(ctx, a, g, ars, i, i + 1, &tr, hms, st,
+				       &hz, NULL);
+		if (!err)
+			err = draw(ctx, a, g, st[i] == MAP_OK ? &hms[i] : NULL,
+				   hz, i - first, last - first, json);
+		release_maps(hms, st, i + 1, nr);
+	}
 	if (json) {
 		out_free(&json);	/* ends the list */
 		fclose(jf);
@@ -420,6 +520,10 @@ int heatmap_draw_all(struct damo_ctx *ctx, const struct heatmap_args *a,
 			out_write(cmd_out(ctx), buf);
 	}
 out:
+	if (st)
+		release_maps(hms, st, nr, nr);
+	free(hms);
+	free(st);
 	free(ars);
 	free(buf);
 	return err;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "report_common.h"
 
@@ -236,10 +237,13 @@ int heatmap_view(struct damo_ctx *ctx, const struct heatmap_args *a,
 	struct view_src src = { .path = a->ro.input };
 	struct heatview_conf conf = {
 		.name = a->ro.input,
-		.set = a->colorset < 0 ? HEATMAP_GRAY :
+		/* in colour, as images are, unless told otherwise */
+		.set = a->colorset < 0 ? HEATMAP_VIRIDIS :
 		       (enum heatmap_colorset)a->colorset,
 		.color = a->color < 0 ? !ctx->opts.no_color &&
-					!getenv("NO_COLOR") : a->color,
+					!getenv("NO_COLOR") &&
+					(!a->screen_cols ||
+					 isatty(STDOUT_FILENO)) : a->color,
 		.follow = a->follow,
 		.follow_ms = 1000,
 		.first = first,
@@ -265,7 +269,12 @@ int heatmap_view(struct damo_ctx *ctx, const struct heatmap_args *a,
 		conf.a0 = r.start;
 		conf.a1 = r.end;
 	}
-	err = heatview_run(&view_ops, &src, &conf, msg, sizeof(msg));
+	if (a->screen_cols)
+		err = heatview_render(&view_ops, &src, &conf, a->screen_rows,
+				      a->screen_cols, 256, stdout, msg,
+				      sizeof(msg));
+	else
+		err = heatview_run(&view_ops, &src, &conf, msg, sizeof(msg));
 	release_guides(&src);
 	if (err)
 		out_error(cmd_out(ctx), "%s", msg[0] ? msg :

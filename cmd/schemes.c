@@ -113,6 +113,7 @@ static const struct out_col stat_cols[] = {
 	{ "nr_applied", "applied", true },
 	{ "sz_applied", "applied bytes", true },
 	{ "qt_exceeds", "quota exceeded", true },
+	{ "stats_refreshed", "refreshed", false },
 };
 
 static const struct out_col total_cols[] = {
@@ -133,7 +134,7 @@ static const struct out_col tried_cols[] = {
 };
 
 static void print_stats_row(struct out *o, struct damo_id id, size_t i,
-			    const struct damos *s)
+			    const struct damos *s, bool fresh)
 {
 	out_begin_obj(o, NULL);
 	damo_id_print(o, "kdamond", id);
@@ -147,6 +148,8 @@ static void print_stats_row(struct out *o, struct damo_id id, size_t i,
 	out_u64(o, "qt_exceeds", s->stats.qt_exceeds);
 	out_size(o, "effective_sz_bytes", s->quota.effective_sz_bytes);
 	out_size(o, "tried_bytes", s->tried_bytes);
+	/* no: what the kernel was last asked for (damo may only read it) */
+	out_bool(o, "stats_refreshed", fresh);
 	out_end_obj(o);
 }
 
@@ -180,11 +183,14 @@ static int show(struct schemes_args *a, struct backend *b, bool tried)
 	struct out *o = cmd_out(a->ctx);
 	struct damo_id *ids = NULL;
 	size_t n = 0, k, i;
-	int err = 0;
+	int err = 0, first = 0;
 
 	if (!a->bargs.has_id)
 		err = backend_list(b, false, &ids, &n);
-	for (k = 0; !err && k < (a->bargs.has_id ? 1 : n); k++) {
+	if (err)
+		return err;
+	/* one monitor that cannot be read does not hide the others */
+	for (k = 0; k < (a->bargs.has_id ? 1 : n); k++) {
 		struct damo_id id = a->bargs.has_id ? a->bargs.id : ids[k];
 		const struct kdamond *kd;
 		struct backend_status st;
@@ -203,12 +209,14 @@ static int show(struct schemes_args *a, struct backend *b, bool tried)
 			if (tried && !a->total)
 				print_tried_rows(o, id, i, s);
 			else
-				print_stats_row(o, id, i, s);
+				print_stats_row(o, id, i, s, st.stats_fresh);
 		}
+		if (err && !first)
+			first = err;
 		backend_status_release(&st);
 	}
 	free(ids);
-	return err;
+	return first;
 }
 
 static void begin_table(struct schemes_args *a, struct out *o, bool tried)
@@ -284,8 +292,11 @@ int cmd_schemes(int argc, char **argv, struct damo_ctx *ctx)
 		err = apply(&a, &b[0], &d);
 	} else if (!err) {
 		begin_table(&a, cmd_out(ctx), i == 1);
-		for (k = 0; k < nb && !err; k++)
-			err = show(&a, &b[k], i == 1);
+		for (k = 0; k < nb; k++) {
+			int e = show(&a, &b[k], i == 1);
+
+			err = err ? err : e;
+		}
 		out_end_table(cmd_out(ctx));
 	}
 	if (!err && i == 2 && out_is_json(cmd_out(ctx))) {

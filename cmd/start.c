@@ -168,17 +168,17 @@ static void print_started(void *data, const struct backend_started *s,
 		out_begin_obj(o, NULL);
 		damo_id_print(o, "id", s[i].id);
 		out_str(o, "backend", backend_kind_name(s[i].id.kind));
-		out_i64(o, "pid", s[i].pid);
+		out_id_nr(o, "pid", s[i].pid);
 		out_str(o, "ops", damon_ops_name(s[i].ops));
 		if (s[i].source) {
 			out_str(o, "source", s[i].source);
 			out_str(o, "sees", s[i].sees);
 		}
 		if (s[i].command_pid > 0)
-			out_i64(o, "command_pid", s[i].command_pid);
+			out_id_nr(o, "command_pid", s[i].command_pid);
 		out_begin_list(o, "target_pids");
 		for (j = 0; j < s[i].nr_target_pids; j++)
-			out_i64(o, NULL, s[i].target_pids[j]);
+			out_id_nr(o, NULL, s[i].target_pids[j]);
 		out_end_list(o);
 		out_end_obj(o);
 	}

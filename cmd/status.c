@@ -11,27 +11,46 @@
 
 #include "cmd/backend_args.h"
 #include "cmd/kernel.h"
+#include "cmd/status.h"
 #include "core/damon.h"
 #include "core/diag.h"
 #include "core/out.h"
 #include "core/units.h"
+#include "core/xalloc.h"
+#include "formats/config.h"
+#include "formats/doc.h"
 
 struct status_args {
 	struct damo_ctx *ctx;
 	struct backend_args bargs;
 	unsigned long watch_s;
 	unsigned long count;	/* --watch iterations, 0 = forever */
+	bool brief;		/* one line a monitor */
+	bool config;		/* what runs, as a configuration */
+	struct damon_config cfg;	/* --config: collected */
 };
 
 enum {
 	OPT_WATCH = 0x400,
 	OPT_COUNT,
+	OPT_BRIEF,
+	OPT_CONFIG,
+	OPT_RAW,
 };
 
 static const struct argp_option status_options[] = {
 	{ "watch", OPT_WATCH, "SECONDS", 0,
 	  "Print again every SECONDS (JSON: one object a line)", 0 },
 	{ "count", OPT_COUNT, "N", 0, "With --watch, stop after N prints", 0 },
+	{ "brief", OPT_BRIEF, NULL, 0,
+	  "One line a kdamond or monitor: id, backend, state, pid, owner, "
+	  "ops, targets, schemes, bytes applied", 0 },
+	{ "raw", OPT_RAW, NULL, 0,
+	  "Plain numbers: sizes in bytes, times in their unit, ages in "
+	  "aggregation intervals, no thousands separators", 0 },
+	{ "config", OPT_CONFIG, NULL, 0,
+	  "Print what runs as a kdamonds configuration (YAML; JSON with "
+	  "--json) that 'damo start' and 'damo config check' take", 0 },
 	{ 0 }
 };
 
@@ -50,6 +69,21 @@ static error_t status_parse(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_INIT:
 		cmd_child_inputs(state, status_children, a->ctx);
 		state->child_inputs[0] = &a->bargs;
+		return 0;
+	case OPT_BRIEF:
+		a->brief = true;
+		return 0;
+	case OPT_CONFIG:
+		a->config = true;
+		return 0;
+	case OPT_RAW:
+		a->ctx->opts.raw = true;
+		return 0;
+	case ARGP_KEY_END:
+		if (a->brief && a->config)
+			argp_error(state, "--brief and --config do not go together");
+		if (a->config && a->watch_s)
+			argp_error(state, "--config prints once: not with --watch");
 		return 0;
 	case OPT_WATCH:
 	case OPT_COUNT:
@@ -87,105 +121,6 @@ static const struct argp status_argp = {
 	.children = status_children,
 };
 
-static void print_minmax(struct out *o, const char *key, uint64_t min,
-			 uint64_t max)
-{
-	out_begin_obj(o, key);
-	out_u64(o, "min", min);
-	out_u64(o, "max", max);
-	out_end_obj(o);
-}
-
-static void print_stats(struct out *o, const struct damos *s)
-{
-	const struct damos_stats *st = &s->stats;
-
-	out_begin_obj(o, "stats");
-	out_u64(o, "nr_tried", st->nr_tried);
-	out_size(o, "sz_tried", st->sz_tried);
-	out_u64(o, "nr_applied", st->nr_applied);
-	out_size(o, "sz_applied", st->sz_applied);
-	out_size(o, "sz_ops_filter_passed", st->sz_ops_filter_passed);
-	out_u64(o, "qt_exceeds", st->qt_exceeds);
-	out_u64(o, "nr_snapshots", st->nr_snapshots);
-	out_end_obj(o);
-	out_size(o, "tried_bytes", s->tried_bytes);
-	out_u64(o, "nr_tried_regions", s->nr_tried);
-}
-
-static void print_scheme(struct out *o, const struct damos *s)
-{
-	const struct damos_access_pattern *p = &s->pattern;
-	const struct damos_quota *q = &s->quota;
-	size_t i;
-
-	out_begin_obj(o, NULL);
-	out_str(o, "action", damos_action_name(s->action));
-	if (s->has_target_nid)
-		out_i64(o, "target_nid", s->target_nid);
-	out_begin_obj(o, "access_pattern");
-	print_minmax(o, "sz_bytes", p->min_sz_bytes, p->max_sz_bytes);
-	print_minmax(o, "nr_accesses_samples", p->min_nr_accesses,
-		     p->max_nr_accesses);
-	print_minmax(o, "age_aggr_intervals", p->min_age, p->max_age);
-	out_end_obj(o);
-	out_time(o, "apply_interval_us", s->apply_interval_us, UNITS_US);
-	out_begin_obj(o, "quotas");
-	out_time(o, "time_ms", q->time_ms, UNITS_MS);
-	out_size(o, "sz_bytes", q->sz_bytes);
-	out_time(o, "reset_interval_ms", q->reset_interval_ms, UNITS_MS);
-	out_size(o, "effective_sz_bytes", q->effective_sz_bytes);
-	out_begin_list(o, "goals");
-	for (i = 0; i < q->nr_goals; i++) {
-		out_begin_obj(o, NULL);
-		out_str(o, "metric", damos_qgoal_metric_name(q->goals[i].metric));
-		out_u64(o, "target_value", q->goals[i].target_value);
-		out_u64(o, "current_value", q->goals[i].current_value);
-		out_end_obj(o);
-	}
-	out_end_list(o);
-	out_end_obj(o);
-	out_str(o, "watermarks", damos_wmark_metric_name(s->wmarks.metric));
-	out_u64(o, "nr_filters", s->nr_filters);
-	print_stats(o, s);
-	out_end_obj(o);
-}
-
-static void print_ctx(struct out *o, const struct damon_ctx *c)
-{
-	size_t i, j;
-
-	out_begin_obj(o, NULL);
-	out_str(o, "ops", damon_ops_name(c->ops));
-	out_begin_obj(o, "intervals");
-	out_time(o, "sample_us", c->intervals.sample_us, UNITS_US);
-	out_time(o, "aggr_us", c->intervals.aggr_us, UNITS_US);
-	out_time(o, "ops_update_us", c->intervals.ops_update_us, UNITS_US);
-	out_end_obj(o);
-	print_minmax(o, "nr_regions", c->min_nr_regions, c->max_nr_regions);
-	out_begin_list(o, "targets");
-	for (i = 0; i < c->nr_targets; i++) {
-		out_begin_obj(o, NULL);
-		if (c->targets[i].has_pid)
-			out_i64(o, "pid", c->targets[i].pid);
-		out_begin_list(o, "regions");
-		for (j = 0; j < c->targets[i].nr_regions; j++) {
-			out_begin_obj(o, NULL);
-			out_u64(o, "start", c->targets[i].regions[j].start);
-			out_u64(o, "end", c->targets[i].regions[j].end);
-			out_end_obj(o);
-		}
-		out_end_list(o);
-		out_end_obj(o);
-	}
-	out_end_list(o);
-	out_begin_list(o, "schemes");
-	for (i = 0; i < c->nr_schemes; i++)
-		print_scheme(o, &c->schemes[i]);
-	out_end_list(o);
-	out_end_obj(o);
-}
-
 /*
  * The intervals a monitor achieved, where its backend measures them, and
  * in text a warning when it is behind the ones it was given.
@@ -217,6 +152,12 @@ static void print_achieved(struct out *o, const struct backend_status *st)
 				false));
 }
 
+/* "on", "off", or "dead" for a monitor gone without a word. */
+static const char *state_name(const struct backend_status *st)
+{
+	return st->dead ? "dead" : st->k.on ? "on" : "off";
+}
+
 static void print_kdamond(struct out *o, const struct backend_status *st)
 {
 	const struct kdamond *k = &st->k;
@@ -225,8 +166,8 @@ static void print_kdamond(struct out *o, const struct backend_status *st)
 	out_begin_obj(o, NULL);
 	damo_id_print(o, "id", st->id);
 	out_str(o, "backend", backend_kind_name(st->id.kind));
-	out_str(o, "state", k->on ? "on" : "off");
-	out_i64(o, "pid", k->pid);
+	out_str(o, "state", state_name(st));
+	out_id_nr(o, "pid", k->pid);
 	out_str(o, "owner", st->owned ? "damo" : "foreign");
 	if (st->source) {
 		out_str(o, "source", st->source);
@@ -239,11 +180,89 @@ static void print_kdamond(struct out *o, const struct backend_status *st)
 		out_str(o, "exit_reason", st->exit_reason);
 	else if (st->has_exit_reason)
 		out_null(o, "exit_reason");
-	out_time(o, "refresh_ms", k->refresh_ms, UNITS_MS);
+	if (k->refresh_ms)
+		out_time(o, "refresh_ms", k->refresh_ms, UNITS_MS);
+	else
+		out_u64_as(o, "refresh_ms", NULL, 0, "off");
+	out_bool(o, "stats_refreshed", st->stats_fresh);
+	if (!st->stats_fresh && !st->dead)
+		out_str(o, "stats_note", k->on ?
+			"not refreshed: not damo's kdamond and no refresh_ms; what the kernel was last asked for, maybe never (damo status never writes to a kdamond it did not start)" :
+			"not refreshed: the kdamond is off; what the kernel last showed");
 	out_begin_list(o, "contexts");
 	for (i = 0; i < k->nr_ctxs; i++)
-		print_ctx(o, &k->ctxs[i]);
+		status_print_ctx(o, &k->ctxs[i]);
 	out_end_list(o);
+	out_end_obj(o);
+}
+
+/* A short text of what @c monitors: "pid 42", "0x1000-0x2000", "3 regions". */
+static void targets_summary(const struct damon_ctx *c, char *buf, size_t len)
+{
+	size_t i, n = 0, nr_regions = 0;
+	int w;
+
+	buf[0] = '\0';
+	for (i = 0; i < c->nr_targets; i++) {
+		nr_regions += c->targets[i].nr_regions;
+		if (!c->targets[i].has_pid || n >= len)
+			continue;
+		w = snprintf(buf + n, len - n, "%spid %" PRId64, n ? "," : "",
+			     c->targets[i].pid);
+		n += w > 0 ? (size_t)w : 0;
+	}
+	if (n || !nr_regions)
+		return;
+	if (nr_regions == 1)
+		snprintf(buf, len, "0x%" PRIx64 "-0x%" PRIx64,
+			 c->targets[0].regions[0].start,
+			 c->targets[0].regions[0].end);
+	else
+		snprintf(buf, len, "%zu regions", nr_regions);
+}
+
+static const struct out_col brief_cols[] = {
+	{ "id", "id", false },
+	{ "backend", "backend", false },
+	{ "state", "state", false },
+	{ "pid", "pid", true },
+	{ "owner", "owner", false },
+	{ "ops", "ops", false },
+	{ "targets", "targets", false },
+	{ "schemes", "schemes", false },
+	{ "sz_applied", "applied", true },
+};
+
+/* One row a monitor: what ip -br is to ip. */
+static void print_brief(struct out *o, const struct backend_status *st)
+{
+	const struct damon_ctx *c = st->k.nr_ctxs ? &st->k.ctxs[0] : NULL;
+	char targets[128] = "-", schemes[128] = "-";
+	uint64_t applied = 0;
+	size_t i, n = 0;
+	int w;
+
+	if (c) {
+		targets_summary(c, targets, sizeof(targets));
+		for (i = 0; i < c->nr_schemes && n < sizeof(schemes); i++) {
+			w = snprintf(schemes + n, sizeof(schemes) - n, "%s%s",
+				     i ? "," : "",
+				     damos_action_name(c->schemes[i].action));
+			n += w > 0 ? (size_t)w : 0;
+			applied += c->schemes[i].stats.sz_applied;
+		}
+	}
+	out_begin_obj(o, NULL);
+	damo_id_print(o, "id", st->id);
+	out_str(o, "backend", backend_kind_name(st->id.kind));
+	out_str(o, "state", state_name(st));
+	out_id_nr(o, "pid", st->k.pid);
+	out_str(o, "owner", st->owned ? "damo" : "foreign");
+	out_str(o, "ops", c ? damon_ops_name(c->ops) : "-");
+	out_str(o, "targets", targets[0] ? targets : "-");
+	out_str(o, "schemes", schemes);
+	out_size(o, "sz_applied", applied);
+	out_bool(o, "stats_refreshed", st->stats_fresh);
 	out_end_obj(o);
 }
 
@@ -262,7 +281,7 @@ static void print_modules(struct out *o, struct backend *b, size_t nb)
 			out_str(o, "name", m[j].name);
 			out_bool(o, "enabled", m[j].enabled);
 			if (m[j].has_kdamond_pid)
-				out_i64(o, "kdamond_pid", m[j].kdamond_pid);
+				out_id_nr(o, "kdamond_pid", m[j].kdamond_pid);
 			out_end_obj(o);
 		}
 		out_end_list(o);
@@ -270,43 +289,113 @@ static void print_modules(struct out *o, struct backend *b, size_t nb)
 	}
 }
 
-/* The monitors of backend @b: the one named, or every one. */
+/*
+ * The monitors collected, as a kdamonds document that 'damo start' and
+ * 'damo config check' take (YAML, JSON under --json).
+ */
+static int print_config(struct status_args *a)
+{
+	struct out *o = cmd_out(a->ctx);
+	char *text;
+
+	if (!a->cfg.nr_kdamonds) {
+		out_error(o, "nothing runs: no configuration to show");
+		damon_config_release(&a->cfg);
+		return -ENOENT;
+	}
+	text = config_emit(&a->cfg, out_is_json(o) ? DOC_FMT_JSON :
+				    DOC_FMT_YAML, out_is_raw(o));
+	out_write(o, text);
+	free(text);
+	damon_config_release(&a->cfg);
+	return 0;
+}
+
+/* What one status print does with each monitor's status. */
+static void show_one(struct status_args *a, struct backend_status *st)
+{
+	struct out *o = cmd_out(a->ctx);
+	char id[DAMO_ID_BUFSZ];
+
+	if (a->config) {
+		/* what runs, as a configuration: a dead one has none */
+		if (st->dead || !st->k.nr_ctxs) {
+			out_warn(o, "%s is left out: %s", damo_id_str(st->id, id),
+				 st->dead ? "it is dead" : "it has no context");
+			return;
+		}
+		*damon_config_add_kdamond(&a->cfg) = st->k;
+		kdamond_init(&st->k);
+	} else if (a->brief) {
+		print_brief(o, st);
+	} else {
+		print_kdamond(o, st);
+	}
+}
+
+/*
+ * The monitors of backend @b: the one named, or every one.  One that
+ * cannot be read is an error, said at the end; the others are shown.
+ */
 static int show_backend(struct status_args *a, struct backend *b)
 {
 	struct damo_id *ids = NULL;
 	size_t n = 0, i;
-	int err = 0;
+	int err = 0, first = 0;
 
 	if (!a->bargs.has_id)
 		err = backend_list(b, false, &ids, &n);
-	for (i = 0; !err && i < (a->bargs.has_id ? 1 : n); i++) {
+	if (err)
+		return err;
+	for (i = 0; i < (a->bargs.has_id ? 1 : n); i++) {
 		struct backend_status st;
 
 		backend_status_init(&st);
 		err = backend_status(b, a->bargs.has_id ? a->bargs.id : ids[i],
 				     REFRESH_STATUS, false, &st);
 		if (!err)
-			print_kdamond(cmd_out(a->ctx), &st);
+			show_one(a, &st);
+		else if (!first)
+			first = err;
 		backend_status_release(&st);
 	}
 	free(ids);
-	return err;
+	return first;
 }
 
 static int show_once(struct status_args *a, struct backend *b, size_t nb)
 {
 	struct out *o = cmd_out(a->ctx);
 	size_t i;
-	int err = 0;
+	int err, first = 0;
 
+	if (a->config) {
+		damon_config_init(&a->cfg);
+		for (i = 0; i < nb; i++) {
+			err = show_backend(a, &b[i]);
+			first = first ? first : err;
+		}
+		return first ? first : print_config(a);
+	}
 	out_begin_obj(o, NULL);
-	out_begin_list(o, "kdamonds");
-	for (i = 0; i < nb && !err; i++)
+	if (a->brief)
+		out_begin_table(o, "kdamonds", brief_cols,
+				ARRAY_SIZE(brief_cols));
+	else
+		out_begin_list(o, "kdamonds");
+	/* one backend that cannot be read does not hide the other */
+	for (i = 0; i < nb; i++) {
 		err = show_backend(a, &b[i]);
-	out_end_list(o);
-	print_modules(o, b, nb);
+		first = first ? first : err;
+	}
+	if (a->brief)
+		out_end_table(o);
+	else
+		out_end_list(o);
+	if (!a->brief)
+		print_modules(o, b, nb);
 	out_end_obj(o);
-	return err;
+	return first;
 }
 
 int cmd_status(int argc, char **argv, struct damo_ctx *ctx)

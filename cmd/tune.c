@@ -120,7 +120,7 @@ int cmd_tune(int argc, char **argv, struct damo_ctx *ctx)
 		damo_id_print(o, "id", a.bargs.id);
 		if (!backend_status(&b, a.bargs.id, REFRESH_NONE,
 				    false, &st))
-			out_i64(o, "pid", st.k.pid);
+			out_id_nr(o, "pid", st.k.pid);
 		out_end_obj(o);
 	}
 	backend_status_release(&st);

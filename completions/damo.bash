@@ -9,7 +9,12 @@
 #                               with the lines it wraps onto, names the
 #                               positional arguments: "a|b|c"
 #                               words are offered, FILE and CONFIG mean
-#                               file names
+#                               file names, ID the ids of what runs
+#   damo CMD [SUB] --complete=OPT=CUR
+#                               the values of option OPT (actions, ops,
+#                               styles, backends, sources, formats, record
+#                               files after --input, "@files"), and with
+#                               OPT "ID" the ids of the running monitors
 # and "damo help" takes a command name.  The binary is ${DAMO:-damo}.
 #
 # _damo_candidates WORDS... prints the candidates for the last word, one a
@@ -57,6 +62,8 @@ _damo_positional()
 				printf '%s\n' "${words[@]}"
 			elif [[ $tok == *FILE* || $tok == CONFIG ]]; then
 				printf '@files\n'
+			elif [[ $tok == ID ]]; then
+				_damo_ask "$@" --complete=ID
 			fi
 			return 0
 		fi
@@ -88,12 +95,11 @@ _damo_candidates()
 		# the one word an option takes is not an argument of the command
 		if [[ -n $cmd && $w == --* && $w != *=* ]]; then
 			arg=$(_damo_optarg "$w" "$cmd" ${sub:+"$sub"})
-			if [[ -n $arg && $arg != *[' ['.]* ]]; then
-				if ((i + 1 < n - 1)); then
-					i=$((i + 1))
-				else
-					prev=$arg
-				fi
+			if [[ -n $arg ]] && ((i + 1 == n - 1)); then
+				# the word being completed is this option's value
+				prev=$w
+			elif [[ -n $arg && $arg != *[' ['.]* ]]; then
+				i=$((i + 1))
 			fi
 			continue
 		fi
@@ -114,13 +120,8 @@ _damo_candidates()
 
 	{
 		if [[ -n $prev && $cur != -* ]]; then
-			# the value of the option before: its words, or a file
-			if [[ $prev == *\|* ]]; then
-				IFS='|' read -ra opts <<<"$prev"
-				printf '%s\n' "${opts[@]}"
-			elif [[ $prev == *FILE* ]]; then
-				printf '@files\n'
-			fi
+			# the value of the option before, as the binary knows it
+			_damo_ask "$cmd" ${sub:+"$sub"} --complete="$prev=$cur"
 		elif [[ -z $cmd ]]; then
 			if [[ $cur == -* ]]; then
 				_damo_ask --list-opts
@@ -150,6 +151,7 @@ _damo_candidates()
 		[[ -n $line ]] || continue
 		[[ $line == @files || $line == "$cur"* ]] && printf '%s\n' "$line"
 	done
+	return 0
 }
 
 _damo()

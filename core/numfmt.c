@@ -109,26 +109,39 @@ static bool short_fixed(double a, char *digits, int *nd, int *exp)
 }
 
 /*
- * The shortest "%.*e" precision that reads back as @v, found by bisection
- * (if p digits read back, so do p + 1: the correctly rounded (p+1)-digit
- * value is at least as close to @v as the p-digit one, which is one of
- * its candidates).
+ * The shortest "%.*e" precision that reads back as @v (if p digits read
+ * back, so do p + 1: the correctly rounded (p+1)-digit value is at least
+ * as close to @v as the p-digit one, which is one of its candidates).
+ * Values that come here mostly need 16 or 17 digits: 17 always reads
+ * back, 16 and 15 are tried in turn, and only below that is the shortest
+ * found by bisection.
  */
 static void short_sci(double v, char *digits, int *nd, int *exp)
 {
-	char e[40], *p;
-	int lo = 1, hi = 17, mid;
+	char e[40], best[40], *p;
+	int lo = 1, hi = 15, mid;
 
-	while (lo < hi) {
-		mid = (lo + hi) / 2;
-		snprintf(e, sizeof(e), "%.*e", mid - 1, v);
-		if (strtod(e, NULL) == v)
-			hi = mid;
+	snprintf(best, sizeof(best), "%.*e", 16, v);
+	snprintf(e, sizeof(e), "%.*e", 15, v);
+	if (strtod(e, NULL) == v) {
+		memcpy(best, e, sizeof(best));
+		snprintf(e, sizeof(e), "%.*e", 14, v);
+		if (strtod(e, NULL) != v)
+			lo = hi;
 		else
-			lo = mid + 1;
+			memcpy(best, e, sizeof(best));
+		while (lo < hi) {
+			mid = (lo + hi) / 2;
+			snprintf(e, sizeof(e), "%.*e", mid - 1, v);
+			if (strtod(e, NULL) == v) {
+				hi = mid;
+				memcpy(best, e, sizeof(best));
+			} else {
+				lo = mid + 1;
+			}
+		}
 	}
-	snprintf(e, sizeof(e), "%.*e", lo - 1, v);
-	p = e;
+	p = best;
 	if (*p == '-')
 		p++;
 	for (*nd = 0; *p && *p != 'e'; p++)

@@ -347,9 +347,19 @@ static void json_field(struct out *o, const char *key, const char *json,
 		o->top_written = true;
 }
 
+static void field_as(struct out *o, const char *key, const char *label,
+		     const char *json, bool json_quote, const char *text);
+
 /* Emit one scalar: @json is the JSON text, @text the text-mode value. */
 static void field(struct out *o, const char *key, const char *json,
 		  bool json_quote, const char *text)
+{
+	field_as(o, key, key, json, json_quote, text);
+}
+
+/* The same, labelled @label in text. */
+static void field_as(struct out *o, const char *key, const char *label,
+		     const char *json, bool json_quote, const char *text)
 {
 	struct frame *fr = top(o);
 	size_t c;
@@ -373,7 +383,7 @@ static void field(struct out *o, const char *key, const char *json,
 		return;
 	text_indent(o);
 	if (key && fr && fr->kind != FRAME_LIST)
-		fprintf(o->f, "%s: %s\n", key, text);
+		fprintf(o->f, "%s: %s\n", label ? label : key, text);
 	else
 		fprintf(o->f, "%s\n", text);
 }
@@ -413,6 +423,43 @@ void out_i64(struct out *o, const char *key, int64_t v)
 
 	snprintf(j, sizeof(j), "%" PRId64, v);
 	field(o, key, j, false, units_fmt_i64(t, v, out_is_raw(o)));
+}
+
+void out_u64_as(struct out *o, const char *key, const char *label,
+		uint64_t v, const char *text)
+{
+	char j[32];
+
+	snprintf(j, sizeof(j), "%" PRIu64, v);
+	field_as(o, key, label, j, false, text);
+}
+
+void out_i64_as(struct out *o, const char *key, const char *label,
+		int64_t v, const char *text)
+{
+	char j[32];
+
+	snprintf(j, sizeof(j), "%" PRId64, v);
+	field_as(o, key, label, j, false, text);
+}
+
+void out_text_field(struct out *o, const char *label, const char *text)
+{
+	if ((o->flags & OUT_JSON) || text_hidden(o))
+		return;
+	text_indent(o);
+	if (label)
+		fprintf(o->f, "%s: %s\n", label, text);
+	else
+		fprintf(o->f, "%s\n", text);
+}
+
+void out_id_nr(struct out *o, const char *key, int64_t v)
+{
+	char j[32];
+
+	snprintf(j, sizeof(j), "%" PRId64, v);
+	field(o, key, j, false, j);
 }
 
 void out_bool(struct out *o, const char *key, bool v)
@@ -577,6 +624,11 @@ void out_text(struct out *o, const char *fmt, ...)
 void out_write(struct out *o, const char *text)
 {
 	fputs(text, o->f);
+}
+
+void out_write_len(struct out *o, const char *buf, size_t len)
+{
+	fwrite(buf, 1, len, o->f);
 }
 
 static void __attribute__((format(printf, 3, 0)))

@@ -69,6 +69,25 @@ void out_u64(struct out *o, const char *key, uint64_t v);
 void out_i64(struct out *o, const char *key, int64_t v);
 void out_bool(struct out *o, const char *key, bool v);
 void out_null(struct out *o, const char *key);
+/*
+ * out_u64_as() / out_i64_as() - JSON: the number @v under @key; text:
+ * "@label: @text" (@label NULL: @key), for a value text shows otherwise
+ * (an address in hex, "max", an age as a time, a pid without
+ * separators).
+ */
+void out_u64_as(struct out *o, const char *key, const char *label,
+		uint64_t v, const char *text);
+void out_i64_as(struct out *o, const char *key, const char *label,
+		int64_t v, const char *text);
+/*
+ * out_text_field() - text only: "@label: @text" at the current indentation
+ * (just @text when @label is NULL); nothing in JSON.  With the JSON-only
+ * fields of out_print_*() and out_json_begin_*(), one text line for a
+ * value JSON holds as an object ("age: 1 s .. max").
+ */
+void out_text_field(struct out *o, const char *label, const char *text);
+/* An id or a pid: the plain number in both modes (no separators). */
+void out_id_nr(struct out *o, const char *key, int64_t v);
 /* JSON: the exact number; text: damo's human size unless raw. */
 void out_size(struct out *o, const char *key, uint64_t bytes);
 /* JSON: the exact number of @unit_ns units; text: human time unless raw. */
@@ -120,6 +139,8 @@ void out_text(struct out *o, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* A ready-made document (for example a YAML configuration), as is. */
 void out_write(struct out *o, const char *text);
+/* @len bytes of text as they are, for a document written in parts. */
+void out_write_len(struct out *o, const char *buf, size_t len);
 
 /*
  * Messages.  out_error(): "damo: error: ..." on stderr, or {"error": "..."}

@@ -51,6 +51,24 @@ static char *tmp_prefix(const char *path)
 	return xasprintf("%.*s/.%s.", (int)(slash - path), path, slash + 1);
 }
 
+char *safefile_tmp_name(const char *path)
+{
+	char *prefix = tmp_prefix(path), *name = NULL, suffix[7];
+	struct stat st;
+	int i;
+
+	for (i = 0; i < TMP_TRIES; i++) {
+		random_suffix(suffix);
+		name = xasprintf("%s%s", prefix, suffix);
+		if (lstat(name, &st) && errno == ENOENT)
+			break;
+		free(name);
+		name = NULL;
+	}
+	free(prefix);
+	return name;
+}
+
 int safefile_open(struct safefile *sf, const char *path, mode_t mode)
 {
 	char *prefix, suffix[7];

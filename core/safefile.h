@@ -72,6 +72,15 @@ void safefile_discard(struct safefile *sf);
 int safefile_write_all(int fd, const void *buf, size_t len);
 
 /*
+ * safefile_tmp_name() - a name for a temporary file next to @path, as
+ * safefile_open() makes them (DIR/.NAME.XXXXXX), that nothing had when
+ * this looked, for a writer that creates its file itself with
+ * safefile_create_new() (which refuses the name if it reappeared).
+ * Returns a malloc'd name, or NULL when every try was taken.
+ */
+char *safefile_tmp_name(const char *path);
+
+/*
  * safefile_create_new() - create @path, which must not exist, for writing:
  * O_WRONLY|O_CREAT|O_EXCL|O_NOFOLLOW.  Return the descriptor or -errno
  * (-EEXIST when anything, a link included, has that name).

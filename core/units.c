@@ -469,13 +469,22 @@ static char *u128_str(char *dst, u128 v, bool group)
 {
 	char tmp[NUMSZ];
 	size_t n = 0, i = 0;
+	uint64_t w;
 
-	do {
+	while (v > UINT64_MAX) {
 		if (group && n % 4 == 3)
 			tmp[n++] = ',';
 		tmp[n++] = '0' + (char)(v % 10);
 		v /= 10;
-	} while (v);
+	}
+	/* the rest in 64-bit arithmetic, which is much cheaper */
+	w = (uint64_t)v;
+	do {
+		if (group && n % 4 == 3)
+			tmp[n++] = ',';
+		tmp[n++] = '0' + (char)(w % 10);
+		w /= 10;
+	} while (w);
 	while (n)
 		dst[i++] = tmp[--n];
 	dst[i] = '\0';
@@ -490,11 +499,11 @@ static const char *fmt_raw(char *buf, uint64_t v)
 
 static int bitlen(u128 v)
 {
-	int n = 0;
+	uint64_t hi = (uint64_t)(v >> 64), lo = (uint64_t)v;
 
-	for (; v; v >>= 1)
-		n++;
-	return n;
+	if (hi)
+		return 128 - __builtin_clzll(hi);
+	return lo ? 64 - __builtin_clzll(lo) : 0;
 }
 
 /*
@@ -534,8 +543,9 @@ static void dbl_div(uint64_t num, uint64_t den, uint64_t *m, int *exp)
  */
 static char *fmt_quot3(char *dst, uint64_t num, uint64_t den)
 {
-	char ip[NUMSZ];
+	unsigned int f;
 	uint64_t m = 0;
+	size_t n;
 	int exp = 0;
 	u128 x, w;
 
@@ -554,8 +564,14 @@ static char *fmt_quot3(char *dst, uint64_t num, uint64_t den)
 		if (rest > half || (rest == half && (w & 1)))
 			w++;
 	}
-	snprintf(dst, NUMSZ, "%s.%03u", u128_str(ip, w / 1000, false),
-		 (unsigned int)(w % 1000));
+	/* "%s.%03u" without printf: this is on report access's hot path */
+	n = strlen(u128_str(dst, w / 1000, false));
+	f = (unsigned int)(w % 1000);
+	dst[n++] = '.';
+	dst[n++] = (char)('0' + f / 100);
+	dst[n++] = (char)('0' + f / 10 % 10);
+	dst[n++] = (char)('0' + f % 10);
+	dst[n] = '\0';
 	return dst;
 }
 

@@ -188,27 +188,6 @@ static inline size_t string_run(const unsigned char *p, const unsigned char *e)
 	return (size_t)(q - p);
 }
 
-/* How many spaces start at @p, before @e: indentation, 16 at a time. */
-static inline size_t space_run(const unsigned char *p, const unsigned char *e)
-{
-	const unsigned char *q = p;
-#ifdef __SSE2__
-	const __m128i sp = _mm_set1_epi8(' ');
-	unsigned int m;
-
-	while (e - q >= 16) {
-		m = (unsigned int)_mm_movemask_epi8(_mm_cmpeq_epi8(
-			_mm_loadu_si128((const __m128i *)(const void *)q), sp));
-		if (m != 0xffff)
-			return (size_t)(q - p) + (size_t)__builtin_ctz(~m);
-		q += 16;
-	}
-#endif
-	while (q < e && *q == ' ')
-		q++;
-	return (size_t)(q - p);
-}
-
 /* Append @n bytes to the token's text, keeping what fits. */
 static void put_run(struct jpull *jp, const unsigned char *p, size_t n)
 {
@@ -465,7 +444,7 @@ static int next_nonblank(struct jpull *jp)
 		col = jp->col;
 		while (p < e) {
 			if (*p == ' ') {
-				size_t n = space_run(p, e);
+				size_t n = jpull_space_run(p, e);
 
 				p += n;
 				col += (unsigned int)n;
@@ -793,7 +772,7 @@ int jpull_skip_fast(struct jpull *jp)
 				continue;
 			}
 			if (c == ' ') {
-				size_t n = space_run(p, e);
+				size_t n = jpull_space_run(p, e);
 
 				p += n;
 				col += (unsigned int)n;

@@ -9,6 +9,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 struct diag;
 struct rsrc;
@@ -52,6 +55,28 @@ struct jpull {
 	size_t len;
 	char text[JPULL_TEXT_MAX + 1];	/* strings unescaped; NUL-terminated */
 };
+
+/* How many spaces start at @p, before @e: indentation, 16 at a time. */
+static inline size_t jpull_space_run(const unsigned char *p,
+				      const unsigned char *e)
+{
+	const unsigned char *q = p;
+#ifdef __SSE2__
+	const __m128i sp = _mm_set1_epi8(' ');
+	unsigned int m;
+
+	while (e - q >= 16) {
+		m = (unsigned int)_mm_movemask_epi8(_mm_cmpeq_epi8(
+			_mm_loadu_si128((const __m128i *)(const void *)q), sp));
+		if (m != 0xffff)
+			return (size_t)(q - p) + (size_t)__builtin_ctz(~m);
+		q += 16;
+	}
+#endif
+	while (q < e && *q == ' ')
+		q++;
+	return (size_t)(q - p);
+}
 
 void jpull_init(struct jpull *jp, struct rsrc *src, const char *name,
 		struct diag *diag);

@@ -91,6 +91,28 @@ static int sniff(struct record_reader *rd, bool *magic)
 	return RECORD_FMT_PERF_SCRIPT;
 }
 
+bool record_is_likely(const char *path)
+{
+	unsigned char b[SNIFF_BYTES];
+	FILE *f = fopen(path, "rbe");
+	size_t n, i = 0;
+
+	if (!f)
+		return false;
+	n = fread(b, 1, sizeof(b), f);
+	fclose(f);
+	if (record_native_sniff(b, n) || is_zlib(b, n) ||
+	    (n >= 16 && !memcmp(b, LEGACY_MAGIC, 16)))
+		return true;
+	while (i < n && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' ||
+			 b[i] == '\r'))
+		i++;
+	if (i < n && (b[i] == '[' || b[i] == '{'))
+		return true;
+	/* perf script or trace-cmd text of DAMON's tracepoint */
+	return memmem(b, n, "damon_aggregated", 16) != NULL;
+}
+
 int record_open(const char *path, struct record_reader **rdp,
 		struct diag *diag)
 {
@@ -158,8 +180,12 @@ int record_next(struct record_reader *rd, const struct record_meta **meta)
 	r = rd->ops->next(rd);
 	if (r < 0)
 		return fail(rd, r, nr_diag);
-	if (r > 0)
+	if (r > 0) {
 		*meta = &rd->meta;
+		record_spool_record(rd);
+	} else {
+		record_spool_end(rd);
+	}
 	return r;
 }
 
@@ -173,6 +199,10 @@ int record_next_snapshot(struct record_reader *rd, struct snapshot *snap)
 	r = rd->ops->next_snapshot(rd, snap);
 	if (r < 0)
 		return fail(rd, r, nr_diag);
+	if (r > 0)
+		record_spool_snapshot(rd, snap);
+	else
+		record_spool_end_record(rd);
 	return r;
 }
 
@@ -198,12 +228,18 @@ int record_next_rss(struct record_reader *rd, struct record_rss *rss)
 	return r;
 }
 
+void record_one_pass(struct record_reader *rd)
+{
+	rd->one_pass = true;
+}
+
 void record_close(struct record_reader *rd)
 {
 	if (!rd)
 		return;
 	if (rd->ops && rd->ops->release)
 		rd->ops->release(rd);
+	record_spool_free(rd->spool);
 	record_meta_release(&rd->meta);
 	rsrc_close(&rd->src);
 	free(rd->path);

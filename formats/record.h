@@ -7,6 +7,7 @@
 #ifndef DAMO_FORMATS_RECORD_H
 #define DAMO_FORMATS_RECORD_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct diag;
@@ -75,6 +76,13 @@ int record_open(const char *path, struct record_reader **rdp,
 enum record_format record_format(const struct record_reader *rd);
 
 /*
+ * record_is_likely() - whether @path looks like a record file from its
+ * first bytes (a native, JSON, compressed or legacy file, or text of
+ * DAMON's tracepoint), for completion; record_open() decides for real.
+ */
+bool record_is_likely(const char *path);
+
+/*
  * record_next() - go to the next record, skipping what is left of the
  * current one.
  * @meta: receives what the record is about, borrowed: valid until the next
@@ -97,6 +105,47 @@ int record_next(struct record_reader *rd, const struct record_meta **meta);
  * record_next().
  */
 int record_next_snapshot(struct record_reader *rd, struct snapshot *snap);
+
+/*
+ * record_one_pass() - read @rd's damo JSON records in one pass (call it
+ * before the first record_next()).  damo writes a record's data_source
+ * after its snapshots, so by default its keys after the snapshots are
+ * read ahead: the record's snapshots are tokenized (and inflated) twice.
+ * Here a record whose "intervals" come before its snapshots (as damo 3.3
+ * writes them) has its snapshots read where they are, and the keys after
+ * them when they end: meta->data_source is whole only once
+ * record_next_snapshot() returned 0, and a problem in the snapshots shows
+ * after the snapshots before it were returned.  A record key other than
+ * data_source after the snapshots (which would change the meta the
+ * snapshots were read with) is an error in this mode.  Other formats and
+ * other records read as without it.
+ */
+void record_one_pass(struct record_reader *rd);
+
+/*
+ * record_spool_start() - keep what @rd gives from now on (call it before
+ * the first record_next()) for record_spool_replay(): each record and
+ * snapshot is also written, encoded as in the native format, to an
+ * unlinked temporary file (next to the file, else in $TMPDIR, /var/tmp or
+ * /tmp).  For damo's JSON formats only, whose second reading costs a
+ * parse (and an inflate); memory stays one snapshot.
+ * Return: 0, or -errno when nothing will be kept (another format, no
+ * temporary file): then read the file again.
+ */
+int record_spool_start(struct record_reader *rd);
+
+/*
+ * record_spool_replay() - a reader of what @rd kept, giving the same
+ * records (meta whole at record_next()) and snapshots again from the
+ * first, once @rd read its whole file without an error and every record's
+ * snapshots to their end.
+ * @diag: where its problems go (borrowed, as for record_open())
+ * Return: the reader, owned by the caller (record_close()), which takes
+ * the copy over from @rd; NULL when there is none to give: read the file
+ * again.
+ */
+struct record_reader *record_spool_replay(struct record_reader *rd,
+					  struct diag *diag);
 
 /*
  * record_info() - what the file says about the recording as a whole.

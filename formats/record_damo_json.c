@@ -192,6 +192,319 @@ static int dj_region(struct record_reader *rd, struct dj *d,
 	return dj_region_convert(d, &rd->meta, &v, r, line, col);
 }
 
+/*
+ * The fast path of damo's region objects: the keys in the order damo 3.3
+ * writes them (start, end, nr_accesses {samples, percent: null}, age
+ * {usec, aggr_intervals}, then probe_hits [] or null and sz_filter_passed
+ * when present), numbers as plain digits or digit strings (with thousands
+ * commas for counts and sizes), any blanks between tokens, all within the
+ * bytes already buffered.  Anything else (another key, order or spelling,
+ * a unit, an escape, the buffer's end) gives up before anything is taken
+ * or changed, and the general parser reads that region; the unit test
+ * checks both read every shape damo writes to the same models.
+ */
+struct fp {
+	const unsigned char *p;
+	const unsigned char *e;
+	const unsigned char *nl;	/* just after the last newline */
+	unsigned int lines;		/* newlines passed */
+};
+
+/* Skip blanks; false at the buffer's end. */
+static inline __attribute__((always_inline)) bool
+fp_blank(struct fp *f)
+{
+	const unsigned char *p = f->p, *e = f->e;
+	unsigned char c;
+
+	for (;;) {
+		if (p >= e) {
+			f->p = p;
+			return false;
+		}
+		c = *p;
+		if (c > ' ')
+			break;
+		if (c == ' ') {
+			/* one space after ':', indentation after '\n' */
+			if (++p < e && *p == ' ')
+				p += jpull_space_run(p, e);
+		} else if (c == '\n') {
+			f->lines++;
+			f->nl = ++p;
+		} else if (c == '\t' || c == '\r') {
+			p++;
+		} else {
+			break;
+		}
+	}
+	f->p = p;
+	return true;
+}
+
+/* Blanks, then byte @c. */
+static inline __attribute__((always_inline)) bool
+fp_byte(struct fp *f, unsigned char c)
+{
+	if (!fp_blank(f) || *f->p != c)
+		return false;
+	f->p++;
+	return true;
+}
+
+/* Blanks, "@key" (@n bytes), blanks and ':'. */
+/* @n bytes at @p are @s: 8 at a time, @s a constant once inlined. */
+static inline __attribute__((always_inline)) bool
+fp_eq(const unsigned char *p, const char *s, size_t n)
+{
+	uint64_t a, b;
+
+	uint32_t c, d;
+	uint16_t g, h;
+
+	for (; n >= 8; p += 8, s += 8, n -= 8) {
+		memcpy(&a, p, 8);
+		memcpy(&b, s, 8);
+		if (a != b)
+			return false;
+	}
+	if (n >= 4) {
+		memcpy(&c, p, 4);
+		memcpy(&d, s, 4);
+		if (c != d)
+			return false;
+		p += 4;
+		s += 4;
+		n -= 4;
+	}
+	if (n >= 2) {
+		memcpy(&g, p, 2);
+		memcpy(&h, s, 2);
+		if (g != h)
+			return false;
+		p += 2;
+		s += 2;
+		n -= 2;
+	}
+	return !n || *p == (unsigned char)*s;
+}
+
+/* Blanks, @qkey (the key in its quotes, @n bytes), blanks and ':'. */
+static inline __attribute__((always_inline)) bool
+fp_key(struct fp *f, const char *qkey, size_t n)
+{
+	if (!fp_blank(f) || (size_t)(f->e - f->p) < n ||
+	    !fp_eq(f->p, qkey, n))
+		return false;
+	f->p += n;
+	return fp_byte(f, ':');
+}
+
+#define FP_KEY(f, k) fp_key(f, "\"" k "\"", sizeof(k) + 1)
+
+static inline bool fp_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/*
+ * Take 8 digits at once while they fit below 20 digits in all: the value
+ * of the digits at *@pp into *@v (@n digits so far), SWAR.
+ */
+static inline __attribute__((always_inline)) void
+fp_digits8(const unsigned char **pp, const unsigned char *e, uint64_t *v,
+	   unsigned int *n)
+{
+	const unsigned char *p = *pp;
+	uint64_t x;
+
+	while (*n + 8 <= 19 && e - p >= 8) {
+		memcpy(&x, p, 8);
+		/* all eight bytes '0' to '9' */
+		if (((x & 0xf0f0f0f0f0f0f0f0ULL) |
+		     (((x + 0x0606060606060606ULL) & 0xf0f0f0f0f0f0f0f0ULL) >>
+		      4)) != 0x3333333333333333ULL)
+			break;
+		x = (x & 0x0f0f0f0f0f0f0f0fULL) * 2561 >> 8;
+		x = (x & 0x00ff00ff00ff00ffULL) * 6553601 >> 16;
+		x = (x & 0x0000ffff0000ffffULL) * 42949672960001ULL >> 32;
+		*v = *v * 100000000 + (uint32_t)x;
+		*n += 8;
+		p += 8;
+	}
+	*pp = p;
+}
+
+/* "null" as a whole word; the byte after it must be buffered. */
+static inline __attribute__((always_inline)) bool
+fp_null(struct fp *f)
+{
+	if (f->e - f->p < 5 || memcmp(f->p, "null", 4) ||
+	    (unsigned int)((f->p[4] | 0x20) - 'a') < 26u)
+		return false;
+	f->p += 4;
+	return true;
+}
+
+/*
+ * A value as dj_u64() reads it for a count, size or time: a JSON integer
+ * of at most 19 digits (no leading zero), a string of 1 to 19 digits, or,
+ * when @commas, a string of digits grouped by thousands ("4,294,967,296"),
+ * which damo's units read with the commas dropped; null (SNAP_NONE) when
+ * @nullable.  Blanks first.
+ */
+static inline __attribute__((always_inline)) bool
+fp_u64(struct fp *f, bool commas, bool nullable,
+			  uint64_t *out)
+{
+	const unsigned char *p, *e = f->e;
+	unsigned int n = 0, grp = 0;
+	uint64_t v = 0;
+	bool grouped = false;
+
+	if (!fp_blank(f))
+		return false;
+	p = f->p;
+	if (*p == 'n') {
+		if (!nullable || !fp_null(f))
+			return false;
+		*out = SNAP_NONE;
+		return true;
+	}
+	if (*p != '"') {
+		if (*p == '0') {
+			p++;
+			n = 1;
+		} else {
+			fp_digits8(&p, e, &v, &n);
+			for (; p < e && fp_digit(*p) && n < 20; p++, n++)
+				v = v * 10 + (unsigned int)(*p - '0');
+		}
+		/* The tokenizer takes a run of number bytes as one number. */
+		if (!n || n > 19 || p >= e || fp_digit(*p) || *p == '.' ||
+		    (*p | 0x20) == 'e' || *p == '+' || *p == '-')
+			return false;
+		f->p = p;
+		*out = v;
+		return true;
+	}
+	p++;
+	fp_digits8(&p, e, &v, &n);
+	grp = n;
+	for (; p < e; p++) {
+		if (fp_digit(*p)) {
+			if (++n > 19)
+				return false;
+			v = v * 10 + (unsigned int)(*p - '0');
+			grp++;
+		} else if (*p == ',' && commas && grp &&
+			   (grouped ? grp == 3 : grp <= 3)) {
+			grouped = true;
+			grp = 0;
+		} else {
+			break;
+		}
+	}
+	if (p >= e || *p != '"' || !n || (grouped && grp != 3))
+		return false;
+	f->p = p + 1;
+	*out = v;
+	return true;
+}
+
+/* A region's values read by the fast path. */
+struct fp_region {
+	uint64_t start;
+	uint64_t end;
+	uint64_t samples;
+	uint64_t usec;
+	uint64_t aggrs;
+	uint64_t sz_passed;
+};
+
+/* The region object's members and its '}'; f->p is after its '{'. */
+static bool fp_region(struct fp *f, struct fp_region *v)
+{
+	if (!FP_KEY(f, "start") || !fp_u64(f, true, false, &v->start) ||
+	    !fp_byte(f, ',') || !FP_KEY(f, "end") ||
+	    !fp_u64(f, true, false, &v->end) || !fp_byte(f, ',') ||
+	    !FP_KEY(f, "nr_accesses") || !fp_byte(f, '{') ||
+	    !FP_KEY(f, "samples") || !fp_u64(f, true, true, &v->samples) ||
+	    !fp_byte(f, ',') || !FP_KEY(f, "percent") || !fp_blank(f) ||
+	    !fp_null(f) || !fp_byte(f, '}') || !fp_byte(f, ',') ||
+	    !FP_KEY(f, "age") || !fp_byte(f, '{') || !FP_KEY(f, "usec") ||
+	    !fp_u64(f, false, true, &v->usec) || !fp_byte(f, ',') ||
+	    !FP_KEY(f, "aggr_intervals") ||
+	    !fp_u64(f, true, true, &v->aggrs) || !fp_byte(f, '}'))
+		return false;
+	v->sz_passed = SNAP_NONE;
+	if (fp_byte(f, '}'))
+		return true;
+	if (!fp_byte(f, ','))
+		return false;
+	if (FP_KEY(f, "probe_hits")) {
+		if (!fp_blank(f))
+			return false;
+		if (*f->p == '[') {
+			f->p++;
+			if (!fp_byte(f, ']'))
+				return false;
+		} else if (!fp_null(f)) {
+			return false;
+		}
+		if (fp_byte(f, '}'))
+			return true;
+		if (!fp_byte(f, ','))
+			return false;
+	}
+	return FP_KEY(f, "sz_filter_passed") &&
+	       fp_u64(f, true, true, &v->sz_passed) && fp_byte(f, '}');
+}
+
+/*
+ * dj_region() for a region in damo's usual shape, from the bytes already
+ * buffered: true when it was read, false when nothing was taken.
+ */
+static bool dj_region_fast(struct record_reader *rd, struct dj *d,
+			   struct snapshot *snap)
+{
+	struct rsrc *s = &rd->src;
+	struct fp f = { .p = s->buf + s->pos, .e = s->buf + s->len };
+	const unsigned char *p0 = f.p;
+	struct dj_region dv = { .has_start = true, .has_end = true,
+				.has_acc = true, .pct = SNAP_NONE };
+	struct fp_region v;
+	struct snap_region *r;
+
+	if (d->jp.peeked) {
+		if (d->jp.tok != JT_LBRACE)
+			return false;
+	} else if (!fp_byte(&f, '{')) {
+		return false;
+	}
+	if (!fp_region(&f, &v))
+		return false;
+	/* What dj_region() and dj_region_convert() make of the same. */
+	r = snapshot_add_region(snap);
+	r->start = v.start;
+	r->end = v.end;
+	r->sz_filter_passed = v.sz_passed == SNAP_NONE ? 0 : v.sz_passed;
+	dv.samples = v.samples;
+	dv.usec = v.usec;
+	dv.aggrs = v.aggrs;
+	dj_region_convert(d, &rd->meta, &dv, r, 0, 0);
+	d->jp.peeked = false;
+	d->jp.tok = JT_RBRACE;
+	d->jp.tline = d->jp.line + f.lines;
+	d->jp.tcol = f.lines ? (unsigned int)(f.p - f.nl) :
+			       d->jp.col + (unsigned int)(f.p - p0) - 1;
+	d->jp.line = d->jp.tline;
+	d->jp.col = d->jp.tcol + 1;
+	s->pos = (size_t)(f.p - s->buf);
+	d->nr_fast++;
+	return true;
+}
+
 static int dj_regions(struct record_reader *rd, struct dj *d,
 		      struct snapshot *snap)
 {
@@ -206,6 +519,8 @@ static int dj_regions(struct record_reader *rd, struct dj *d,
 	d->in_reg = true;
 	for (d->reg = 0; (r = jpull_arr_more(&d->jp, first)) > 0; d->reg++) {
 		first = false;
+		if (!d->slow && dj_region_fast(rd, d, snap))
+			continue;
 		if (dj_region(rd, d, snap))
 			return -EINVAL;
 	}
@@ -307,6 +622,8 @@ static int dj_finish_record(struct dj *d)
 {
 	int r;
 
+	if (d->state == DJ_CLOSED)
+		return 0;
 	if (d->state == DJ_SNAPS_OPEN && jpull_skip(&d->jp))
 		return -EINVAL;
 	while (d->state == DJ_SNAPS &&
@@ -332,10 +649,17 @@ static int dj_open_record(struct record_reader *rd, struct dj *d)
 	rd->meta.data_source = xstrdup("unknown");
 	d->in_snap = false;
 	d->in_reg = false;
+	d->iv_seen = false;
+	d->in_place = false;
 	dj_key(d, 0, NULL);
 	r = dj_record_keys(rd, d, &mark, &sline, &scol);
 	if (r < 0)
 		return r;
+	if (r == 2) {
+		d->in_place = true;
+		d->state = DJ_SNAPS_OPEN;
+		return 1;
+	}
 	if (!r)
 		return dj_error_at(d, line, col, "missing key 'snapshots'");
 	rsrc_reset(&rd->src, &mark);
@@ -405,7 +729,10 @@ static int dj_next_snapshot(struct record_reader *rd, struct snapshot *snap)
 	r = jpull_arr_more(&d->jp, d->first);
 	if (r <= 0) {
 		d->state = DJ_AFTER;
-		return r;
+		if (r || !d->in_place)
+			return r;
+		d->state = DJ_CLOSED;
+		return dj_record_tail(rd, d);
 	}
 	if (!d->first)
 		d->snap++;
@@ -432,6 +759,18 @@ static const struct record_ops dj_ops = {
 	.next_snapshot = dj_next_snapshot,
 	.release = dj_release,
 };
+
+void record_json_fast(struct record_reader *rd, bool on)
+{
+	if (rd->ops == &dj_ops)
+		((struct dj *)rd->priv)->slow = !on;
+}
+
+uint64_t record_json_nr_fast(const struct record_reader *rd)
+{
+	return rd->ops == &dj_ops ? ((const struct dj *)rd->priv)->nr_fast :
+				    0;
+}
 
 int record_json_init(struct record_reader *rd)
 {

@@ -21,6 +21,7 @@ enum dj_state {
 	DJ_SNAPS_OPEN,	/* at the record's "snapshots" value */
 	DJ_SNAPS,	/* inside the snapshots list */
 	DJ_AFTER,	/* snapshots done; the record's other keys remain */
+	DJ_CLOSED,	/* the whole record was read (one pass) */
 	DJ_DONE,
 };
 
@@ -44,6 +45,10 @@ struct dj {
 	size_t reg;
 	bool in_snap;
 	bool in_reg;
+	bool slow;		/* no fast path: every region the general way */
+	bool iv_seen;		/* the record's "intervals" were read */
+	bool in_place;		/* its snapshots are read where they are */
+	uint64_t nr_fast;	/* regions the fast path read */
 	const char *key[3];	/* keys below the innermost index */
 	uint64_t *hits;		/* one region's probe hits while read */
 	size_t nr_hits;
@@ -88,10 +93,21 @@ void dj_key(struct dj *d, int level, const char *key);
  * dj_record_keys() - read the keys of a record whose '{' was taken into
  * rd->meta, skipping the snapshots but marking where the last "snapshots"
  * value starts in @mark (with its line and column).
- * Return: 1 when a "snapshots" key was found, 0 when none, -EINVAL.
+ * In one pass (record_one_pass()), once the record's intervals were read,
+ * it stops at the first "snapshots" key instead: the source is at its
+ * value.
+ * Return: 1 when a "snapshots" key was found, 2 when it stopped there (one
+ * pass), 0 when none, -EINVAL.
  */
 int dj_record_keys(struct record_reader *rd, struct dj *d,
 		   struct rsrc_mark *mark, unsigned int *line,
 		   unsigned int *col);
+
+/*
+ * dj_record_tail() - in one pass, the record's keys after its snapshots
+ * up to its closing '}': data_source read into rd->meta, unknown keys
+ * skipped, other record keys refused.  0 or -EINVAL.
+ */
+int dj_record_tail(struct record_reader *rd, struct dj *d);
 
 #endif /* DAMO_FORMATS_RECORD_DAMO_JSON_H */

@@ -533,6 +533,7 @@ static int dj_record_key(struct record_reader *rd, struct dj *d,
 	}
 	if (!strcmp(k, "intervals")) {
 		dj_key(d, 0, "intervals");
+		d->iv_seen = true;
 		return dj_intervals(d, m);
 	}
 	if (!strcmp(k, "scheme_filters")) {
@@ -578,6 +579,8 @@ int dj_record_keys(struct record_reader *rd, struct dj *d,
 		if (strcmp(d->jp.key, "snapshots")) {
 			r = dj_record_key(rd, d, d->jp.key);
 			dj_key(d, 0, NULL);
+		} else if (rd->one_pass && d->iv_seen && !found) {
+			return 2;
 		} else {
 			/* Python's json keeps the last of duplicated keys. */
 			if (found)
@@ -596,4 +599,29 @@ int dj_record_keys(struct record_reader *rd, struct dj *d,
 	if (r < 0 && found)
 		rsrc_mark_release(mark);
 	return r < 0 ? r : found;
+}
+
+int dj_record_tail(struct record_reader *rd, struct dj *d)
+{
+	static const char *const before[] = {
+		"snapshots", "kdamond_idx", "context_idx", "scheme_idx",
+		"target_id", "intervals", "scheme_filters",
+	};
+	size_t i;
+	int r;
+
+	while ((r = jpull_obj_key(&d->jp, false)) > 0) {
+		for (i = 0; i < ARRAY_SIZE(before); i++)
+			if (!strcmp(d->jp.key, before[i])) {
+				dj_key(d, 0, before[i]);
+				return dj_error_at(d, d->jp.kline, d->jp.kcol,
+						   "key '%s' after the snapshots, which were read with the record's keys before them",
+						   before[i]);
+			}
+		r = dj_record_key(rd, d, d->jp.key);
+		dj_key(d, 0, NULL);
+		if (r)
+			return -EINVAL;
+	}
+	return r;
 }

@@ -106,6 +106,8 @@ struct record_reader {
 	struct rsrc src;
 	struct record_meta meta;
 	int err;			/* sticky error */
+	bool one_pass;			/* record_one_pass() */
+	struct record_spool *spool;	/* record_spool_start(), owned */
 	void *priv;			/* the format's own state, owned */
 };
 
@@ -154,9 +156,28 @@ int record_error(struct record_reader *rd, unsigned int line,
 
 /* Per-format constructors: set rd->ops and rd->priv; 0 or -errno. */
 int record_json_init(struct record_reader *rd);
+/*
+ * record_json_fast() - whether a damo JSON reader takes damo's region
+ * objects through their fast path (the default) or only through the
+ * general parser, which the fast path must agree with (for tests).
+ */
+void record_json_fast(struct record_reader *rd, bool on);
+/* How many regions a damo JSON reader took through its fast path. */
+uint64_t record_json_nr_fast(const struct record_reader *rd);
 int record_perf_init(struct record_reader *rd);
 int record_legacy_init(struct record_reader *rd, bool has_magic);
 int record_native_init(struct record_reader *rd);
+
+/*
+ * What record.c tells the spool (record_spool.c) of a reader as it reads:
+ * a record begins (its meta may still change), a snapshot was read, the
+ * record's snapshots ended (its meta is whole), the file ended.
+ */
+void record_spool_record(struct record_reader *rd);
+void record_spool_snapshot(struct record_reader *rd, const struct snapshot *s);
+void record_spool_end_record(struct record_reader *rd);
+void record_spool_end(struct record_reader *rd);
+void record_spool_free(struct record_spool *sp);
 
 /* The native format (record_native_read.c). */
 bool record_native_sniff(const unsigned char *b, size_t n);

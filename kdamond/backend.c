@@ -155,9 +155,13 @@ int backend_select(const struct backend_env *env, enum backend_kind want,
 	b->diag = d;
 	if (err == -ENOENT)
 		*why = "no DAMON sysfs interface";
+	else if (err == -EACCES || err == -EPERM)
+		*why = "kernel DAMON needs root (its sysfs files cannot be read)";
 	else
 		diag_take(d, &quiet);
 	diag_release(&quiet);
+	if (*why)
+		err = -ENOENT;	/* the embedded monitor, below */
 	if (!err || err == -ENOENT) {
 		if (!err)
 			*why = backend_lacks(b, cfg);

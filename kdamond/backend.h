@@ -180,6 +180,15 @@ struct backend_status {
 	struct kdamond k;		/* the model, with runtime state */
 	bool owned;			/* started by damo */
 	bool running;
+	/* gone without a word (an embedded daemon killed by SIGKILL) */
+	bool dead;
+	/*
+	 * scheme stats and effective quotas as they are now: refreshed for
+	 * this read, or refreshed by the kernel itself (refresh_ms); false
+	 * for a kdamond damo may only read (not its own, no refresh_ms),
+	 * which shows what someone last asked the kernel for, maybe never
+	 */
+	bool stats_fresh;
 	/* the embedded monitor's; NULL where a backend has none */
 	char *source, *sees;
 	bool has_exit_reason;		/* says exit_reason (maybe NULL) */

@@ -320,6 +320,17 @@ int features_detect(const struct features_roots *roots, bool may_create,
 	fs->kernel = xstrdup(uname(&u) ? "unknown" : u.release);
 	err = sysfs_read_u64(roots->sysfs, "kdamonds/nr_kdamonds", &nr);
 	fs->sysfs = !err;
+	/* there, but not ours to read: not the same as no DAMON at all */
+	if (err && err != -ENOENT && err != -ENOTDIR &&
+	    sysfs_exists(roots->sysfs, "kdamonds/nr_kdamonds")) {
+		fs->sysfs_err = err;
+		diag_add(diag, "", "cannot read '%s/kdamonds/nr_kdamonds': %s",
+			 roots->sysfs, strerror(-err));
+		if (err == -EACCES || err == -EPERM)
+			diag_add(diag, "hint",
+				 "DAMON's sysfs files are root's only: this needs root (sudo damo ...)");
+		return err;
+	}
 	if (fs->sysfs && !nr && may_create)
 		created = features_tmp_create(roots->sysfs, diag);
 	fs->temporary = created;

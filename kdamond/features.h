@@ -58,6 +58,11 @@ struct features {
 	size_t nr;
 	char *kernel;		/* uname release, owned */
 	bool sysfs;		/* the DAMON sysfs interface exists */
+	/*
+	 * -errno of reading nr_kdamonds when the interface is there but
+	 * cannot be read (-EACCES: DAMON's files are root's); 0 otherwise
+	 */
+	int sysfs_err;
 	bool temporary;		/* a temporary kdamond was created and removed */
 	size_t nr_kdamonds;	/* kdamonds that were read */
 };
@@ -76,7 +81,9 @@ struct features_roots {
  * writes while any kdamond exists.  Problems with the temporary kdamond are
  * added to @diag as warnings; detection goes on with what could be read.
  * Return: 0, or -ENOENT when there is no DAMON sysfs interface (@f is still
- * filled, with every file feature unknown).
+ * filled, with every file feature unknown), or the -errno of an interface
+ * that is there but cannot be read (-EACCES for a user who is not root;
+ * an error and a hint in @diag, @f->sysfs_err set).
  */
 int features_detect(const struct features_roots *roots, bool may_create,
 		    struct features *f, struct diag *diag);

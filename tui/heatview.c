@@ -14,39 +14,14 @@
 #include "core/heatmap.h"
 #include "core/units.h"
 #include "core/xalloc.h"
+#include "tui/frame.h"
+#include "tui/heatview_priv.h"
 
-#define NR_CACHED 8
-#define PAIR_NONE (HEATMAP_LEVELS + 1)
-#define PAIR_BAR (HEATMAP_LEVELS + 2)
 #define TICK_MS 100
 
 static volatile sig_atomic_t view_stop;
 
-/* A grid computed before, kept to make zooming back and forth instant. */
-struct cached_grid {
-	size_t target;
-	uint64_t t0, t1, a0, a1;
-	size_t rows, cols;
-	double *heat;		/* owned; NULL: an empty slot */
-	bool hz;
-	unsigned long used;
-};
-
-enum view_action {
-	ACT_NONE, ACT_LEFT, ACT_RIGHT, ACT_UP, ACT_DOWN, ACT_PAN_LEFT,
-	ACT_PAN_RIGHT, ACT_PAN_UP, ACT_PAN_DOWN, ACT_ZOOM_IN, ACT_ZOOM_OUT,
-	ACT_TIME_IN, ACT_TIME_OUT, ACT_ADDR_IN, ACT_ADDR_OUT, ACT_NEXT_REGION,
-	ACT_PREV_REGION, ACT_NEXT_TARGET, ACT_PREV_TARGET, ACT_RESET,
-	ACT_HELP, ACT_QUIT,
-};
-
-/* One key table drives both dispatch and the help screen. */
-static const struct view_key {
-	int keys[4];		/* 0-terminated when shorter */
-	const char *names;
-	const char *help;
-	enum view_action act;
-} view_keys[] = {
+const struct view_key view_keys[] = {
 	{ { KEY_LEFT, 'h' }, "Left h", "cursor to lower addresses", ACT_LEFT },
 	{ { KEY_RIGHT, 'l' }, "Right l", "cursor to higher addresses", ACT_RIGHT },
 	{ { KEY_UP, 'k' }, "Up k", "cursor to earlier times", ACT_UP },
@@ -70,23 +45,7 @@ static const struct view_key {
 	{ { 'q', 'Q' }, "q", "quit", ACT_QUIT },
 };
 
-struct view {
-	const struct heatview_ops *ops;
-	void *arg;
-	const struct heatview_conf *conf;
-	struct heatview_target *ts;	/* owned */
-	size_t nr;
-	size_t cur;			/* target shown */
-	size_t region;			/* its region shown, or SIZE_MAX */
-	uint64_t t0, t1, a0, a1;	/* the view */
-	struct heatmap hm;
-	bool has_hm, hz, help, color;
-	double lo, hi;
-	size_t crow, ccol;		/* the cursor */
-	char msg[256];			/* a message for the bottom line */
-	struct cached_grid cache[NR_CACHED];
-	unsigned long tick;
-};
+const size_t nr_view_keys = ARRAY_SIZE(view_keys);
 
 static void on_signal(int sig)
 {
@@ -113,14 +72,14 @@ static void cache_clear(struct view *v)
 	}
 }
 
-static int grid_rows(void)
+static int grid_rows(const struct view *v)
 {
-	return LINES - 3 > 0 ? LINES - 3 : 0;
+	return v->lines - 3 > 0 ? v->lines - 3 : 0;
 }
 
-static int grid_cols(void)
+static int grid_cols(const struct view *v)
 {
-	return COLS;
+	return v->cols;
 }
 
 static uint64_t span_lo(const struct heatview_target *t)
@@ -156,9 +115,9 @@ static void clamp_view(struct view *v)
 {
 	const struct heatview_target *t = &v->ts[v->cur];
 
-	clamp_range(&v->t0, &v->t1, t->t0, t->t1, (uint64_t)grid_rows() + 1);
+	clamp_range(&v->t0, &v->t1, t->t0, t->t1, (uint64_t)grid_rows(v) + 1);
 	clamp_range(&v->a0, &v->a1, span_lo(t), span_hi(t),
-		    (uint64_t)grid_cols() + 1);
+		    (uint64_t)grid_cols(v) + 1);
 }
 
 static void reset_view(struct view *v)
@@ -209,7 +168,7 @@ static void cache_put(struct view *v)
 /* Recompute the grid of the view for the window's size. */
 static void compute(struct view *v)
 {
-	size_t rows = (size_t)grid_rows(), cols = (size_t)grid_cols();
+	size_t rows = (size_t)grid_rows(v), cols = (size_t)grid_cols(v);
 	struct cached_grid *c;
 
 	if (v->has_hm)
@@ -238,150 +197,6 @@ static void compute(struct view *v)
 		v->crow = rows - 1;
 	if (v->ccol >= cols)
 		v->ccol = cols - 1;
-}
-
-static void init_colors(struct view *v)
-{
-	static const short basic[HEATMAP_LEVELS] = {
-		COLOR_BLACK, COLOR_BLACK, COLOR_BLUE, COLOR_BLUE, COLOR_CYAN,
-		COLOR_GREEN, COLOR_GREEN, COLOR_YELLOW, COLOR_YELLOW, COLOR_RED,
-	};
-	enum heatmap_colorset set = v->conf->set;
-	int lv;
-
-	v->color = v->conf->color && has_colors();
-	if (!v->color)
-		return;
-	start_color();
-	use_default_colors();
-	for (lv = 0; lv < HEATMAP_LEVELS; lv++) {
-		if (COLORS >= 256)
-			init_pair((short)(1 + lv),
-				  (short)heatmap_color_fg256(set, lv),
-				  (short)heatmap_color_bg256(set, lv));
-		else
-			init_pair((short)(1 + lv), COLOR_WHITE, basic[lv]);
-	}
-	if (COLORS >= 256)
-		init_pair(PAIR_NONE, (short)heatmap_color_fg256(set, 4),
-			  (short)heatmap_color_bg256(set, 4));
-	else
-		init_pair(PAIR_NONE, COLOR_WHITE, COLOR_BLACK);
-	init_pair(PAIR_BAR, COLOR_BLACK, COLOR_WHITE);
-}
-
-/* A line of the screen, cut to its width, the rest cleared. */
-static void __attribute__((format(printf, 3, 4)))
-line_at(int y, attr_t attr, const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	move(y, 0);
-	clrtoeol();
-	attron(attr);
-	addnstr(buf, COLS);
-	attroff(attr);
-}
-
-static void draw_grid(struct view *v)
-{
-	size_t i, j;
-	double h;
-	chtype ch;
-	int lv;
-
-	for (i = 0; i < v->hm.rows; i++) {
-		move((int)i + 1, 0);
-		for (j = 0; j < v->hm.cols; j++) {
-			h = heatmap_at(&v->hm, i, j);
-			lv = heatmap_level(h, v->lo, v->hi);
-			ch = lv < 0 ? ' ' : (chtype)('0' + lv);
-			if (v->color)
-				ch |= COLOR_PAIR(lv < 0 ? PAIR_NONE : 1 + lv);
-			if (i == v->crow && j == v->ccol)
-				ch |= A_REVERSE | A_BOLD;
-			addch(ch);
-		}
-	}
-}
-
-static void draw_status(struct view *v)
-{
-	const struct heatmap *hm = &v->hm;
-	const char *unit = v->hz ? "hz" : "samples";
-	char b1[UNITS_BUFSZ], b2[UNITS_BUFSZ], b3[UNITS_BUFSZ], b4[UNITS_BUFSZ];
-	uint64_t t = hm->t0 + v->crow * hm->tu, a = hm->a0 + v->ccol * hm->au;
-	double h = heatmap_at(hm, v->crow, v->ccol);
-	char heat[48];
-
-	if (isnan(h))
-		snprintf(heat, sizeof(heat), "none");
-	else
-		snprintf(heat, sizeof(heat), "%.3f %s", h, unit);
-	line_at(LINES - 2, A_BOLD, "cursor: time [%s, %s) addr [0x%llx, "
-		"0x%llx) heat %s", units_fmt_time(b1, t, UNITS_NS, false),
-		units_fmt_time(b2, t + hm->tu, UNITS_NS, false),
-		(unsigned long long)a, (unsigned long long)(a + hm->au), heat);
-	if (v->msg[0]) {
-		line_at(LINES - 1, 0, "%s", v->msg);
-		return;
-	}
-	line_at(LINES - 1, 0, "view: time [%s, %s) (%s) addr [0x%llx, 0x%llx) "
-		"(%s)", units_fmt_time(b1, hm->t0, UNITS_NS, false),
-		units_fmt_time(b2, hm->t0 + hm->tu * hm->rows, UNITS_NS, false),
-		units_fmt_time(b3, hm->tu * hm->rows, UNITS_NS, false),
-		(unsigned long long)hm->a0,
-		(unsigned long long)(hm->a0 + hm->au * hm->cols),
-		units_fmt_sz(b4, hm->au * hm->cols, false));
-}
-
-static void draw_help(void)
-{
-	size_t i;
-	int y = 2;
-
-	erase();
-	line_at(0, A_BOLD, "damo report heatmap --interactive: keys");
-	for (i = 0; i < ARRAY_SIZE(view_keys) && y < LINES; i++, y++)
-		mvprintw(y, 2, "%-10s %s", view_keys[i].names,
-			 view_keys[i].help);
-	if (y + 1 < LINES)
-		mvprintw(y + 1, 2, "Rows are time (earliest on top), columns "
-			 "addresses; digits 0-9 the heat of each cell.");
-	refresh();
-}
-
-static void draw(struct view *v)
-{
-	const struct heatview_target *t = &v->ts[v->cur];
-	char region[32] = "";
-
-	if (v->help) {
-		draw_help();
-		return;
-	}
-	erase();
-	if (v->region != SIZE_MAX)
-		snprintf(region, sizeof(region), " region %zu/%zu",
-			 v->region + 1, t->nr_regions);
-	if (!v->has_hm) {
-		line_at(0, A_BOLD, "damo heatmap: %s", v->conf->name);
-		line_at(1, 0, "%s", v->msg[0] ? v->msg : "window too small");
-		refresh();
-		return;
-	}
-	line_at(0, v->color ? COLOR_PAIR(PAIR_BAR) : A_REVERSE,
-		"%s%s: %s (%zu/%zu)%s heat %.3f-%.3f %s  ? help  q quit",
-		v->conf->follow ? "[following] " : "", v->conf->name, t->label, v->cur + 1, v->nr, region,
-		isinf(v->lo) ? 0 : v->lo, isinf(v->hi) ? 0 : v->hi,
-		v->hz ? "hz" : "samples");
-	draw_grid(v);
-	draw_status(v);
-	refresh();
 }
 
 /* Zoom [*lo, *hi) by @num/@den around cell @at of @n (@num < @den: in). */
@@ -545,8 +360,10 @@ static void loop(struct view *v)
 
 	while (!view_stop) {
 		if (dirty) {
+			v->lines = LINES;
+			v->cols = COLS;
 			compute(v);
-			draw(v);
+			view_draw(v);
 			dirty = false;
 		}
 		ch = getch();
@@ -577,41 +394,65 @@ static void loop(struct view *v)
 	}
 }
 
-int heatview_run(const struct heatview_ops *ops, void *arg,
-		 const struct heatview_conf *conf, char *msg, size_t msgsz)
+/* The record read and the first view set; -errno with @msg on failure. */
+static int view_open(struct view *v, const struct heatview_ops *ops,
+		     void *arg, const struct heatview_conf *conf, char *msg,
+		     size_t msgsz)
 {
-	struct view v = { .ops = ops, .arg = arg, .conf = conf };
-	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
-	SCREEN *scr;
 	int err;
 
-	err = ops->load(arg, &v.ts, &v.nr, msg, msgsz);
+	*v = (struct view){ .ops = ops, .arg = arg, .conf = conf };
+	err = ops->load(arg, &v->ts, &v->nr, msg, msgsz);
 	if (err)
 		return err;
-	if (!v.nr) {
-		free_targets(v.ts, v.nr);
+	if (!v->nr) {
+		free_targets(v->ts, v->nr);
 		snprintf(msg, msgsz, "'%s' has no record to show", conf->name);
 		return -EINVAL;
 	}
-	v.cur = conf->first < v.nr ? conf->first : 0;
-	reset_view(&v);
+	v->cur = conf->first < v->nr ? conf->first : 0;
+	reset_view(v);
 	if (conf->t1) {
-		v.t0 = conf->t0;
-		v.t1 = conf->t1;
+		v->t0 = conf->t0;
+		v->t1 = conf->t1;
 	}
 	if (conf->a1) {
-		v.a0 = conf->a0;
-		v.a1 = conf->a1;
-		v.region = SIZE_MAX;
+		v->a0 = conf->a0;
+		v->a1 = conf->a1;
+		v->region = SIZE_MAX;
 	}
+	return 0;
+}
+
+static void view_close(struct view *v)
+{
+	if (v->has_hm)
+		heatmap_release(&v->hm);
+	cache_clear(v);
+	free_targets(v->ts, v->nr);
+	tui_frame_release(&v->fr);
+}
+
+int heatview_run(const struct heatview_ops *ops, void *arg,
+		 const struct heatview_conf *conf, char *msg, size_t msgsz)
+{
+	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
+	struct view v;
+	SCREEN *scr;
+	int err;
+
+	err = view_open(&v, ops, arg, conf, msg, msgsz);
+	if (err)
+		return err;
 	/* newterm(), unlike initscr(), returns rather than exits on failure */
 	scr = newterm(NULL, stdout, stdin);
 	if (!scr) {
-		free_targets(v.ts, v.nr);
+		view_close(&v);
 		snprintf(msg, msgsz, "cannot use the terminal '%s'",
 			 getenv("TERM") ? getenv("TERM") : "");
 		return -ENOTTY;
 	}
+	v.curses = true;
 	view_stop = 0;
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
@@ -620,15 +461,34 @@ int heatview_run(const struct heatview_ops *ops, void *arg,
 	keypad(stdscr, TRUE);
 	curs_set(0);
 	timeout(TICK_MS);
-	init_colors(&v);
+	view_init_colors(&v);
 	loop(&v);
 	endwin();
 	delscreen(scr);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
-	if (v.has_hm)
-		heatmap_release(&v.hm);
-	cache_clear(&v);
-	free_targets(v.ts, v.nr);
+	view_close(&v);
+	return 0;
+}
+
+int heatview_render(const struct heatview_ops *ops, void *arg,
+		    const struct heatview_conf *conf, int lines, int cols,
+		    int depth, FILE *out, char *msg, size_t msgsz)
+{
+	struct view v;
+	int err;
+
+	err = view_open(&v, ops, arg, conf, msg, msgsz);
+	if (err)
+		return err;
+	v.lines = lines;
+	v.cols = cols;
+	v.color = conf->color;
+	v.colors = (struct tui_colors){ conf->color, depth, conf->set };
+	tui_frame_init(&v.fr, lines, cols);
+	compute(&v);
+	view_draw(&v);
+	tui_frame_dump(&v.fr, &v.colors, out);
+	view_close(&v);
 	return 0;
 }

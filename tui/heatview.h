@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "core/heatmap_color.h"
 #include "core/record_guide.h"
@@ -65,5 +66,16 @@ struct heatview_conf {
  */
 int heatview_run(const struct heatview_ops *ops, void *arg,
 		 const struct heatview_conf *conf, char *msg, size_t msgsz);
+
+/*
+ * heatview_render() - the viewer's first screen, of @lines x @cols cells,
+ * printed on @out without a terminal: as text with ANSI colours of a
+ * terminal of @depth (256 or 8) colours when @conf->color, else plain.
+ * The same composition the viewer shows, for scripts and tests.
+ * Return: 0, or -errno with @msg as heatview_run().
+ */
+int heatview_render(const struct heatview_ops *ops, void *arg,
+		    const struct heatview_conf *conf, int lines, int cols,
+		    int depth, FILE *out, char *msg, size_t msgsz);
 
 #endif /* DAMO_TUI_HEATVIEW_H */

@@ -271,6 +271,44 @@ static void diag_move(struct diag *to, struct diag *from, int err)
 	diag_release(from);
 }
 
+/* The daemon's pid as its pid file says, or -1. */
+static long pid_of(const char *rundir, unsigned long id)
+{
+	char *path = emb_path(rundir, id, "pid"), *text = NULL, *end;
+	long pid = -1;
+
+	if (!read_text_file(path, &text)) {
+		errno = 0;
+		pid = strtol(text, &end, 10);
+		if (errno || end == text || (*end && *end != '\n') || pid <= 0)
+			pid = -1;
+	}
+	free(text);
+	free(path);
+	return pid;
+}
+
+/*
+ * A daemon that is gone without its last status: it could not write one,
+ * so it was killed by a signal it cannot catch (SIGKILL) or crashed.  Shown
+ * as dead, with why, rather than as an error that hides the others.
+ */
+static int dead(const char *rundir, unsigned long id, struct kdamond *k,
+		struct embedded_info *info)
+{
+	char *log = emb_path(rundir, id, "log");
+
+	info->dead = true;
+	info->pid = pid_of(rundir, id);
+	k->on = false;
+	k->pid = info->pid;
+	k->has_pid = info->pid > 0;
+	info->exit_reason = xasprintf("the daemon ended without its last status: killed by SIGKILL or crashed (its log: %s)",
+				      log);
+	free(log);
+	return 0;
+}
+
 int embedded_status(const char *rundir, unsigned long id, struct kdamond *k,
 		    struct embedded_info *info, struct diag *d)
 {
@@ -307,7 +345,9 @@ int embedded_status(const char *rundir, unsigned long id, struct kdamond *k,
 	/* stopped: its last status */
 	name = emb_path(rundir, id, "status");
 	err = read_text_file(name, &answer);
-	if (err) {
+	if (err == -ENOENT) {
+		err = dead(rundir, id, k, info);
+	} else if (err) {
 		diag_add(d, "", "'e%lu' is not running and left no status (%s: %s)",
 			 id, name, strerror(-err));
 		diag_add(d, "hint", "'damo stop e%lu' removes it", id);

@@ -89,6 +89,8 @@ static int emb_status(struct backend *b, struct damo_id id,
 	if (!err) {
 		st->owned = true;
 		st->running = info.running;
+		st->dead = info.dead;
+		st->stats_fresh = true;	/* the daemon answers with what it has */
 		st->source = xstrdup(info.source ? info.source : "");
 		st->sees = xstrdup(info.sees ? info.sees : "");
 		st->has_exit_reason = true;

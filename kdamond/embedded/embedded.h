@@ -94,6 +94,7 @@ bool embedded_parse_id(const char *s, unsigned long *id);
 struct embedded_info {
 	unsigned long id;
 	bool running;		/* the daemon answered */
+	bool dead;		/* gone without a last status (SIGKILL, crash) */
 	long pid;		/* the daemon's */
 	char *source;		/* "uffd", ... */
 	char *sees;		/* "writes", "reads and writes" */
@@ -118,7 +119,9 @@ size_t embedded_ids(const char *rundir, unsigned long **ids);
  * embedded_status() - the state of monitor @id: asked from the daemon, or
  * read from its last status file when it has stopped.  @k receives the
  * model (initialised by the caller) with its runtime state, incl. tried
- * regions.  Return: 0, or -ENOENT (no such monitor) / -errno, in @d.
+ * regions.  A daemon gone without a last status is info->dead, with an
+ * exit reason, and no configuration.  Return: 0, or -ENOENT (no such
+ * monitor) / -errno, in @d.
  */
 int embedded_status(const char *rundir, unsigned long id, struct kdamond *k,
 		    struct embedded_info *info, struct diag *d);

@@ -176,46 +176,56 @@ static int sysfs_stop(struct backend *b, const struct damo_id *ids, size_t nr,
 	return done(b, err);
 }
 
-/* Ask the kernel to refresh what it shows, as @how says. */
-static void refresh(struct kernel_run *kr, unsigned long idx,
-		    enum backend_refresh how)
+/* Whether kdamond @idx refreshes its stats itself (refresh_ms, 6.17+). */
+static bool refreshes_itself(struct kernel_run *kr, unsigned long idx)
 {
 	uint64_t refresh_ms = 0;
 	char rel[64];
 
+	snprintf(rel, sizeof(rel), "kdamonds/%lu/refresh_ms", idx);
+	return !sysfs_read_u64(kr->io.root, rel, &refresh_ms) && refresh_ms;
+}
+
+/*
+ * Ask the kernel to refresh what it shows, as @how says.  Return: whether
+ * the scheme stats are now fresh (refreshed, or by the kernel itself).
+ */
+static bool refresh(struct kernel_run *kr, unsigned long idx,
+		    enum backend_refresh how)
+{
+	bool fresh;
+
 	if (!kdamond_is_on(&kr->io, idx))
-		return;
+		return false;
 	switch (how) {
 	case REFRESH_STATUS:
 		/* a kdamond that refreshes itself is only read */
-		snprintf(rel, sizeof(rel), "kdamonds/%lu/refresh_ms", idx);
-		sysfs_read_u64(kr->io.root, rel, &refresh_ms);
-		if (refresh_ms)
-			return;
-		kdamond_cmd(&kr->io, idx, "update_schemes_stats");
+		if (refreshes_itself(kr, idx))
+			return true;
+		fresh = !kdamond_cmd(&kr->io, idx, "update_schemes_stats");
 		if (features_has(&kr->feat, "update_schemes_effective_quotas"))
 			kdamond_cmd(&kr->io, idx, "update_schemes_effective_quotas");
 		if (features_has(&kr->feat, "update_tuned_intervals"))
 			kdamond_cmd(&kr->io, idx, "update_tuned_intervals");
 		if (features_has(&kr->feat, "update_schemes_tried_bytes"))
 			kdamond_cmd(&kr->io, idx, "update_schemes_tried_bytes");
-		return;
+		return fresh;
 	case REFRESH_STATS:
-		kdamond_cmd(&kr->io, idx, "update_schemes_stats");
+		fresh = !kdamond_cmd(&kr->io, idx, "update_schemes_stats");
 		if (features_has(&kr->feat, "update_schemes_effective_quotas"))
 			kdamond_cmd(&kr->io, idx, "update_schemes_effective_quotas");
-		return;
+		return fresh;
 	case REFRESH_TRIED_BYTES:
 		if (features_has(&kr->feat, "update_schemes_tried_bytes")) {
 			kdamond_cmd(&kr->io, idx, "update_schemes_tried_bytes");
-			return;
+			return refreshes_itself(kr, idx);
 		}
 		/* fall through */
 	case REFRESH_TRIED:
 		kdamond_cmd(&kr->io, idx, "update_schemes_tried_regions");
-		return;
+		return refreshes_itself(kr, idx);
 	default:
-		return;
+		return refreshes_itself(kr, idx);
 	}
 }
 
@@ -244,7 +254,10 @@ static int sysfs_status(struct backend *b, struct damo_id id,
 			       kdamond_pid(&kr->io, id.nr));
 	owner_close(&reg, false, &kr->diag);
 	if (how != REFRESH_NONE && (st->owned || force))
-		refresh(kr, id.nr, how);
+		st->stats_fresh = refresh(kr, id.nr, how);
+	else
+		st->stats_fresh = kdamond_is_on(&kr->io, id.nr) &&
+				  refreshes_itself(kr, id.nr);
 	err = kdamond_read(&kr->io, id.nr, &st->k);
 	st->running = st->k.on;
 	return done(b, err);

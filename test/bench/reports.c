@@ -4,10 +4,12 @@
  * gen_record writes a record of SNAPSHOTS x REGIONS (damo 3.3's
  * json_compressed and the native format of the same snapshots) and one 6x
  * longer; each report runs on each file as a child process, RUNS times,
- * and the best CPU time (user + system, from wait4()'s rusage), the best
- * wall time and the peak RSS (ru_maxrss) count.  Python damo runs once per
- * report on the smaller json_compressed file when its damo.py is found
- * ($DAMO_PY, else /work/damo-py/src/damo.py).
+ * and the median CPU time (user + system, from wait4()'s rusage), the
+ * median wall time and the median peak RSS (ru_maxrss) count.  Python
+ * damo runs RUNS times per report, right after this damo's runs of the
+ * same report, on the smaller json_compressed file when its damo.py is
+ * found ($DAMO_PY, else /work/damo-py/src/damo.py).  The machine's load
+ * average is printed before and after.
  *
  *   reports [-s SNAPSHOTS] [-r REGIONS] [-n RUNS] [-P] DIR
  *
@@ -106,12 +108,29 @@ static void run_one(char *const *argv, struct run *r)
 	r->ok = WIFEXITED(status) && !WEXITSTATUS(status);
 }
 
-/* The best of @n runs of "PROG [PY] report ARGS --input FILE". */
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The median of @n values (sorted in place; the upper one of two). */
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(*v), cmp_double);
+	return v[n / 2];
+}
+
+#define MAX_RUNS 64
+
+/* The medians of @n runs of "PROG [PY] report ARGS --input FILE". */
 static void run_report(const char *prog, const char *py,
 		       const char *const *args, const char *file,
-		       const char *dir, int n, struct run *best)
+		       const char *dir, int n, struct run *med)
 {
 	char *argv[24], png[4200];
+	double cpu[MAX_RUNS], wall[MAX_RUNS], rss[MAX_RUNS];
 	struct run r;
 	int i, k = 0;
 
@@ -130,21 +149,32 @@ static void run_report(const char *prog, const char *py,
 	argv[k++] = "--input";
 	argv[k++] = (char *)file;
 	argv[k] = NULL;
-	memset(best, 0, sizeof(*best));
+	memset(med, 0, sizeof(*med));
 	for (i = 0; i < n; i++) {
 		run_one(argv, &r);
-		if (!r.ok) {
-			best->ok = false;
+		if (!r.ok)
 			return;
-		}
-		if (!i || r.cpu_s < best->cpu_s)
-			best->cpu_s = r.cpu_s;
-		if (!i || r.wall_s < best->wall_s)
-			best->wall_s = r.wall_s;
-		if (!i || r.maxrss_kib < best->maxrss_kib)
-			best->maxrss_kib = r.maxrss_kib;
-		best->ok = true;
+		cpu[i] = r.cpu_s;
+		wall[i] = r.wall_s;
+		rss[i] = (double)r.maxrss_kib;
 	}
+	med->cpu_s = median(cpu, n);
+	med->wall_s = median(wall, n);
+	med->maxrss_kib = (long)median(rss, n);
+	med->ok = true;
+}
+
+static void print_load(const char *when)
+{
+	char buf[128] = "?";
+	FILE *f = fopen("/proc/loadavg", "r");
+
+	if (f) {
+		if (!fgets(buf, sizeof(buf), f))
+			strcpy(buf, "?\n");
+		fclose(f);
+	}
+	printf("load average %s: %s", when, buf);
 }
 
 /* gen_record into DIR/bench-S-R; the regions and inflated JSON bytes. */
@@ -211,7 +241,8 @@ int main(int argc, char **argv)
 			goto usage;
 		}
 	}
-	if (optind != argc - 1 || !nsnap || !nreg || runs < 1)
+	if (optind != argc - 1 || !nsnap || !nreg || runs < 1 ||
+	    runs > MAX_RUNS)
 		goto usage;
 	dir = argv[optind];
 	damo_py = no_py ? NULL : find_damo_py();
@@ -229,14 +260,16 @@ int main(int argc, char **argv)
 	       nsnap, nreg, regions[0] / 1e6, nsnap * 6, nreg,
 	       fbytes[0][0] / 1048576.0, json[0] / 1e6,
 	       fbytes[0][1] / 1048576.0);
-	printf("damo: %s; best of %d runs (CPU = user + system)\n", DAMO_BIN,
-	       runs);
+	printf("damo: %s; medians of %d runs (CPU = user + system)\n",
+	       DAMO_BIN, runs);
 	if (damo_py)
-		printf("Python damo: %s, one run on the json_compressed file\n",
-		       damo_py);
+		printf("Python damo: %s, medians of %d runs on the "
+		       "json_compressed file, after this damo's of each report\n",
+		       damo_py, runs);
 	else
 		printf("Python damo: not run (%s)\n", no_py ? "-P" :
 		       "set DAMO_PY to damo.py of damo 3.3");
+	print_load("before");
 	fflush(stdout);
 	for (i = 0; i < NR_REPORTS; i++) {
 		for (z = 0; z < 2; z++)
@@ -251,9 +284,10 @@ int main(int argc, char **argv)
 			snprintf(file, sizeof(file), "%s.json_compressed",
 				 prefix[0]);
 			run_report("python3", damo_py, reports[i].py_args,
-				   file, dir, 1, &py[i]);
+				   file, dir, runs, &py[i]);
 		}
 	}
+	print_load("after");
 	printf("\n%-36s %-15s %7s %7s %8s %8s %8s %6s %8s %8s %7s %7s\n",
 	       "report", "format", "wall s", "CPU s", "Mreg/s", "MB/s",
 	       "RSS MiB", "6x RSS", "py CPU s", "py MiB", "x fast",

@@ -191,3 +191,32 @@ text_error() {
 		grep -q "damo schemes $w " <<<"$output" || { echo "schemes --help lacks $w"; false; }
 	done
 }
+
+@test "argp's usage errors are the JSON error object under -j, wherever -j is" {
+	usage_error -j start --no-such-option
+	json_error "^unrecognized option '--no-such-option'; see 'damo start --help'$"
+	usage_error start --no-such-option --json
+	json_error "^unrecognized option '--no-such-option'; see 'damo start --help'$"
+	usage_error -j --no-such-option
+	json_error "^unrecognized option '--no-such-option'; see 'damo --help'$"
+	usage_error -j report wss --range 1
+	json_error "^--range takes START STOP STEP; see 'damo report wss --help'$"
+	# without -j: argp's own text on stderr, nothing on stdout
+	usage_error start --no-such-option
+	[ -z "$output" ]
+	[[ $stderr == "damo start: unrecognized option '--no-such-option'"* ]]
+	# a -j of the command after "--" is the command's, not damo's
+	usage_error record --no-such-option -- sh -c true -j
+	[ -z "$output" ]
+	[[ $stderr == "damo record: unrecognized option '--no-such-option'"* ]]
+	# --help under -j is still the help text, exit 0
+	run -0 --separate-stderr damo -j start --help
+	[[ $output == "Usage: damo start "* ]]
+	[ -z "$stderr" ]
+}
+
+@test "a lone -p of a report that draws is its --plot, not --pretty, for usage errors too" {
+	usage_error report wss -p "$BATS_TEST_TMPDIR/w.png" --no-such-option
+	[ -z "$output" ]
+	[[ $stderr == "damo report wss: unrecognized option '--no-such-option'"* ]]
+}

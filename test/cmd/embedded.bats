@@ -721,3 +721,53 @@ PY
 	run -0 --separate-stderr damo status e0
 	[ -z "$stderr" ]
 }
+
+@test "a daemon killed with SIGKILL shows as dead and hides no other monitor" {
+	start_wl --damos-action stat
+	first_wl=$WL_PID
+	start_wl --damos-action stat
+	[ "$ID" = e1 ]
+	daemon=$(cat "$DAMO_RUNTIME_DIR/embedded/e0.pid")
+	kill -9 "$daemon"
+	gone() { ! kill -0 "$daemon" 2>/dev/null; }
+	wait_for 20 gone
+	run -0 --separate-stderr damo status --json
+	f=$BATS_TEST_TMPDIR/s.json
+	echo "$output" > "$f"
+	json_check "$f" '[.kdamonds[].id] == ["e0", "e1"]'
+	jq -e --argjson d "$daemon" '.kdamonds[0] | .state == "dead"
+		and .pid == $d and (.exit_reason | test("SIGKILL"))
+		and (.exit_reason | test("e0.log"))' "$f"
+	json_check "$f" '.kdamonds[1].state == "on"'
+	run -0 --separate-stderr damo status --brief
+	[[ ${lines[1]} =~ ^e0\ +embedded\ +dead\ +$daemon\  ]]
+	[[ ${lines[2]} =~ ^e1\ +embedded\ +on\  ]]
+	run -0 --separate-stderr damo schemes stats --json
+	json_check <(echo "$output") '[.[].kdamond] == ["e1"]'
+	# the dead one has no configuration left to print
+	run -0 --separate-stderr damo status --config
+	[[ $stderr == *"e0 is left out: it is dead"* ]]
+	# and 'damo stop' removes it
+	run -0 damo stop e0
+	run -0 --separate-stderr damo status --json
+	json_check <(echo "$output") '[.kdamonds[].id] == ["e1"]'
+	kill "$first_wl" 2>/dev/null || true
+}
+
+@test "status --config of an embedded monitor starts the same monitor again" {
+	start_wl --monitoring-intervals 10ms 200ms 2s --damos-action stat \
+		--damos-access-rate 5% 100%
+	cfg=$BATS_TEST_TMPDIR/running.yaml
+	run -0 --separate-stderr damo status --config
+	echo "$output" > "$cfg"
+	run -0 --separate-stderr damo config check "$cfg"
+	# the same target, intervals and scheme, as a second monitor
+	run -0 --separate-stderr damo start "$cfg"
+	[ "$output" = e1 ]
+	run -0 --separate-stderr damo status e1 --config
+	diff <(echo "$output") "$cfg"
+	run -0 --separate-stderr damo status e1 --json
+	echo "$output" | jq -e --argjson p "$WL_PID" '.kdamonds[0]
+		| .state == "on" and .contexts[0].targets[0].pid == $p
+		  and .contexts[0].intervals.aggr_us == 200000'
+}

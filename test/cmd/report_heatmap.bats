@@ -329,3 +329,96 @@ wait_for() {
 	keys q
 	wait_for 'EXIT=0'
 }
+
+# sgr_of_levels FILE PREFIX: "digit fg bg" of each level 0-9 of the line of
+# FILE starting with PREFIX, as damo's text heatmap ("\e[48;5;BGm\e[38;5;FGm")
+# or the viewer's screen ("\e[0;38;5;FG;48;5;BGm") colours them.
+sgr_of_levels() {
+	python3 - "$1" "$2" <<'PY'
+import re, sys
+line = next(l for l in open(sys.argv[1], encoding="utf-8", errors="replace")
+            if l.startswith(sys.argv[2]))
+seen = {}
+for m in re.finditer(r"\x1b\[48;5;(\d+)m\x1b\[38;5;(\d+)m(\d+)", line):
+    for d in m.group(3):
+        seen.setdefault(d, (m.group(2), m.group(1)))
+for m in re.finditer(r"\x1b\[0;38;5;(\d+);48;5;(\d+)m(\d+)", line):
+    for d in m.group(3):
+        seen.setdefault(d, (m.group(1), m.group(2)))
+for d in "0123456789":
+    print(d, *seen.get(d, ("-", "-")))
+PY
+}
+
+@test "--screen prints the viewer's first screen, the same as the terminal shows" {
+	run -0 --separate-stderr damo report heatmap -i "$HB" --interactive \
+		--screen 100x30
+	[ -z "$stderr" ]
+	[ "${#lines[@]}" -eq 30 ]
+	printf '%s\n' "${lines[@]}" > "$T/printed"
+	[[ ${lines[0]} == *"hb.data: target 0, kdamond 0, context 0 (1/1) region 1/1 heat 0.000 0123456789 "* ]]
+	[[ ${lines[1]} =~ ^[0-9]{100}$ ]]
+	[[ ${lines[28]} == 'cursor: time [0 ns, 370.370 ms) addr [0x7f0000000000, '* ]]
+	# the viewer on a terminal of the same size shows the same
+	tmux_start 100 30 "$DAMO" report heatmap -i "$HB" --interactive
+	wait_for 'view: time [0 ns, 10.000 s)'
+	screen > "$T/shown"
+	diff "$T/printed" <(head -n 30 "$T/shown")
+	keys q
+	wait_for 'EXIT=0'
+	run -64 damo report heatmap -i "$HB" --screen 100x30
+	run -64 damo report heatmap -i "$HB" --interactive --screen 100
+	run -64 damo report heatmap -i "$HB" --interactive --screen 5x30
+	run -64 damo report heatmap -i "$HB" --interactive --screen 100x30 --follow
+}
+
+@test "the viewer colours levels as the text heatmap does, with a legend in the title" {
+	local set
+	for set in flame viridis emotion; do
+		damo report heatmap -i "$HB" --resol 4 8 --stdout-colorset "$set" \
+			--color always > "$T/text.$set"
+		damo report heatmap -i "$HB" --interactive --screen 100x12 \
+			--stdout-colorset "$set" --color always > "$T/view.$set"
+		sgr_of_levels "$T/text.$set" '# access_frequency:' > "$T/want"
+		sgr_of_levels "$T/view.$set" $'\e[0;7m' > "$T/got.$set"
+		! grep -q -- ' -' "$T/want"
+		diff "$T/want" "$T/got.$set"
+	done
+	# the grid's cells have their level's colours too
+	python3 - "$T/view.flame" "$T/got.flame" <<'PY'
+import re, sys
+want = {l.split()[0]: tuple(l.split()[1:]) for l in open(sys.argv[2])}
+rows = open(sys.argv[1], encoding="utf-8").read().split("\n")[1:9]
+n = 0
+for row in rows:
+    for m in re.finditer(r"\x1b\[0;38;5;(\d+);48;5;(\d+)(;7;1)?m(\d+)", row):
+        if not m.group(3):
+            for d in m.group(4):
+                assert want[d] == (m.group(1), m.group(2)), m.group(0)
+            n += len(m.group(4))
+assert n > 700, n
+PY
+	# viridis by default, none under --color never
+	damo report heatmap -i "$HB" --interactive --screen 100x12 \
+		--color always > "$T/view.default"
+	sgr_of_levels "$T/view.default" $'\e[0;7m' > "$T/got"
+	diff <(sgr_of_levels "$T/text.viridis" '# access_frequency:') "$T/got"
+	run -0 damo report heatmap -i "$HB" --interactive --screen 100x12 \
+		--color never
+	[[ $output != *$'\e'* ]]
+}
+
+@test "viewer: in colour on a terminal that has it" {
+	damo report heatmap -i "$HB" --resol 4 8 --stdout-colorset viridis \
+		--color always > "$T/text"
+	tmux_start 100 30 env -u NO_COLOR "$DAMO" report heatmap -i "$HB" \
+		--interactive
+	wait_for 'view: time [0 ns, 10.000 s)'
+	tmux -S "$TMUX_SOCK" capture-pane -p -e -t v > "$T/shown"
+	# every level's background of the viridis set is on the screen
+	for bg in $(sgr_of_levels "$T/text" '# access_frequency:' | cut -d' ' -f3); do
+		grep -q "48;5;$bg[m;]" "$T/shown" || { echo "no bg $bg"; false; }
+	done
+	keys q
+	wait_for 'EXIT=0'
+}

@@ -83,10 +83,21 @@ no_leftovers() {
 		out=$S/c.$fmt
 		as_attacker ln -s "$VICTIM" "$out.tmp"
 		as_attacker ln -s "$VICTIM" "$out"
-		run damo convert "$BATS_TEST_TMPDIR/in.data" --format "$fmt" -o "$out"
+		run -0 damo convert "$BATS_TEST_TMPDIR/in.data" --format "$fmt" -o "$out"
 		victim_untouched
-		[ ! -L "$out" ] || [ "$status" -ne 0 ]
+		[ -f "$out" ] && [ ! -L "$out" ] && [ -L "$out.old" ]
+		[ -L "$out.tmp" ]	# the attacker's, left alone
+		no_leftovers "$out"
 	done
+	run -0 damo report access -i "$S/c.native"
+}
+
+@test "convert keeps a file of the user's that is named like its temporary file" {
+	run -0 damo record --model "$MODELS/stairs.yaml" --duration 1s -o "$BATS_TEST_TMPDIR/in.data"
+	echo "notes of mine" > "$BATS_TEST_TMPDIR/out.data.tmp"
+	run -0 damo convert "$BATS_TEST_TMPDIR/in.data" --format native -o "$BATS_TEST_TMPDIR/out.data"
+	[ "$(cat "$BATS_TEST_TMPDIR/out.data.tmp")" = "notes of mine" ]
+	run -0 damo report access -i "$BATS_TEST_TMPDIR/out.data"
 }
 
 @test "adjust's output, and its permission, are not applied through planted links" {

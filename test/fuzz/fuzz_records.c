@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* libFuzzer target: read every record and snapshot of any file content. */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,14 +36,17 @@ static void check(const struct snapshot *s)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct record_reader *rd;
+	struct record_reader *rd, *rep;
 	const struct record_meta *m;
+	uint64_t nr_snaps = 0, nr_again = 0;
+	struct diag d2;
+	bool one_pass = size && (data[size - 1] & 1);
 	const struct record_info *info;
 	struct record_rss rss;
 	struct snapshot s;
 	char path[64];
 	struct diag d;
-	int fd, r;
+	int fd, r, r2 = 0;
 
 	/* The readers take a path: give them a file in memory. */
 	fd = memfd_create("fuzz", MFD_CLOEXEC);
@@ -57,17 +61,39 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (info && (!info->host || !info->kernel || !info->ops ||
 			     !info->config))
 			abort();
+		/* one pass and a kept copy, or reading ahead: by a bit */
+		if (one_pass) {
+			record_one_pass(rd);
+			record_spool_start(rd);
+		}
 		/* side samples: their own position, any time */
 		if (record_next_rss(rd, &rss) > 0 && rss.time_ns == 42)
 			fputs("", stderr);
 		while ((r = record_next(rd, &m)) > 0) {
 			if (!m->data_source)
 				abort();
-			while ((r = record_next_snapshot(rd, &s)) > 0)
+			while ((r = record_next_snapshot(rd, &s)) > 0) {
 				check(&s);
+				nr_snaps++;
+			}
 			if (r < 0)
 				break;
 		}
+		/* the copy gives the same snapshots again */
+		diag_init(&d2);
+		rep = r ? NULL : record_spool_replay(rd, &d2);
+		while (rep && (r2 = record_next(rep, &m)) > 0) {
+			while ((r2 = record_next_snapshot(rep, &s)) > 0) {
+				check(&s);
+				nr_again++;
+			}
+			if (r2 < 0)
+				abort();
+		}
+		if (rep && (r2 || nr_again != nr_snaps || d2.nr))
+			abort();
+		record_close(rep);
+		diag_release(&d2);
 		while (!r && (r = record_next_rss(rd, &rss)) > 0)
 			;
 		if (r < 0 && record_next(rd, &m) != r)

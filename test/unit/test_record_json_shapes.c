@@ -125,8 +125,19 @@ static void dump_snapshot(struct dump *d, const struct snapshot *s)
 	}
 }
 
-/* Everything the reader gives for @path, errors included. */
-static void dump_file(struct dump *d, const char *path)
+/*
+ * Everything the reader gives for @path, errors included, read as @mode;
+ * how many regions took the fast path in *@nr_fast when not NULL.
+ */
+enum read_mode {
+	RM_FAST,	/* the default: fast path, keys read ahead */
+	RM_SLOW,	/* no fast path */
+	RM_AHEAD_LATE,	/* the default, the meta dumped after the snapshots */
+	RM_ONE_PASS,	/* record_one_pass(), likewise */
+};
+
+static void dump_file_as(struct dump *d, const char *path,
+			 enum read_mode mode, uint64_t *nr_fast)
 {
 	const struct record_meta *m;
 	struct record_reader *rd;
@@ -139,13 +150,21 @@ static void dump_file(struct dump *d, const char *path)
 	snapshot_init(&s);
 	r = record_open(path, &rd, &dg);
 	if (!r) {
+		record_json_fast(rd, mode != RM_SLOW);
+		if (mode == RM_ONE_PASS)
+			record_one_pass(rd);
 		while ((r = record_next(rd, &m)) > 0) {
-			dump_meta(d, m);
+			if (mode < RM_AHEAD_LATE)
+				dump_meta(d, m);
 			while ((r = record_next_snapshot(rd, &s)) > 0)
 				dump_snapshot(d, &s);
+			if (mode >= RM_AHEAD_LATE)
+				dump_meta(d, m);
 			if (r < 0)
 				break;
 		}
+		if (nr_fast)
+			*nr_fast = record_json_nr_fast(rd);
 		record_close(rd);
 	}
 	dprintf_(d, "end %d\n", r);
@@ -155,6 +174,11 @@ static void dump_file(struct dump *d, const char *path)
 			 dg.v[i].msg ? dg.v[i].msg : "");
 	snapshot_release(&s);
 	diag_release(&dg);
+}
+
+static void dump_file(struct dump *d, const char *path)
+{
+	dump_file_as(d, path, RM_FAST, NULL);
 }
 
 static char *fixture(const char *name)
@@ -599,12 +623,455 @@ static void test_trailer(void **state)
 	free(z);
 }
 
+/*
+ * Dump @json (respaced @how, compressed when @z) through the fast path and
+ * through the general parser only; the two dumps must be the same.
+ * Returns how many regions the fast path took.
+ */
+static uint64_t both_paths(const char *name, const char *json, size_t len,
+			   enum respace how, bool z)
+{
+	struct dump a = { 0 }, b = { 0 };
+	uint64_t nr_fast = 0, nr_slow = 1;
+	size_t n;
+	char *t = respace(json, len, how, &n);
+	char *path = tmp_file(t, n, z);
+
+	dump_file_as(&a, path, RM_FAST, &nr_fast);
+	dump_file_as(&b, path, RM_SLOW, &nr_slow);
+	unlink(path);
+	free(path);
+	free(t);
+	if (a.len != b.len || memcmp(a.buf, b.buf, a.len)) {
+		size_t i = 0;
+
+		while (i < a.len && i < b.len && a.buf[i] == b.buf[i])
+			i++;
+		fprintf(stderr, "%s (respace %d%s): the fast path differs at "
+			"byte %zu of the dump:\nfast: %.120s\nslow: %.120s\n",
+			name, (int)how, z ? ", compressed" : "", i, a.buf + i,
+			b.buf + i);
+		fail();
+	}
+	assert_int_equal(nr_slow, 0);
+	free(a.buf);
+	free(b.buf);
+	return nr_fast;
+}
+
+/*
+ * How damo writes a region's members, one spelling a variant: start and
+ * end ("%" PRIu64 made of the address; "," a thousands-grouped string),
+ * the other values as written, NULL for a key left out.
+ */
+struct damo_region {
+	const char *start;	/* "s": digit string, "n": number, ... */
+	const char *samples;
+	const char *percent;
+	const char *usec;
+	const char *aggrs;
+	const char *probes;
+	const char *sz;
+	const char *extra;	/* a last member of another key */
+	bool fast;		/* the fast path takes it */
+};
+
+static const struct damo_region damo_regions[] = {
+	{ "s", "10", "null", "null", "\"3\"", "[]", "\"0\"", NULL, true },
+	{ ",", "0", "null", "null", "\"4\"", NULL, "\"2.611 GiB\"", NULL,
+	  false },
+	{ ",", "0", "null", "null", "null", NULL, NULL, NULL, true },
+	{ "n", "null", "null", "\"300000\"", "null", "null", "null", NULL,
+	  true },
+	{ "s", "3", "15.5", "null", "\"1\"", "[]", "\"0\"", NULL, false },
+	{ "s", "7", "null", "null", "\"2\"", "[1, 2, \"3\"]", "\"4096\"",
+	  NULL, false },
+	{ "n", "1", "null", "null", "\"0\"", "[]", "\"0\"",
+	  "\"unknown\": {\"a\": [1, null]}", false },
+	{ "m", "2", "null", "null", "\"5\"", NULL, NULL, NULL, false },
+	{ "z", "2", "null", "null", "\"5\"", "[]", "\"8\"", NULL, false },
+	{ "s", "\"5\"", "null", "\"0\"", "\"1,234\"", "[]", "0", NULL, true },
+	{ "0", "4", "null", "1500000", "null", "[ ]", "\"4,096\"", NULL,
+	  true },
+	{ "n", "12345678901234567890", "null", "null", "\"1\"", "[]", "\"0\"",
+	  NULL, false },
+};
+
+/* @v as a string of @how: s, n, ",", m (misgrouped), z (20 digits), 0. */
+static void put_addr(struct dump *d, uint64_t v, const char *how)
+{
+	char dig[32];
+	size_t n, i;
+
+	n = (size_t)snprintf(dig, sizeof(dig), "%" PRIu64, v);
+	switch (how[0]) {
+	case 'n':
+		dprintf_(d, "%s", dig);
+		return;
+	case 'z':
+		dprintf_(d, "\"%020" PRIu64 "\"", v);
+		return;
+	case '0':
+		dprintf_(d, "\"00%s\"", dig);
+		return;
+	case ',':
+	case 'm':
+		dprintf_(d, "\"");
+		for (i = 0; i < n; i++)
+			dprintf_(d, "%s%c", i && (how[0] == 'm' ? i == 1 :
+				 (n - i) % 3 == 0) ? "," : "", dig[i]);
+		dprintf_(d, "\"");
+		return;
+	default:
+		dprintf_(d, "\"%s\"", dig);
+	}
+}
+
+/*
+ * A record as damo writes it (json.dumps(indent=4)) of @nr_snaps x
+ * @nr_regs regions, each region of the variant damo_regions[i % @mod]; the
+ * very last region's start is @last when not NULL.  How many regions the
+ * fast path can take in *@nr_fast.
+ */
+static char *damo_doc(size_t nr_snaps, size_t nr_regs, size_t mod,
+		      const char *last, size_t *len, size_t *nr_fast)
+{
+	const char *ind = "                        ";	/* 24 */
+	struct dump d = { 0 };
+	uint64_t addr = 0x7f0000000000ULL;
+	size_t i, j, k = 0;
+
+	*nr_fast = 0;
+	dprintf_(&d, "[\n    {\n        \"kdamond_idx\": 0,\n"
+		 "        \"context_idx\": 0,\n        \"intervals\": {\n"
+		 "            \"sample_us\": \"5000\",\n"
+		 "            \"aggr_us\": \"100000\",\n"
+		 "            \"ops_update_us\": \"1000000\",\n"
+		 "            \"intervals_goal\": {\n"
+		 "                \"access_bp\": \"0\",\n"
+		 "                \"aggrs\": \"0\",\n"
+		 "                \"min_sample_us\": \"0\",\n"
+		 "                \"max_sample_us\": \"0\"\n            }\n"
+		 "        },\n        \"scheme_idx\": null,\n"
+		 "        \"target_id\": 0,\n        \"scheme_filters\": [],\n"
+		 "        \"snapshots\": [");
+	for (i = 0; i < nr_snaps; i++) {
+		dprintf_(&d, "%s\n            {\n"
+			 "                \"start_time\": \"%zu00000000\",\n"
+			 "                \"end_time\": \"%zu00000000\",\n"
+			 "                \"regions\": [", i ? "," : "", i + 1,
+			 i + 2);
+		for (j = 0; j < nr_regs; j++, k++) {
+			const struct damo_region *v = &damo_regions[k % mod];
+			bool is_last = i + 1 == nr_snaps && j + 1 == nr_regs;
+
+			dprintf_(&d, "%s\n%s{\n%s    \"start\": ", j ? "," : "",
+				 ind, ind);
+			if (is_last && last)
+				dprintf_(&d, "%s", last);
+			else
+				put_addr(&d, addr, v->start);
+			addr += 4096 * (1 + k % 97);
+			dprintf_(&d, ",\n%s    \"end\": ", ind);
+			put_addr(&d, addr, v->start);
+			dprintf_(&d, ",\n%s    \"nr_accesses\": {\n"
+				 "%s        \"samples\": %s,\n"
+				 "%s        \"percent\": %s\n%s    },\n"
+				 "%s    \"age\": {\n%s        \"usec\": %s,\n"
+				 "%s        \"aggr_intervals\": %s\n%s    }",
+				 ind, ind, v->samples, ind, v->percent, ind,
+				 ind, ind, v->usec, ind, v->aggrs, ind);
+			if (v->probes)
+				dprintf_(&d, ",\n%s    \"probe_hits\": %s", ind,
+					 v->probes);
+			if (v->sz)
+				dprintf_(&d, ",\n%s    \"sz_filter_passed\": %s",
+					 ind, v->sz);
+			if (v->extra)
+				dprintf_(&d, ",\n%s    %s", ind, v->extra);
+			dprintf_(&d, "\n%s}", ind);
+			*nr_fast += v->fast && !(is_last && last);
+		}
+		dprintf_(&d, "\n                ],\n"
+			 "                \"total_bytes\": \"%zu\",\n"
+			 "                \"damos_stats\": null,\n"
+			 "                \"sample_interval_us\": null\n"
+			 "            }", (size_t)1 << 30);
+	}
+	dprintf_(&d, "\n        ],\n        \"data_source\": null\n    }\n]");
+	*len = d.len;
+	return d.buf;
+}
+
+/*
+ * The fast path of damo's region objects reads every shape to the same
+ * models, positions in messages and errors as the general parser: every
+ * fixture and hand-written shape, and damo's own layout with each
+ * spelling of a region, re-spaced, plain and compressed, over many
+ * buffer refills; it takes the regions it is for and leaves the rest.
+ */
+static void test_fast_path(void **state)
+{
+	static const enum respace hows[] = { SP_ASIS, SP_COMPACT, SP_CRLF,
+					     SP_TABS };
+	static const char *const lasts[] = {
+		"01", "\"18446744073709551616\"", "1e3", "\"1\\u0030\"",
+		"nul", "\"12", "-1", "\"4,,096\"", "\"4 KiB\"",
+	};
+	const size_t nr = sizeof(damo_regions) / sizeof(damo_regions[0]);
+	size_t i, k, len, can;
+	uint64_t got;
+	char *json;
+
+	(void)state;
+	for (i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
+		const struct shape *s = &shapes[i];
+
+		json = s->json ? xstrdup(s->json) : fixture_json(s->name, &len);
+		if (s->json)
+			len = strlen(json);
+		for (k = 0; k < 4; k++)
+			both_paths(s->name, json, len, hows[k], k & 1);
+		free(json);
+	}
+	/* Only damo 3.3's usual region: the fast path takes nearly all. */
+	json = damo_doc(40, 100, 1, NULL, &len, &can);
+	for (k = 0; k < 4; k++) {
+		got = both_paths("damo-usual", json, len, hows[k], false);
+		assert_true(got <= can && got >= can - can / 50);
+		got = both_paths("damo-usual", json, len, hows[k], true);
+		assert_true(got <= can && got >= can - can / 50);
+	}
+	free(json);
+	/* Every spelling mixed; the fast path takes only its own. */
+	json = damo_doc(30, 111, nr, NULL, &len, &can);
+	for (k = 0; k < 4; k++) {
+		got = both_paths("damo-mixed", json, len, hows[k], k & 1);
+		assert_true(got <= can && got >= can - can / 20);
+	}
+	free(json);
+	/* Errors after fast regions: the same messages at the same places. */
+	for (i = 0; i < sizeof(lasts) / sizeof(lasts[0]); i++) {
+		json = damo_doc(3, 50, 1, lasts[i], &len, &can);
+		for (k = 0; k < 4; k++)
+			both_paths(lasts[i], json, len, hows[k], k & 1);
+		free(json);
+	}
+}
+
+/* The "end" line of a dump and the diagnostics after it. */
+static const char *last_lines(const char *dump)
+{
+	const char *p = strstr(dump, "\nend ");
+
+	if (!strncmp(dump, "end ", 4))
+		return dump;
+	assert_non_null(p);
+	return p + 1;
+}
+
+/*
+ * Dump @json (respaced @how, compressed when @z) read ahead and in one
+ * pass, each record's meta after its snapshots: the same dumps; or, for
+ * @error inputs (which one pass finds after the snapshots before them),
+ * the same end and diagnostics.
+ */
+static void one_pass_agrees(const char *name, const char *json, size_t len,
+			    enum respace how, bool z, bool error)
+{
+	struct dump a = { 0 }, b = { 0 };
+	size_t n;
+	char *t = respace(json, len, how, &n);
+	char *path = tmp_file(t, n, z);
+	const char *da, *db;
+
+	dump_file_as(&a, path, RM_AHEAD_LATE, NULL);
+	dump_file_as(&b, path, RM_ONE_PASS, NULL);
+	unlink(path);
+	free(path);
+	free(t);
+	da = last_lines(a.buf);
+	db = last_lines(b.buf);
+	if (error ? strcmp(da, db) :
+		    a.len != b.len || memcmp(a.buf, b.buf, a.len)) {
+		fprintf(stderr, "%s (respace %d%s): one pass differs:\n"
+			"ahead: %.300s\none pass: %.300s\n", name, (int)how,
+			z ? ", compressed" : "", error ? da : a.buf,
+			error ? db : b.buf);
+		fail();
+	}
+	free(a.buf);
+	free(b.buf);
+}
+
+/*
+ * record_one_pass() reads every shape to the same snapshots and meta
+ * (data_source included, once the snapshots ended) and the same errors
+ * as reading ahead; a record key other than data_source after the
+ * snapshots is refused, located.
+ */
+static void test_one_pass(void **state)
+{
+	static const enum respace hows[] = { SP_ASIS, SP_COMPACT, SP_CRLF,
+					     SP_TABS };
+	static const char *const lasts[] = {
+		"01", "\"18446744073709551616\"", "1e3", "nul", "\"12",
+	};
+	static const char late[] = "[{\"intervals\": {\"sample_us\": 5, "
+		"\"aggr_us\": 100}, \"snapshots\": [{\"start_time\": 1, "
+		"\"end_time\": 2, \"regions\": [{\"start\": 0, \"end\": 4}]}], "
+		"\"data_source\": \"damon_stat\",\n \"target_id\": 3}]";
+	static const char single[] = "{\"intervals\": {\"sample_us\": 5, "
+		"\"aggr_us\": 100}, \"snapshots\": [{\"start_time\": 1, "
+		"\"end_time\": 2, \"regions\": [{\"start\": 0, \"end\": 4096, "
+		"\"nr_accesses\": {\"samples\": 3, \"percent\": null}, "
+		"\"age\": {\"usec\": 300, \"aggr_intervals\": null}}]}], "
+		"\"data_source\": \"damon_stat\", \"other\": [1]}\n";
+	struct dump d = { 0 };
+	size_t i, k, len, can;
+	char *json, *path;
+
+	(void)state;
+	for (i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
+		const struct shape *s = &shapes[i];
+
+		json = s->json ? xstrdup(s->json) : fixture_json(s->name, &len);
+		if (s->json)
+			len = strlen(json);
+		for (k = 0; k < 4; k++)
+			one_pass_agrees(s->name, json, len, hows[k], k & 1,
+					s->has_error);
+		free(json);
+	}
+	json = damo_doc(7, 333, sizeof(damo_regions) /
+			sizeof(damo_regions[0]), NULL, &len, &can);
+	for (k = 0; k < 4; k++)
+		one_pass_agrees("damo-mixed", json, len, hows[k], k & 1, false);
+	free(json);
+	for (i = 0; i < sizeof(lasts) / sizeof(lasts[0]); i++) {
+		json = damo_doc(3, 50, 1, lasts[i], &len, &can);
+		for (k = 0; k < 4; k++)
+			one_pass_agrees(lasts[i], json, len, hows[k], k & 1,
+					true);
+		free(json);
+	}
+	/* one record object, no list, read in place */
+	one_pass_agrees("single-in-place", single, strlen(single), SP_ASIS,
+			false, false);
+	one_pass_agrees("single-in-place", single, strlen(single), SP_COMPACT,
+			true, false);
+	path = tmp_file(single, strlen(single), false);
+	dump_file_as(&d, path, RM_ONE_PASS, NULL);
+	unlink(path);
+	free(path);
+	assert_non_null(strstr(d.buf, "snap 1 2 total="));
+	assert_non_null(strstr(d.buf, "\n 0-1000 3 3 0\n"));
+	assert_non_null(strstr(d.buf, " src=damon_stat\n"));
+	assert_non_null(strstr(d.buf, "\nend 0\n"));
+	d.len = 0;
+	path = tmp_file(late, strlen(late), false);
+	dump_file_as(&d, path, RM_ONE_PASS, NULL);
+	unlink(path);
+	free(path);
+	assert_non_null(strstr(d.buf, "snap 1 2 "));
+	assert_non_null(strstr(d.buf, "end -22\ndiag 2:2 [0].target_id: key "
+			       "'target_id' after the snapshots"));
+	free(d.buf);
+}
+
+/* Each record of @rd, its meta after its snapshots, and the end. */
+static int dump_reader(struct dump *d, struct record_reader *rd)
+{
+	const struct record_meta *m;
+	struct snapshot s;
+	int r;
+
+	snapshot_init(&s);
+	while ((r = record_next(rd, &m)) > 0) {
+		while ((r = record_next_snapshot(rd, &s)) > 0)
+			dump_snapshot(d, &s);
+		dump_meta(d, m);
+		if (r < 0)
+			break;
+	}
+	dprintf_(d, "end %d\n", r);
+	snapshot_release(&s);
+	return r;
+}
+
+/*
+ * What a reader kept (record_spool_start()) is replayed as it was read:
+ * every shape, in one pass and ahead; none when reading failed.
+ */
+static void test_spool(void **state)
+{
+	struct dump a = { 0 }, b = { 0 };
+	struct record_reader *rd, *rep;
+	struct diag dg, dg2;
+	size_t i, len, can;
+	int one, r;
+	char *json, *path;
+
+	(void)state;
+	for (i = 0; i <= sizeof(shapes) / sizeof(shapes[0]); i++) {
+		const struct shape *s = &shapes[i < sizeof(shapes) /
+						sizeof(shapes[0]) ? i : 0];
+
+		if (i == sizeof(shapes) / sizeof(shapes[0]))
+			json = damo_doc(9, 77, sizeof(damo_regions) /
+					sizeof(damo_regions[0]), NULL, &len,
+					&can);
+		else if (s->json)
+			json = xstrdup(s->json);
+		else
+			json = fixture_json(s->name, &len);
+		if (s->json && i < sizeof(shapes) / sizeof(shapes[0]))
+			len = strlen(json);
+		path = tmp_file(json, len, i & 1);
+		for (one = 0; one < 2; one++) {
+			diag_init(&dg);
+			diag_init(&dg2);
+			assert_int_equal(record_open(path, &rd, &dg), 0);
+			if (one)
+				record_one_pass(rd);
+			assert_int_equal(record_spool_start(rd), 0);
+			a.len = 0;
+			b.len = 0;
+			r = dump_reader(&a, rd);
+			rep = record_spool_replay(rd, &dg2);
+			if (r < 0) {
+				assert_null(rep);
+			} else {
+				assert_non_null(rep);
+				assert_int_equal(dump_reader(&b, rep), 0);
+				assert_int_equal(a.len, b.len);
+				assert_memory_equal(a.buf, b.buf, a.len);
+				assert_int_equal(dg2.nr, 0);
+				/* taken over: no second replay */
+				assert_null(record_spool_replay(rd, &dg2));
+				record_close(rep);
+			}
+			record_close(rd);
+			diag_release(&dg);
+			diag_release(&dg2);
+		}
+		unlink(path);
+		free(path);
+		free(json);
+	}
+	free(a.buf);
+	free(b.buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_shapes),
 		cmocka_unit_test(test_skip_fast),
 		cmocka_unit_test(test_trailer),
+		cmocka_unit_test(test_fast_path),
+		cmocka_unit_test(test_one_pass),
+		cmocka_unit_test(test_spool),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

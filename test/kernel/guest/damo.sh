@@ -9,7 +9,7 @@ admin=/sys/kernel/mm/damon/admin
 # start_workload ARGS...: damo-workload in the background; sets $wl (pid),
 # $base, $size, $hot_start, $hot_end from the line it prints.
 start_workload() {
-	local i=0 kv
+	local i=0
 
 	damo-workload "$@" > /tmp/wl.out &
 	wl=$!
@@ -17,8 +17,17 @@ start_workload() {
 		sleep 0.1
 		i=$((i + 1))
 	done
-	for kv in $(grep '^pid=' /tmp/wl.out); do
+	workload_line /tmp/wl.out
+}
+
+# workload_line FILE: $wl_pid, $base, $size, $hot_start, $hot_end from the
+# "pid=... base=..." line damo-workload printed into FILE.
+workload_line() {
+	local kv
+
+	for kv in $(grep '^pid=' "$1"); do
 		case $kv in
+		pid=*) wl_pid=$((${kv#*=})) ;;
 		base=*) base=$((${kv#*=})) ;;
 		size=*) size=$((${kv#*=})) ;;
 		hot_start=*) hot_start=$((${kv#*=})) ;;

@@ -3,8 +3,9 @@
 # Debian 12's stock kernel (no DAMON): 'damo record --target-pid' records
 # a running process through the embedded monitor (softdirty), its sampling
 # paced by the CPU budget; the reports read the file, and the hot range is
-# where the accesses are.  (Recording '-- COMMAND' through the embedded
-# monitor is tested on the host, test/cmd/embedded.bats.)
+# where the accesses are.  'damo record -- COMMAND' does the same for a
+# command it starts, which exec()s after the monitor first looked at it,
+# and ends the command with the recording.
 . /test/tap.sh
 . /test/damo.sh
 
@@ -35,4 +36,28 @@ run_cmd st damo status --json
 check "nodamon-record: the monitor started for it is gone" jq_true /tmp/st.out '.kdamonds == []'
 check "nodamon-record: the recorded process runs on" kill -0 "$wl"
 stop_workload
+
+# -- COMMAND: the monitor attaches to the forked child before it exec()s
+# damo-workload, so the access source must follow the new image.
+run_cmd recc damo record --cpu-budget 50% --json --source softdirty \
+	--duration 30s -o /tmp/c.data -- \
+	damo-workload --size 64M --hot 8M@16M --write --period 0 --seconds 300
+check "nodamon-record --: exits 0" is "$RC" 0
+[ -s /tmp/recc.err ] && diag < /tmp/recc.err
+grep '^{"output"' /tmp/recc.out > /tmp/recc.json
+diag < /tmp/recc.json
+check "nodamon-record --: the summary: the duration ended it, 20+ snapshots" \
+	jq_true /tmp/recc.json '.source == "embedded:softdirty"
+	 and .end == "duration" and .snapshots >= 20'
+wl_pid=
+workload_line /tmp/recc.out
+check "nodamon-record --: the command printed its hot range" [ -n "$wl_pid" ]
+share=$(hot_share /tmp/c.data 10)
+diag "accesses inside the hot range: $share%"
+check "nodamon-record --: the accesses recorded are mostly in the hot range ($share%)" \
+	[ "${share:-0}" -ge 60 ]
+check "nodamon-record --: the command is gone when the recording ends" \
+	sh -c "! kill -0 ${wl_pid:-1} 2> /dev/null"
+run_cmd st2 damo status --json
+check "nodamon-record --: no monitor is left" jq_true /tmp/st2.out '.kdamonds == []'
 exit 0
