@@ -27,6 +27,8 @@
 #include "core/xalloc.h"
 #include "formats/config.h"
 #include "formats/doc.h"
+#include "cmd/report_filter.h"
+#include "formats/record_write.h"
 #include "formats/workload.h"
 #include "kdamond/backend.h"
 
@@ -43,11 +45,26 @@ struct record_args {
 	uint64_t seed;
 	uint64_t duration_ns;		/* 0: not given */
 	uint64_t snapshot_ns;		/* --snapshot; 0: as it runs */
+	uint64_t snapshot_count;	/* --snapshot's COUNT; 0: none */
 	char **command;			/* after "--", NULL-terminated */
 	const char *output;
 	enum record_format fmt;
 	bool realtime;
+	struct report_filter filter;	/* damo's record filters */
+	unsigned int do_record;		/* bits of do_record_names[] */
+	unsigned int permission;	/* --output-permission */
 };
+
+/* damo's --do_record words; damo (C) records access and mem_footprint. */
+static const char *const do_record_names[] = {
+	"access", "cpu_profile", "mem_footprint", "vmas", "proc_stats",
+	"damon_trace_events",
+};
+#define DO_ACCESS (1u << 0)
+#define DO_FOOTPRINT (1u << 2)
+#define DO_RECORDED (DO_ACCESS | DO_FOOTPRINT)
+/* damo's default: all but damon_trace_events */
+#define DO_DEFAULT 0x1fu
 
 enum {
 	OPT_SOURCE = 0x500,
@@ -58,6 +75,8 @@ enum {
 	OPT_REALTIME,
 	OPT_SNAPSHOT,
 	OPT_CPU_BUDGET,
+	OPT_DO_RECORD,
+	OPT_PERMISSION,
 };
 
 /* not const: --source's values come from the registry of sources */
@@ -71,9 +90,17 @@ static struct argp_option record_options[] = {
 	{ "cpu-budget", OPT_CPU_BUDGET, "PERCENT", 0,
 	  "Embedded monitor without --monitoring-intervals: the share of one "
 	  "core its sampling may use (default 1%)", 0 },
-	{ "snapshot", OPT_SNAPSHOT, "INTERVAL", 0,
+	{ "snapshot", OPT_SNAPSHOT, "DELAY [COUNT]", 0,
 	  "Record kernel DAMON through a stat scheme's tried regions every "
-	  "INTERVAL (1s, 500ms) instead of its tracepoints", 0 },
+	  "DELAY (1s, 500ms; bare numbers are seconds) instead of its "
+	  "tracepoints, and stop after COUNT snapshots if given (damo's "
+	  "--snapshot DELAY COUNT)", 0 },
+	{ "do-record", OPT_DO_RECORD, "WHAT...", 0,
+	  "What to record, of damo's access, cpu_profile, mem_footprint, "
+	  "vmas, proc_stats and damon_trace_events; damo (C) records access "
+	  "and mem_footprint (the targets' RSS) and says so of the others "
+	  "(default: all but damon_trace_events)", 0 },
+	CMD_ALIAS("do_record", OPT_DO_RECORD),
 	{ "seed", OPT_SEED, "N", 0,
 	  "Seed of the monitor's and the model's randomness (default 0)", 0 },
 	{ "duration", OPT_DURATION, "TIME", 0,
@@ -87,6 +114,9 @@ static struct argp_option record_options[] = {
 	  0, "native (default: crash-safe), json_compressed or json", 0 },
 	CMD_ALIAS("output_type", OPT_FORMAT),
 	CMD_ALIAS("output-type", OPT_FORMAT),
+	{ "output-permission", OPT_PERMISSION, "OCTAL", 0,
+	  "The mode of the record file (default 600, as damo)", 0 },
+	CMD_ALIAS("output_permission", OPT_PERMISSION),
 	{ "realtime", OPT_REALTIME, NULL, 0,
 	  "With --model: monitor in real time instead of virtual time", 0 },
 	{ 0 }
@@ -95,6 +125,9 @@ static struct argp_option record_options[] = {
 static const struct argp_child record_children[] = {
 	{ &damon_opts_argp, 0, "DAMON parameters:", 1 },
 	{ &backend_args_argp, 0, NULL, 0 },
+	{ &report_filter_argp, 0,
+	  "Record filters (damo's; what is written keeps only what passes):",
+	  2 },
 	{ &cmd_common_argp, 0, NULL, 0 },
 	{ 0 }
 };
@@ -111,6 +144,33 @@ static int parse_duration(const char *s, uint64_t *ns)
 	err = units_parse_time(s, UNITS_NS, ns);
 	free(t);
 	return !err && *ns && *ns != UINT64_MAX ? 0 : -EINVAL;
+}
+
+/* --do-record WHAT...: the words up to the next option. */
+static void parse_do_record(struct argp_state *state, const char *arg,
+			    struct record_args *a)
+{
+	const char *w = arg;
+	size_t i;
+
+	a->do_record = 0;
+	for (;;) {
+		for (i = 0; i < ARRAY_SIZE(do_record_names); i++) {
+			if (!strcmp(w, do_record_names[i]))
+				break;
+		}
+		if (i == ARRAY_SIZE(do_record_names)) {
+			argp_error(state, "--do-record: '%s' is not access, "
+				   "cpu_profile, mem_footprint, vmas, proc_stats "
+				   "or damon_trace_events", w);
+			return;
+		}
+		a->do_record |= 1u << i;
+		if (state->next >= state->argc ||
+		    state->argv[state->next][0] == '-')
+			return;
+		w = state->argv[state->next++];
+	}
 }
 
 /* Which options go together, once all are parsed. */
@@ -161,6 +221,7 @@ static error_t record_parse(int key, char *arg, struct argp_state *state)
 		cmd_child_inputs(state, record_children, a->ctx);
 		state->child_inputs[0] = &a->damon;
 		state->child_inputs[1] = &a->bargs;
+		state->child_inputs[2] = &a->filter;
 		return 0;
 	case OPT_SOURCE:
 		if (!strncmp(arg, SYNTH_PREFIX, strlen(SYNTH_PREFIX)))
@@ -208,10 +269,35 @@ static error_t record_parse(int key, char *arg, struct argp_state *state)
 	case OPT_REALTIME:
 		a->realtime = true;
 		return 0;
+	case OPT_PERMISSION: {
+		char *end;
+		long mode;
+
+		errno = 0;
+		mode = strtol(arg, &end, 8);
+		if (errno || end == arg || *end || mode < 0 || mode > 0777)
+			argp_error(state, "--output-permission: '%s' is not an "
+				   "octal mode (000 to 777)", arg);
+		a->permission = (unsigned int)(mode < 0 ? 0 : mode) & 0777;
+		return 0;
+	}
+	case OPT_DO_RECORD:
+		parse_do_record(state, arg, a);
+		return 0;
 	case OPT_SNAPSHOT:
 		if (parse_duration(arg, &a->snapshot_ns))
 			argp_error(state, "--snapshot: '%s' is not a time above 0",
 				   arg);
+		/* damo's COUNT: a bare number after DELAY */
+		if (state->next < state->argc && state->argv[state->next][0] &&
+		    strspn(state->argv[state->next], "0123456789") ==
+		    strlen(state->argv[state->next])) {
+			arg = state->argv[state->next++];
+			if (units_parse_nr(arg, &a->snapshot_count) ||
+			    !a->snapshot_count)
+				argp_error(state, "--snapshot: COUNT '%s' is not "
+					   "a number of snapshots above 0", arg);
+		}
 		return 0;
 	case ARGP_KEY_ARG:
 		if (!a->bargs.has_id)
@@ -267,6 +353,7 @@ static const struct argp record_argp = {
 	       "  damo record e0 --duration 1m\n"
 	       "  damo record -- ./workload --size 1G\n"
 	       "  damo record --target-pid 4242 --snapshot 1s --duration 1m\n"
+	       "  damo record 0 --snapshot 1 10\n"
 	       "  damo record --model examples/workloads/stairs.yaml \\\n"
 	       "      --duration 60s -o stairs.data\n"
 	       "  damo record --model hot-cold.yaml --duration 30s \\\n"
@@ -476,7 +563,8 @@ static int record_monitor(const struct record_args *a, struct record_loop *l,
 int cmd_record(int argc, char **argv, struct damo_ctx *ctx)
 {
 	struct record_args a = { .ctx = ctx, .output = "damon.data",
-				 .fmt = RECORD_FMT_NATIVE };
+				 .fmt = RECORD_FMT_NATIVE, .do_record = DO_DEFAULT,
+				 .permission = 0600 };
 	struct out *o;
 	struct record_loop l;
 	struct diag d;
@@ -495,6 +583,23 @@ int cmd_record(int argc, char **argv, struct damo_ctx *ctx)
 	/* a model's duration is monitored time, not wall time */
 	err = record_loop_begin(&l, o, a.output, a.fmt,
 				a.model ? 0 : a.duration_ns, &d);
+	if (!err && a.permission != 0600) {
+		err = record_writer_set_permission(l.w, a.permission);
+		if (err)
+			diag_add(&d, "", "cannot set the mode of '%s': %s",
+				 a.output, strerror(-err));
+	}
+	l.max_snapshots = a.snapshot_count;
+	l.filter = &a.filter;
+	l.skip_access = !(a.do_record & DO_ACCESS);
+	l.skip_footprint = !(a.do_record & DO_FOOTPRINT);
+	for (size_t i = 0; i < ARRAY_SIZE(do_record_names); i++) {
+		/* damo's default asks for them all: only named ones are said */
+		if (a.do_record != DO_DEFAULT && (a.do_record & (1u << i)) &&
+		    !(DO_RECORDED & (1u << i)))
+			out_warn(o, "--do-record %s: not recorded by damo (C)",
+				 do_record_names[i]);
+	}
 	if (err)
 		err = record_loop_end(&l, err);
 	else if (a.model)

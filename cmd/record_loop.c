@@ -11,6 +11,7 @@
 
 #include "core/diag.h"
 #include "core/out.h"
+#include "core/report/filter.h"
 #include "core/snapshot.h"
 #include "core/units.h"
 #include "core/xalloc.h"
@@ -51,10 +52,39 @@ static size_t sink_add(struct snap_sink *sink, const struct record_meta *m)
 					     sizeof(*l->is_scheme));
 		memset(l->is_scheme + l->nr_records, 0,
 		       (rec + 1 - l->nr_records) * sizeof(*l->is_scheme));
+		l->metas = xreallocarray(l->metas, rec + 1, sizeof(*l->metas));
+		l->nr_in = xreallocarray(l->nr_in, rec + 1, sizeof(*l->nr_in));
+		for (size_t i = l->nr_records; i <= rec; i++) {
+			record_meta_init(&l->metas[i]);
+			l->nr_in[i] = 0;
+		}
 		l->nr_records = rec + 1;
 	}
 	l->is_scheme[rec] = m->scheme_idx != SNAP_NONE;
+	/* what the filters look at: the record's intervals */
+	l->metas[rec].has_intervals = m->has_intervals;
+	l->metas[rec].intervals = m->intervals;
 	return rec;
+}
+
+/* @dst becomes a copy of @src (its storage reused). */
+static void snap_copy(struct snapshot *dst, const struct snapshot *src)
+{
+	size_t i;
+
+	snapshot_clear(dst);
+	dst->start_ns = src->start_ns;
+	dst->end_ns = src->end_ns;
+	dst->total_bytes = src->total_bytes;
+	dst->sample_interval_us = src->sample_interval_us;
+	dst->has_stats = src->has_stats;
+	dst->stats = src->stats;
+	for (i = 0; i < src->nr_regions; i++)
+		*snapshot_add_region(dst) = src->regions[i];
+	for (i = 0; src->nr_probes && i < src->nr_regions; i++)
+		memcpy(snapshot_region_probes(dst, i, src->nr_probes),
+		       src->probe_hits + i * src->nr_probes,
+		       src->nr_probes * sizeof(*src->probe_hits));
 }
 
 static int sink_snapshot(struct snap_sink *sink, size_t rec,
@@ -64,6 +94,16 @@ static int sink_snapshot(struct snap_sink *sink, size_t rec,
 
 	if (l->werr)
 		return l->werr;
+	if (l->skip_access)
+		return 0;
+	if (l->filter && report_filter_is_set(l->filter) &&
+	    rec < l->nr_records) {
+		snap_copy(&l->scratch, s);
+		if (!report_filter_snapshot(l->filter, &l->metas[rec],
+					    &l->scratch, l->nr_in[rec]++))
+			return 0;	/* filtered out, as damo's record does */
+		s = &l->scratch;
+	}
 	l->werr = record_writer_snapshot(l->w, rec, s);
 	if (l->werr)
 		return l->werr;
@@ -89,7 +129,7 @@ static int sink_rss(struct snap_sink *sink, size_t rec, uint64_t time_ns,
 {
 	struct record_loop *l = loop_of(sink);
 
-	if (!l->werr)
+	if (!l->werr && !l->skip_footprint)
 		l->werr = record_writer_rss(l->w, rec, time_ns, rss_bytes,
 					    vsz_bytes);
 	return l->werr;
@@ -152,6 +192,10 @@ bool record_loop_stopping(struct record_loop *l)
 		l->end = "duration";
 		return true;
 	}
+	if (l->max_snapshots && nr_snapshots(l) >= l->max_snapshots) {
+		l->end = "snapshot count";
+		return true;
+	}
 	if (l->command > 0 && waitpid(l->command, &st, WNOHANG) == l->command) {
 		l->command = -1;
 		l->command_status = st;
@@ -184,6 +228,7 @@ int record_loop_begin(struct record_loop *l, struct out *out,
 	size_t nr = d->nr;
 
 	memset(l, 0, sizeof(*l));
+	snapshot_init(&l->scratch);
 	l->sink = (struct snap_sink){
 		.add = sink_add, .snapshot = sink_snapshot, .rss = sink_rss,
 		.should_stop = sink_should_stop,
@@ -300,7 +345,7 @@ int record_loop_end(struct record_loop *l, int err)
 	if (!l->end)
 		l->end = "end of the monitor";
 	/* a report needs two snapshots to say anything over time */
-	if (!err && nr_snapshots(l) < 2) {
+	if (!err && nr_snapshots(l) < 2 && !l->skip_access) {
 		char a[UNITS_BUFSZ], b[UNITS_BUFSZ];
 
 		if (l->aggr_ns)
@@ -323,5 +368,12 @@ int record_loop_end(struct record_loop *l, int err)
 	l->w = NULL;
 	free(l->is_scheme);
 	l->is_scheme = NULL;
+	for (size_t i = 0; i < l->nr_records; i++)
+		record_meta_release(&l->metas[i]);
+	free(l->metas);
+	l->metas = NULL;
+	free(l->nr_in);
+	l->nr_in = NULL;
+	snapshot_release(&l->scratch);
 	return err;
 }

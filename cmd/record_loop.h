@@ -20,10 +20,12 @@
 #include <sys/types.h>
 
 #include "core/snap_sink.h"
+#include "core/snapshot.h"
 #include "formats/record.h"
 
 struct diag;
 struct out;
+struct report_filter;
 struct record_info;
 struct record_writer;
 
@@ -35,6 +37,11 @@ struct record_loop {
 	const char *output;
 	enum record_format fmt;
 	uint64_t duration_ns;		/* on the wall clock; 0: none */
+	uint64_t max_snapshots;		/* stop after so many; 0: none */
+	/* damo's record filters, applied before writing; NULL: none */
+	const struct report_filter *filter;
+	bool skip_access;		/* --do-record without access */
+	bool skip_footprint;		/* --do-record without mem_footprint */
 
 	/* What was recorded, set by the caller as it learns it. */
 	const char *what;		/* "kdamond 0", "e0", "the model" */
@@ -55,6 +62,9 @@ struct record_loop {
 	uint64_t nr_scheme_snapshots, nr_scheme_regions;
 	uint64_t aggr_ns;		/* the last snapshot's span; 0: unknown */
 	bool *is_scheme;		/* per record: a scheme's */
+	struct record_meta *metas;	/* per record, with --filter: intervals */
+	uint64_t *nr_in;		/* per record: snapshots given */
+	struct snapshot scratch;	/* a snapshot being filtered */
 	struct diag *diag;		/* the writer's problems go there */
 	int werr;
 };
@@ -77,7 +87,10 @@ int record_loop_begin(struct record_loop *l, struct out *out,
 void record_loop_set_info(struct record_loop *l,
 			  const struct record_info *info);
 
-/* Whether the recording was asked to stop (signal, duration, command). */
+/*
+ * Whether the recording was asked to stop (signal, duration, snapshot
+ * count, command).
+ */
 bool record_loop_stopping(struct record_loop *l);
 
 /*

@@ -29,191 +29,6 @@
 /* damo's pager: text of more newlines than this is shown as is. */
 #define ACCESS_PAGER_LINES 50
 
-struct access_args {
-	struct damo_ctx *ctx;
-	struct report_opts ro;
-	bool raw_form;
-	bool style_set;
-	struct report_filter filter;
-	struct access_view view;
-};
-
-enum {
-	OPT_RAW_FORM = 0x700,
-	OPT_STYLE,
-	OPT_SORT_BY,
-	OPT_SORT_DSC,
-	OPT_WEIGHTS,
-	OPT_PERCENTILES,
-	OPT_HIST_RANGES,
-	OPT_HIST_LOG,
-	OPT_HIST_CUMULATE,
-	OPT_HM_WIDTH,
-	OPT_HM_COLORSET,
-	OPT_HM_STATIC,
-	OPT_TOTAL_SZ_ONLY,
-	OPT_FORMAT,
-};
-
-static const struct argp_option access_options[] = {
-	{ "style", OPT_STYLE, "STYLE", 0,
-	  "detailed (default), recency-percentiles, temperature-percentiles, "
-	  "recency-sz-hist or temperature-sz-hist", 0 },
-	{ "raw-form", OPT_RAW_FORM, NULL, 0,
-	  "Print every region of every snapshot in damo's machine form", 0 },
-	CMD_ALIAS("raw_form", OPT_RAW_FORM),
-	{ "sort-regions-by", OPT_SORT_BY, "KEY...", 0,
-	  "Order regions by address, access_rate, age, size or temperature "
-	  "(the last key first)", 0 },
-	CMD_ALIAS("sort_regions_by", OPT_SORT_BY),
-	{ "sort-regions-dsc", OPT_SORT_DSC, NULL, 0,
-	  "Sort regions in descending order", 0 },
-	CMD_ALIAS("sort_regions_dsc", OPT_SORT_DSC),
-	{ "temperature-weights", OPT_WEIGHTS, "SZ RATE AGE", 0,
-	  "Weights of size, access rate and age in temperatures "
-	  "(default 0 100 100)", 0 },
-	CMD_ALIAS("temperature_weights", OPT_WEIGHTS),
-	{ "percentiles-range", OPT_PERCENTILES, "N...", 0,
-	  "Percentiles to show: up to 3 numbers are a Python range, more "
-	  "a list (default 0 1 25 50 75 99 100)", 0 },
-	CMD_ALIAS("percentiles_range", OPT_PERCENTILES),
-	{ "hist-ranges", OPT_HIST_RANGES, "MIN MAX...", 0,
-	  "Histogram ranges as pairs of values", 0 },
-	CMD_ALIAS("hist_ranges", OPT_HIST_RANGES),
-	{ "hist-logscale", OPT_HIST_LOG, NULL, 0,
-	  "Histogram ranges doubling in width", 0 },
-	CMD_ALIAS("hist_logscale", OPT_HIST_LOG),
-	{ "hist-cumulate", OPT_HIST_CUMULATE, NULL, 0,
-	  "Histogram ranges all starting at the minimum", 0 },
-	CMD_ALIAS("hist_cumulate", OPT_HIST_CUMULATE),
-	{ "snapshot-heatmap-width", OPT_HM_WIDTH, "N", 0,
-	  "Columns of the snapshot heatmap line (default 80)", 0 },
-	CMD_ALIAS("snapshot_heatmap_width", OPT_HM_WIDTH),
-	{ "snapshot-heatmap-colorset", OPT_HM_COLORSET, "gray|flame|emotion", 0,
-	  "Colours of the snapshot heatmap line (default gray)", 0 },
-	CMD_ALIAS("snapshot_heatmap_colorset", OPT_HM_COLORSET),
-	{ "snapshot-heatmap-static", OPT_HM_STATIC, NULL, 0,
-	  "Scale the heatmap line to the address span, gaps included", 0 },
-	CMD_ALIAS("snapshot_heatmap_static", OPT_HM_STATIC),
-	{ "total-sz-only", OPT_TOTAL_SZ_ONLY, NULL, 0,
-	  "Print only the total size of each snapshot", 0 },
-	CMD_ALIAS("total_sz_only", OPT_TOTAL_SZ_ONLY),
-	{ "format", OPT_FORMAT, "ACTION AREA TEXT", 0,
-	  "set or append TEXT (with <keyword>s) to the template of AREA: "
-	  "record_head, snapshot_head, region, snapshot_tail or record_tail", 0 },
-	{ 0 }
-};
-
-static struct argp_child access_children[] = {
-	{ NULL, 0, NULL, 0 },	/* report_opts_argp(), set at run time */
-	{ &report_filter_argp, 0, NULL, 0 },
-	{ &cmd_common_argp, 0, NULL, 0 },
-	{ 0 }
-};
-
-static error_t access_parse(int key, char *arg, struct argp_state *state)
-{
-	struct access_args *a = state->input;
-	struct access_view *v = &a->view;
-	uint64_t n;
-	int i;
-
-	switch (key) {
-	case ARGP_KEY_INIT:
-		report_child_inputs(state, access_children, a->ctx, &a->ro);
-		state->child_inputs[1] = &a->filter;
-		return 0;
-	case OPT_STYLE:
-		i = access_parse_style(arg);
-		if (i < 0)
-			argp_error(state, "--style: unknown style '%s'", arg);
-		else
-			v->style = (enum access_style)i;
-		a->style_set = true;
-		return 0;
-	case OPT_RAW_FORM:
-		a->raw_form = true;
-		return 0;
-	case OPT_SORT_BY:
-		access_parse_sort(state, arg, v);
-		return 0;
-	case OPT_SORT_DSC:
-		v->sort_dsc = true;
-		return 0;
-	case OPT_WEIGHTS:
-		access_parse_weights(state, arg, &v->weights);
-		return 0;
-	case OPT_PERCENTILES:
-		access_parse_percentiles(state, arg, v);
-		return 0;
-	case OPT_HIST_RANGES:
-		access_parse_hist_ranges(state, arg, v);
-		return 0;
-	case OPT_HIST_LOG:
-		v->hist_logscale = true;
-		return 0;
-	case OPT_HIST_CUMULATE:
-		v->hist_cumulate = true;
-		return 0;
-	case OPT_HM_WIDTH:
-		if (units_parse_nr(arg, &n) || !n || n > 10000)
-			argp_error(state, "--snapshot-heatmap-width: '%s' is not "
-				   "1 to 10000", arg);
-		v->heatmap_width = (unsigned int)n;
-		return 0;
-	case OPT_HM_COLORSET:
-		i = !strcmp(arg, "gray") ? 0 : !strcmp(arg, "flame") ? 1 :
-			!strcmp(arg, "emotion") ? 2 : -1;
-		if (i < 0)
-			argp_error(state, "--snapshot-heatmap-colorset: 'gray', "
-				   "'flame' or 'emotion', not '%s'", arg);
-		v->heatmap_colorset = (unsigned int)(i < 0 ? 0 : i);
-		return 0;
-	case OPT_HM_STATIC:
-		v->heatmap_static = true;
-		return 0;
-	case OPT_TOTAL_SZ_ONLY:
-		v->total_sz_only = true;
-		return 0;
-	case OPT_FORMAT:
-		access_parse_format(state, arg, v);
-		return 0;
-	case ARGP_KEY_ARG:
-		argp_error(state, "unexpected argument '%s'", arg);
-		return 0;
-	case ARGP_KEY_END:
-		if (a->raw_form && a->style_set)
-			argp_error(state, "--raw-form and --style exclude each other");
-		return 0;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
-}
-
-static const struct argp access_argp = {
-	.options = access_options,
-	.parser = access_parse,
-	.doc = "Print the regions of the snapshots of a record file.\v"
-	       "By default each snapshot is shown as damo shows it: a heatmap "
-	       "line of its address space, one line per region (address, "
-	       "size, access frequency, age) and the estimated memory "
-	       "bandwidth and total size.  --style prints distributions "
-	       "instead: per-byte idle time or temperature percentiles, or "
-	       "size histograms.  Records without monitoring intervals can "
-	       "only be shown with --raw-form or --json.  With --raw-form "
-	       "every region is printed in damo's machine form.  With --json "
-	       "the records (or, with --style, the style's numbers) come out "
-	       "in exact integers.  Record filters narrow what is shown.\n\n"
-	       "Examples:\n"
-	       "  damo report access -i damon.data.snapshot\n"
-	       "  damo report access --style recency-percentiles\n"
-	       "  damo report access --style temperature-sz-hist --hist-logscale\n"
-	       "  damo report access --sort-regions-by temperature --sort-regions-dsc\n"
-	       "  damo report access --raw-form --raw-number\n"
-	       "  damo report access --json",
-	.children = access_children,
-};
-
 static long long opt_ll(uint64_t v)
 {
 	return v == SNAP_NONE ? -1 : (long long)v;
@@ -249,37 +64,6 @@ static void raw_snapshot(FILE *f, const struct record_meta *meta,
 			opt_ll(r->nr_accesses), opt_ll(r->age));
 	}
 	fprintf(f, "\n");
-}
-
-static void json_snapshot(struct out *o, const struct snapshot *s)
-{
-	size_t i;
-
-	out_begin_obj(o, NULL);
-	if (s->start_ns == SNAP_NONE)
-		out_null(o, "start_time");
-	else
-		out_u64(o, "start_time", s->start_ns);
-	out_u64(o, "end_time", s->end_ns);
-	out_begin_list(o, "regions");
-	for (i = 0; i < s->nr_regions; i++) {
-		const struct snap_region *r = &s->regions[i];
-
-		out_begin_obj(o, NULL);
-		out_u64(o, "start", r->start);
-		out_u64(o, "end", r->end);
-		if (r->nr_accesses == SNAP_NONE)
-			out_null(o, "nr_accesses");
-		else
-			out_u64(o, "nr_accesses", r->nr_accesses);
-		if (r->age == SNAP_NONE)
-			out_null(o, "age");
-		else
-			out_u64(o, "age", r->age);
-		out_end_obj(o);
-	}
-	out_end_list(o);
-	out_end_obj(o);
 }
 
 /*
@@ -358,6 +142,7 @@ static int prepass(struct access_args *a, struct access_rec_info **infos,
 					snap.end_ns : snap.start_ns;
 			ri->end_ns = snap.end_ns;
 			v->probe_hits |= snap.nr_probes > 0;
+			access_box_see(&v->box, meta, &snap);
 		}
 		v->multi_snapshots |= ri->nr_snapshots > 1;
 		if (err < 0)
@@ -435,30 +220,6 @@ void access_view_json_snapshot(struct access_view *v, struct out *o,
 	out_end_obj(o);
 }
 
-static void json_record_head(struct out *o, const struct record_meta *meta)
-{
-	out_begin_obj(o, NULL);
-	if (meta->kdamond_is_stat)
-		out_i64(o, "kdamond_idx", -1);
-	else if (meta->kdamond_idx == SNAP_NONE)
-		out_null(o, "kdamond_idx");
-	else
-		out_u64(o, "kdamond_idx", meta->kdamond_idx);
-	if (meta->context_idx == SNAP_NONE)
-		out_null(o, "context_idx");
-	else
-		out_u64(o, "context_idx", meta->context_idx);
-	if (meta->scheme_idx == SNAP_NONE)
-		out_null(o, "scheme_idx");
-	else
-		out_u64(o, "scheme_idx", meta->scheme_idx);
-	if (meta->target_id == SNAP_NONE)
-		out_null(o, "target_id");
-	else
-		out_u64(o, "target_id", meta->target_id);
-	out_begin_list(o, "snapshots");
-}
-
 /* One record of the chosen output: snapshots after the filters. */
 static int one_record(struct access_args *a, struct report_input *in,
 		      const struct record_meta *meta,
@@ -471,7 +232,7 @@ static int one_record(struct access_args *a, struct report_input *in,
 	int err;
 
 	if (json)
-		json_record_head(o, meta);
+		access_json_record_head(o, meta);
 	else if (view)
 		access_view_record_head(&a->view, f, meta, ri);
 	for (idx = 0; (err = record_next_snapshot(in->rd, snap)) == 1; idx++) {
@@ -481,7 +242,7 @@ static int one_record(struct access_args *a, struct report_input *in,
 		if (json && a->style_set) {
 			access_view_json_snapshot(&a->view, o, meta, snap);
 		} else if (json) {
-			json_snapshot(o, snap);
+			access_json_snapshot(o, meta, snap);
 		} else if (view) {
 			access_view_snapshot(&a->view, f, meta, ri, snap,
 					     shown == ri->nr_snapshots);
@@ -499,12 +260,10 @@ static int one_record(struct access_args *a, struct report_input *in,
 			raw_snapshot(f, meta, snap, base, a->view.raw);
 		}
 	}
-	if (json) {
-		out_end_list(o);
-		out_end_obj(o);
-	} else if (view) {
+	if (json)
+		access_json_record_tail(o, meta);
+	else if (view)
 		access_view_record_tail(&a->view, f, meta, ri);
-	}
 	return err;
 }
 
@@ -529,6 +288,22 @@ static int read_records(struct access_args *a, struct report_input *in,
 	return err < 0 ? err : 0;
 }
 
+/* The keywords of a template level as damo's help lists them. */
+static void list_keywords(struct out *o, const struct keyword *kws)
+{
+	const struct keyword *k;
+
+	out_json_begin_list(o, NULL);
+	for (k = kws; k->name; k++) {
+		out_json_begin_obj(o, NULL);
+		out_print_str(o, "keyword", k == kws ? "%s\n" : "\n%s\n",
+			      k->name);
+		out_print_str(o, "description", "%s\n", k->desc);
+		out_json_end_obj(o);
+	}
+	out_json_end_list(o);
+}
+
 int report_access(int argc, char **argv, struct damo_ctx *ctx)
 {
 	struct access_args a = {
@@ -540,6 +315,7 @@ int report_access(int argc, char **argv, struct damo_ctx *ctx)
 		},
 	};
 	struct access_rec_info *infos = NULL;
+	char *live_dir = NULL, *live_path = NULL;
 	struct report_input in, first;
 	struct paged pg = { 0 };
 	size_t nr = 0, i;
@@ -547,11 +323,30 @@ int report_access(int argc, char **argv, struct damo_ctx *ctx)
 	FILE *f;
 	int err;
 
+	access_box_init(&a.view.box);
+	a.ro.input = NULL;
 	access_children[0].argp = report_opts_argp(REPORT_OPT_INPUT |
 						   REPORT_OPT_RAW);
 	err = cmd_parse(&access_argp, argc, argv, &a);
 	if (err)
 		return err;
+	if (a.ls_kws) {
+		list_keywords(cmd_out(ctx), a.ls_kws);
+		return 0;
+	}
+	if (a.nr_tried) {	/* damo: the schemes' tried regions */
+		err = access_tried_input(ctx, a.tried, a.nr_tried,
+					 !a.dont_merge, &live_dir, &live_path);
+		if (err)
+			return err;
+		a.ro.input = live_path;
+		a.view.tried = true;
+	} else if (!a.ro.input) {	/* damo: a live snapshot when monitors run */
+		err = access_live_input(ctx, &live_dir, &live_path);
+		if (err < 0)
+			return err;
+		a.ro.input = err ? live_path : REPORT_DEFAULT_INPUT;
+	}
 	a.view.raw = a.ro.raw;
 	a.filter.weights = &a.view.weights;
 	o = cmd_out(ctx);
@@ -575,8 +370,6 @@ int report_access(int argc, char **argv, struct damo_ctx *ctx)
 	out_json_begin_list(o, NULL);
 	err = read_records(&a, &in, infos, nr, o, f);
 	out_json_end_list(o);
-	if (a.raw_form)
-		fprintf(f, "\n");
 	fclose(f);
 	if (!err)
 		paged_end(&pg);
@@ -587,5 +380,6 @@ out_free:
 	for (i = 0; i < nr; i++)
 		free(infos[i].data_source);
 	free(infos);
+	access_live_cleanup(live_dir, live_path);
 	return err;
 }

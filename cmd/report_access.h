@@ -12,9 +12,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cmd/report_common.h"
 #include "cmd/report_filter.h"
 #include "core/report/access_dist.h"
+#include "kdamond/backend.h"
 
+struct argp_state;
 struct out;
 struct record_meta;
 struct snapshot;
@@ -25,6 +28,10 @@ enum access_style {
 	ACCESS_TEMPERATURE_PERCENTILES,
 	ACCESS_RECENCY_SZ_HIST,
 	ACCESS_TEMPERATURE_SZ_HIST,
+	/* the detailed view with region boxes */
+	ACCESS_SIMPLE_BOXES,
+	ACCESS_COLD,
+	ACCESS_HOT,
 };
 
 enum access_area {
@@ -57,6 +64,28 @@ struct access_rec_info {
 	char *data_source;	/* owned; whole once its snapshots were read */
 };
 
+/* What a region box's length, colour or height shows. */
+enum box_value {
+	BOX_SIZE,
+	BOX_ACCESS_RATE,
+	BOX_AGE,
+	BOX_NONE,
+};
+
+/* damo's region boxes (<box>): the --region-box-* options. */
+struct access_box {
+	bool on;			/* --region-box: in the default formats */
+	enum box_value values[3];	/* of the length, colour and height */
+	bool log[3];			/* their scales */
+	uint64_t len_min, len_max;	/* columns */
+	uint64_t height_min, height_max;	/* rows */
+	bool right;			/* aligned right */
+	unsigned int colorset;		/* 0 gray, 1 flame, 2 emotion */
+	/* from the pre-pass: the range of each box_value over all regions */
+	double min[3], max[3];
+	bool seen;
+};
+
 struct access_view {
 	enum access_style style;
 	bool raw;
@@ -64,7 +93,7 @@ struct access_view {
 	struct report_weights weights;
 	enum access_sort sort[ACCESS_MAX_SORT_KEYS];
 	size_t nr_sort;
-	bool sort_dsc;
+	unsigned int sort_dsc;	/* bit (1 << key): descending */
 	long percentiles[ACCESS_MAX_PERCENTILES];
 	size_t nr_percentiles;
 	const char *hist_ranges[ACCESS_MAX_HIST_RANGES];
@@ -82,6 +111,16 @@ struct access_view {
 		const char *text;
 	} formats[ACCESS_MAX_FORMATS];
 	size_t nr_formats;
+	const char *area_tmpl[NR_AREAS];	/* --format-AREA TEXT */
+	/* --min-chars-for KEYWORD N, for keywords without damo's default */
+	struct {
+		const char *keyword;
+		int n;
+	} min_chars[ACCESS_MAX_FORMATS];
+	size_t nr_min_chars;
+
+	struct access_box box;
+	bool tried;		/* tried_regions_of: scheme stats in the tail */
 
 	/* from the pre-pass */
 	size_t nr_records;
@@ -130,12 +169,69 @@ struct keyword {
 	const char *name;
 	int min_chars;
 	void (*fn)(FILE *f, const struct kw_ctx *c);
+	const char *desc;	/* damo's help text of it */
 };
 
 /* The keywords of each template level (report_access_kw.c), NULL-ended. */
 extern const struct keyword access_record_kws[];
 extern const struct keyword access_snapshot_kws[];
 extern const struct keyword access_region_kws[];
+
+/*
+ * The --json form of a record (report_access_json.c): its head, opening
+ * its snapshots list, each snapshot, and its tail, closing both.
+ */
+void access_json_record_head(struct out *o, const struct record_meta *meta);
+void access_json_snapshot(struct out *o, const struct record_meta *meta,
+			  const struct snapshot *s);
+void access_json_record_tail(struct out *o, const struct record_meta *meta);
+
+/*
+ * access_live_input() - without --input: one snapshot of each running
+ * monitor into a record file *@path of a new private directory *@dir.
+ * Return: 1 (then remove both with access_live_cleanup()), 0 when no
+ * monitor runs (damon.data is read, as damo does), or -errno (reported).
+ */
+struct damo_ctx;
+int access_live_input(struct damo_ctx *ctx, char **dir, char **path);
+void access_live_cleanup(char *dir, char *path);
+
+/* damo's "tried_regions_of K C S": monitor K's context C's scheme S. */
+struct access_tried_of {
+	struct damo_id id;
+	size_t ctx, scheme;
+};
+
+/*
+ * access_tried_input() - the tried regions of each of @n schemes @t, as
+ * their monitors refresh them (adjacent regions of the same pattern
+ * merged unless !@merge), a record of one snapshot each, into *@path of
+ * a new private directory *@dir.  Return: 0 (remove both with
+ * access_live_cleanup()), or -errno (reported; nothing left).
+ */
+int access_tried_input(struct damo_ctx *ctx, const struct access_tried_of *t,
+		       size_t n, bool merge, char **dir, char **path);
+
+/* What report access was asked (report_access_args.c parses it). */
+struct access_args {
+	struct damo_ctx *ctx;
+	struct report_opts ro;
+	bool raw_form;
+	bool style_set;
+	struct report_filter filter;
+	struct access_view view;
+	const struct keyword *ls_kws;	/* --ls-*-format-keywords */
+	/* --tried-regions-of, -i tried_regions_of: K C S each */
+	struct access_tried_of tried[ACCESS_MAX_FORMATS];
+	size_t nr_tried;
+	const char *tried_words[3];	/* of "-i tried_regions_of K C S" */
+	size_t nr_tried_words;
+	bool dont_merge;
+};
+
+/* The options; children[0] is set to report_opts_argp() at run time. */
+extern const struct argp access_argp;
+extern struct argp_child access_children[];
 
 /* The --json form of a snapshot under the view's style. */
 void access_view_json_snapshot(struct access_view *v, struct out *o,
@@ -153,6 +249,26 @@ void access_percentiles(const struct access_view *v, struct out *o,
 void access_sz_hist(const struct access_view *v, struct out *o,
 		    const char *key, const struct record_meta *meta,
 		    const struct snapshot *s, bool temperature, bool df_passed);
+/* The start of damo's ANSI colour of level @lv (0 to 9) of @colorset. */
+void access_color_start(FILE *f, unsigned int colorset, int lv);
+
+/*
+ * Region boxes (report_access_box.c): the defaults, what the pre-pass
+ * sees of each region, and the keywords <box>, <region box colors> and
+ * <region box description>.
+ */
+void access_box_init(struct access_box *b);
+void access_box_see(struct access_box *b, const struct record_meta *meta,
+		    const struct snapshot *s);
+void access_box_print(FILE *f, const struct kw_ctx *c);
+void access_box_colors(FILE *f, const struct kw_ctx *c);
+void access_box_description(FILE *f, const struct kw_ctx *c);
+/* --region-box-values and --region-box-scales: three words each. */
+void access_parse_box_values(struct argp_state *state, const char *arg,
+			     struct access_box *b);
+void access_parse_box_scales(struct argp_state *state, const char *arg,
+			     struct access_box *b);
+
 /* The one-line heat map of a snapshot (text only), into @f. */
 void access_heatmap(const struct access_view *v, FILE *f,
 		    const struct record_meta *meta, const struct snapshot *s,
@@ -164,12 +280,15 @@ void access_heatmap(const struct access_view *v, FILE *f,
  * @state's argv; bad values are argp_error()s.  access_parse_style()
  * returns the style, or -1 for an unknown name.
  */
-struct argp_state;
 int access_parse_style(const char *s);
 /* The name of style @i (enum order), NULL past the last: for completion. */
 const char *access_style_name(int i);
 void access_parse_sort(struct argp_state *state, const char *arg,
 		       struct access_view *v);
+/* --sort-regions-dsc [KEY...|all]: @arg (NULL without '=') and the next
+ * words; none is every key. */
+void access_parse_sort_dsc(struct argp_state *state, const char *arg,
+			   struct access_view *v);
 void access_parse_weights(struct argp_state *state, const char *arg,
 			  struct report_weights *w);
 void access_parse_percentiles(struct argp_state *state, const char *arg,
@@ -178,5 +297,7 @@ void access_parse_hist_ranges(struct argp_state *state, const char *arg,
 			      struct access_view *v);
 void access_parse_format(struct argp_state *state, const char *arg,
 			 struct access_view *v);
+void access_parse_min_chars(struct argp_state *state, const char *arg,
+			    struct access_view *v);
 
 #endif /* DAMO_CMD_REPORT_ACCESS_H */

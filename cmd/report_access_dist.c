@@ -171,6 +171,12 @@ static const unsigned char heat_fg[3][10] = {
 	{ 239, 235, 237, 239, 243, 245, 247, 249, 251, 255 },
 };
 
+void access_color_start(FILE *f, unsigned int colorset, int lv)
+{
+	fprintf(f, "\033[48;5;%um\033[38;5;%um", heat_bg[colorset][lv],
+		heat_fg[colorset][lv]);
+}
+
 static void heat_dots(const struct access_view *v, FILE *f,
 		      const struct access_heat_pixel *px, size_t n, double minv,
 		      double maxv, double unit)

@@ -19,6 +19,9 @@ static const char *const style_names[] = {
 	[ACCESS_TEMPERATURE_PERCENTILES] = "temperature-percentiles",
 	[ACCESS_RECENCY_SZ_HIST] = "recency-sz-hist",
 	[ACCESS_TEMPERATURE_SZ_HIST] = "temperature-sz-hist",
+	[ACCESS_SIMPLE_BOXES] = "simple-boxes",
+	[ACCESS_COLD] = "cold",
+	[ACCESS_HOT] = "hot",
 };
 
 static const char *const sort_names[] = {
@@ -100,6 +103,35 @@ void access_parse_sort(struct argp_state *state, const char *arg,
 			return;
 		}
 		v->sort[v->nr_sort++] = (enum access_sort)k;
+	}
+}
+
+void access_parse_sort_dsc(struct argp_state *state, const char *arg,
+			   struct access_view *v)
+{
+	size_t i, n = more_words(state) + (arg ? 1 : 0);
+	const char *w;
+	int k;
+
+	if (!n) {		/* damo (C)'s bare flag: every key */
+		v->sort_dsc = ~0u;
+		return;
+	}
+	v->sort_dsc = 0;
+	for (i = 0; i < n; i++) {
+		w = i == 0 && arg ? arg : state->argv[state->next++];
+		if (!strcmp(w, "all")) {
+			v->sort_dsc = ~0u;
+			continue;
+		}
+		k = name_idx(sort_names, ARRAY_SIZE(sort_names), w);
+		if (k < 0) {
+			argp_error(state, "--sort-regions-dsc: unknown key '%s'; "
+				   "expected address, access_rate, age, size, "
+				   "temperature or all", w);
+			return;
+		}
+		v->sort_dsc |= 1u << k;
 	}
 }
 
@@ -228,4 +260,32 @@ void access_parse_format(struct argp_state *state, const char *arg,
 	v->formats[v->nr_formats].area = (enum access_area)area;
 	v->formats[v->nr_formats++].text = state->argv[state->next + 1];
 	state->next += 2;
+}
+
+void access_parse_min_chars(struct argp_state *state, const char *arg,
+			    struct access_view *v)
+{
+	const char *w;
+	uint64_t n;
+
+	if (state->next >= state->argc) {
+		argp_error(state, "--min-chars-for takes KEYWORD NUMBER");
+		return;
+	}
+	w = state->argv[state->next++];
+	if (arg[0] != '<' || arg[strlen(arg) - 1] != '>') {
+		argp_error(state, "--min-chars-for: '%s' is not a <keyword>", arg);
+		return;
+	}
+	if (units_parse_nr(w, &n) || n > 1000) {
+		argp_error(state, "--min-chars-for: '%s' is not a number of "
+			   "characters (0 to 1000)", w);
+		return;
+	}
+	if (v->nr_min_chars == ACCESS_MAX_FORMATS) {
+		argp_error(state, "--min-chars-for: at most %d", ACCESS_MAX_FORMATS);
+		return;
+	}
+	v->min_chars[v->nr_min_chars].keyword = arg;
+	v->min_chars[v->nr_min_chars++].n = (int)n;
 }

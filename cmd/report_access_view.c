@@ -45,6 +45,23 @@ static void put_padded(FILE *f, const char *s, size_t len, int width)
 }
 
 /*
+ * damo's minimum width of @k: its default, else the first --min-chars-for
+ * of it (damo appends the option to its defaults and takes the first).
+ */
+static int min_chars(const struct access_view *v, const struct keyword *k)
+{
+	size_t i;
+
+	if (k->min_chars)
+		return k->min_chars;
+	for (i = 0; i < v->nr_min_chars; i++) {
+		if (!strcmp(v->min_chars[i].keyword, k->name))
+			return v->min_chars[i].n;
+	}
+	return 0;
+}
+
+/*
  * Expand @tmpl with @kws into @f, after a joining newline if something
  * came before; an empty template prints nothing (damo's None).  Each
  * keyword's value is written through one stream kept for the view, then
@@ -94,7 +111,7 @@ static void expand(struct access_view *v, FILE *f, const char *tmpl,
 		k->fn(v->kwf, c);
 		fflush(v->kwf);
 		put_padded(f, v->kwbuf ? v->kwbuf : "", v->kwlen,
-			   k->min_chars);
+			   min_chars(v, k));
 		p += strlen(k->name);
 	}
 }
@@ -115,16 +132,21 @@ static char *join_lines(const char *const *lines, size_t n)
 	return s;
 }
 
+/* Set template @a to @text unless something (an option) already did. */
+static void set_default(struct access_view *v, enum access_area a, char *text)
+{
+	if (v->tmpl[a]) {
+		free(text);
+		return;
+	}
+	v->tmpl[a] = text;
+}
+
 static void setup_detailed(struct access_view *v)
 {
 	const char *head[6], *tail;
 	size_t n = 0;
 
-	if (v->nr_records > 1)
-		v->tmpl[AREA_RECORD_HEAD] = xstrdup(
-			"kdamond <kdamond index> / context <context index> / "
-			"scheme <scheme index> / target id <target id> / "
-			"recorded for <duration> from <abs start time>");
 	if (v->multi_snapshots)
 		head[n++] = "snapshot time: [<start time>, <end time>] (<duration>)";
 	head[n++] = "heatmap: <heatmap>";
@@ -133,16 +155,51 @@ static void setup_detailed(struct access_view *v)
 		head[n++] = "# damos filters (df): <filters passed type>";
 		head[n++] = "df-pass: <filters passed heatmap>";
 	}
-	v->tmpl[AREA_SNAPSHOT_HEAD] = join_lines(head, n);
+	set_default(v, AREA_SNAPSHOT_HEAD, join_lines(head, n));
 	if (v->probe_hits)
 		tail = "<index> <start address> <size>  <access hz> <age> <probe hits> ";
-	else if (v->ops_filters)
-		tail = "<index> addr <start address> size <size> access <access hz> age <age> df-passed <filters passed bytes>";
 	else
 		tail = "<index> addr <start address> size <size> access <access hz> age <age>";
-	v->tmpl[AREA_REGION] = xstrdup(tail);
+	if (v->box.on) {	/* over any other, as damo */
+		free(v->tmpl[AREA_REGION]);
+		v->tmpl[AREA_REGION] = xasprintf("<box>%s%s",
+			v->box.height_max > 1 ? "" : "\n", tail);
+	} else if (v->ops_filters) {
+		set_default(v, AREA_REGION, xasprintf(
+			"%s df-passed <filters passed bytes>", tail));
+	} else {
+		set_default(v, AREA_REGION, xstrdup(tail));
+	}
 }
 
+/* The region box styles: their templates, boxes and order, over options. */
+static void setup_boxes(struct access_view *v)
+{
+	struct access_box *b = &v->box;
+
+	free(v->tmpl[AREA_REGION]);
+	if (v->style == ACCESS_SIMPLE_BOXES) {
+		free(v->tmpl[AREA_SNAPSHOT_HEAD]);
+		v->tmpl[AREA_SNAPSHOT_HEAD] = xstrdup(
+			"snapshot time: [<start time>, <end time>] (<duration>)");
+		v->tmpl[AREA_REGION] = xstrdup(
+			"<box> size <size> access <access hz> age <age>");
+	} else {
+		v->tmpl[AREA_REGION] = xstrdup(
+			"<box> <size> access <access hz> <age>");
+		v->sort[0] = SORT_TEMPERATURE;
+		v->nr_sort = 1;
+		if (v->style == ACCESS_HOT)
+			v->sort_dsc = 1u << SORT_TEMPERATURE;
+	}
+	b->height_min = b->height_max = 1;
+	b->len_min = 1;
+	b->len_max = 40;
+	b->right = true;
+	b->colorset = 2;	/* emotion */
+}
+
+/* A distribution style: its snapshot head, over any option's, no regions. */
 static void setup_dist(struct access_view *v)
 {
 	bool temp = v->style == ACCESS_TEMPERATURE_PERCENTILES ||
@@ -184,52 +241,50 @@ static void setup_dist(struct access_view *v)
 		head[n++] = temp ? "<temperature percentiles>" :
 			"<recency percentiles>";
 	}
+	free(v->tmpl[AREA_SNAPSHOT_HEAD]);
+	free(v->tmpl[AREA_REGION]);
 	v->tmpl[AREA_SNAPSHOT_HEAD] = join_lines(head, n);
+	v->tmpl[AREA_REGION] = xstrdup("");
 	free(l1);
 	free(l2);
 	free(l3);
 }
 
+/* --format append: damo adds the text as is, on the same line. */
 static void append_tmpl(char **t, const char *text)
 {
-	char *n;
+	char *n = xasprintf("%s%s", *t ? *t : "", text);
 
-	if (!*t || !**t) {
-		free(*t);
-		*t = xstrdup(text);
-		return;
-	}
-	n = xasprintf("%s\n%s", *t, text);
 	free(*t);
 	*t = n;
 }
 
+/* Whether --format set gave template @a. */
+static bool has_set(const struct access_view *v, enum access_area a)
+{
+	size_t i;
+
+	for (i = 0; i < v->nr_formats; i++) {
+		if (!v->formats[i].append && v->formats[i].area == a)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * damo's order: the --format-AREA templates, then --format set, then the
+ * style (a distribution style replaces the snapshot head and drops the
+ * regions), --total-sz-only, the defaults of what is still unset, and
+ * --format append last.
+ */
 void access_view_setup(struct access_view *v)
 {
 	const char *rtail[3];
 	size_t i, n = 0;
 
-	if (v->ops_filters)
-		v->tmpl[AREA_SNAPSHOT_TAIL] = xstrdup(
-			"memory bw estimate: <estimated memory bandwidth>  "
-			"df-passed: <filters passed estimated memory bandwidth>\n"
-			"total size: <total bytes>  df-passed <filters passed bytes>");
-	else
-		v->tmpl[AREA_SNAPSHOT_TAIL] = xstrdup(
-			"memory bw estimate: <estimated memory bandwidth>\n"
-			"total size: <total bytes>");
-	rtail[n++] = "record DAMON intervals: <intervals>";
-	if (v->tuned)
-		rtail[n++] = "# <intervals goal>";
-	if (v->damon_stat)
-		rtail[n++] = "# data source: <data source>";
-	v->tmpl[AREA_RECORD_TAIL] = join_lines(rtail, n);
-	setup_detailed(v);
-	if (v->style != ACCESS_DETAILED) {
-		free(v->tmpl[AREA_SNAPSHOT_HEAD]);
-		free(v->tmpl[AREA_REGION]);
-		v->tmpl[AREA_REGION] = NULL;
-		setup_dist(v);
+	for (i = 0; i < NR_AREAS; i++) {
+		if (v->area_tmpl[i])
+			v->tmpl[i] = xstrdup(v->area_tmpl[i]);
 	}
 	for (i = 0; i < v->nr_formats; i++) {
 		if (v->formats[i].append)
@@ -237,14 +292,50 @@ void access_view_setup(struct access_view *v)
 		free(v->tmpl[v->formats[i].area]);
 		v->tmpl[v->formats[i].area] = xstrdup(v->formats[i].text);
 	}
+	if (v->style >= ACCESS_SIMPLE_BOXES)
+		setup_boxes(v);
+	else if (v->style != ACCESS_DETAILED)
+		setup_dist(v);
 	if (v->total_sz_only) {
 		free(v->tmpl[AREA_SNAPSHOT_HEAD]);
 		free(v->tmpl[AREA_REGION]);
 		free(v->tmpl[AREA_SNAPSHOT_TAIL]);
-		v->tmpl[AREA_SNAPSHOT_HEAD] = NULL;
-		v->tmpl[AREA_REGION] = NULL;
+		v->tmpl[AREA_SNAPSHOT_HEAD] = xstrdup("");
+		v->tmpl[AREA_REGION] = xstrdup("");
 		v->tmpl[AREA_SNAPSHOT_TAIL] = xstrdup("<total bytes>");
 	}
+	set_default(v, AREA_RECORD_HEAD, xstrdup(v->nr_records > 1 ?
+		"kdamond <kdamond index> / context <context index> / "
+		"scheme <scheme index> / target id <target id> / "
+		"recorded for <duration> from <abs start time>" : ""));
+	rtail[n++] = "record DAMON intervals: <intervals>";
+	if (v->tuned)
+		rtail[n++] = "# <intervals goal>";
+	if (v->damon_stat)
+		rtail[n++] = "# data source: <data source>";
+	set_default(v, AREA_RECORD_TAIL, join_lines(rtail, n));
+	set_default(v, AREA_SNAPSHOT_TAIL, xstrdup(v->ops_filters ?
+		"memory bw estimate: <estimated memory bandwidth>  "
+		"df-passed: <filters passed estimated memory bandwidth>\n"
+		"total size: <total bytes>  df-passed <filters passed bytes>" :
+		"memory bw estimate: <estimated memory bandwidth>\n"
+		"total size: <total bytes>"));
+	if (v->tried && !v->area_tmpl[AREA_SNAPSHOT_TAIL] &&
+	    !has_set(v, AREA_SNAPSHOT_TAIL) && !v->total_sz_only) {
+		char *t = xasprintf("%s\nscheme stats\n<damos stats>",
+				    v->tmpl[AREA_SNAPSHOT_TAIL]);
+
+		free(v->tmpl[AREA_SNAPSHOT_TAIL]);
+		v->tmpl[AREA_SNAPSHOT_TAIL] = t;
+	}
+	if (v->box.on && !strstr(v->tmpl[AREA_SNAPSHOT_TAIL],
+				 "<region box description>")) {
+		/* damo builds it on the record tail, not the snapshot's */
+		free(v->tmpl[AREA_SNAPSHOT_TAIL]);
+		v->tmpl[AREA_SNAPSHOT_TAIL] = xasprintf(
+			"%s\n<region box description>", v->tmpl[AREA_RECORD_TAIL]);
+	}
+	setup_detailed(v);
 	for (i = 0; i < v->nr_formats; i++) {
 		if (v->formats[i].append)
 			append_tmpl(&v->tmpl[v->formats[i].area],
@@ -341,7 +432,8 @@ static int cmp_regions(const void *pa, const void *pb, void *arg)
 	for (i = sc->v->nr_sort; i-- > 0;) {
 		c = cmp_key(a, b, sc->v->sort[i], sc);
 		if (c)
-			return sc->v->sort_dsc ? -c : c;
+			return sc->v->sort_dsc & (1u << sc->v->sort[i]) ?
+				-c : c;
 	}
 	return a < b ? -1 : a > b;
 }

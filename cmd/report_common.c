@@ -17,6 +17,7 @@
 #include "core/snapshot.h"
 #include "core/units.h"
 #include "core/xalloc.h"
+#include "formats/dist_image.h"
 #include "formats/record.h"
 
 int report_open(struct damo_ctx *ctx, const char *path,
@@ -254,6 +255,10 @@ static const struct {
 	    "does (microseconds or '1 s'; default 1 us: each snapshot "
 	    "alone)", 0 } },
 	{ REPORT_OPT_WORK_TIME, CMD_ALIAS("work_time", OPT_WORK_TIME) },
+	{ REPORT_OPT_PLOT,
+	  { "plot", 'p', "FILE", 0,
+	    "Draw the distribution into FILE (.png or .svg) instead of "
+	    "printing it (as damo, -p is --plot here, not --pretty)", 0 } },
 };
 
 static error_t report_opts_parse(int key, char *arg, struct argp_state *state)
@@ -281,6 +286,12 @@ static error_t report_opts_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_RAW:
 		ro->raw = true;
+		return 0;
+	case 'p':
+		if (dist_image_format_of(arg) < 0)
+			argp_error(state, "--plot: '%s' is not a file name "
+				   "ending in .png or .svg", arg);
+		ro->plot = arg;
 		return 0;
 	case OPT_WORK_TIME:
 		if (units_parse_time(arg, UNITS_US, &ro->work_time_us) ||

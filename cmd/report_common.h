@@ -115,6 +115,7 @@ enum report_opt_set {
 	REPORT_OPT_NR_COLS = 1 << 4,	/* --nr-cols-bar N */
 	REPORT_OPT_RAW = 1 << 5,	/* --raw-number */
 	REPORT_OPT_WORK_TIME = 1 << 6,	/* --work-time US */
+	REPORT_OPT_PLOT = 1 << 7,	/* --plot/-p FILE (.png or .svg) */
 };
 
 struct report_opts {
@@ -124,6 +125,7 @@ struct report_opts {
 	uint64_t nr_cols_bar;
 	bool raw;
 	uint64_t work_time_us;
+	const char *plot;	/* NULL: print, no image */
 };
 
 /* The defaults of struct report_opts (input damon.data, range 0 101 25). */
@@ -153,6 +155,29 @@ void report_child_inputs(struct argp_state *state,
 void report_print_dist(struct out *o, const struct report_dist *d,
 		       const struct report_opts *ro, bool all,
 		       const char *all_key, const char *val_key);
+
+/*
+ * --plot (report_plot.c): the points of the distributions a report
+ * prints, one line through all of them as damo's gnuplot draws its
+ * data file, written to @ro->plot.
+ */
+struct dist_point;
+struct report_plot {
+	struct dist_point *pts;
+	size_t nr, cap;
+};
+
+/* Add @d's points: (percentile, value) of @ro's range, or (index, value). */
+void report_plot_add(struct report_plot *pl, const struct report_dist *d,
+		     const struct report_opts *ro, bool all);
+/*
+ * report_plot_write() - draw @pl's points into @ro->plot (PNG or SVG by its
+ * extension), the x axis named after @ro's order, the y axis @ylabel
+ * (@bytes: sizes); release @pl.  Return: 0, or -errno (reported).
+ */
+int report_plot_write(struct damo_ctx *ctx, struct report_plot *pl,
+		      const struct report_opts *ro, const char *ylabel,
+		      bool bytes);
 
 /*
  * report_read_guides() - report_feed() @in to the record-info model

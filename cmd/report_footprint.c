@@ -52,6 +52,12 @@ static error_t fp_parse(int key, char *arg, struct argp_state *state)
 	case OPT_ALL:
 		a->all = true;
 		return 0;
+	case ARGP_KEY_END:
+		/* damo draws each metric over the last: one is the image */
+		if (a->ro.plot && a->metric == -1)
+			argp_error(state, "--plot draws one metric: name vsz, "
+				   "rss or sys_used");
+		return 0;
 	case ARGP_KEY_ARG:
 		if (state->arg_num || a->metric != -1)
 			argp_error(state, "unexpected argument '%s'", arg);
@@ -129,6 +135,7 @@ int report_footprint(int argc, char **argv, struct damo_ctx *ctx)
 	struct fp_args a = {
 		.ctx = ctx, .ro = REPORT_OPTS_DEFAULT, .metric = -1,
 	};
+	struct report_plot plot = { 0 };
 	struct fp_model m;
 	struct out *o;
 	int err, i;
@@ -136,7 +143,7 @@ int report_footprint(int argc, char **argv, struct damo_ctx *ctx)
 	a.ro.input = "damon.data.mem_footprint";
 	fp_children[0].argp = report_opts_argp(REPORT_OPT_INPUT_FP |
 			REPORT_OPT_RANGE | REPORT_OPT_SORTBY |
-			REPORT_OPT_NR_COLS | REPORT_OPT_RAW);
+			REPORT_OPT_NR_COLS | REPORT_OPT_RAW | REPORT_OPT_PLOT);
 	err = cmd_parse(&fp_argp, argc, argv, &a);
 	if (err)
 		return err;
@@ -145,6 +152,14 @@ int report_footprint(int argc, char **argv, struct damo_ctx *ctx)
 	err = read_samples(&a, &m);
 	if (err)
 		goto out;
+	if (a.ro.plot) {	/* the image instead of the text, as damo */
+		report_plot_add(&plot, fp_model_result(&m, a.metric), &a.ro,
+				a.all);
+		err = report_plot_write(ctx, &plot, &a.ro, "memory footprint",
+					true);
+		if (err || !out_is_json(o))
+			goto out;
+	}
 	out_json_begin_list(o, NULL);
 	for (i = 0; i < NR_FP_METRICS; i++)
 		if (a.metric == -1 || a.metric == i)

@@ -61,8 +61,11 @@ static void print_record(struct out *o, const struct rec_dist_record *r,
 	long p;
 
 	out_json_begin_obj(o, NULL);
-	out_print_u64(o, "target_id", "# target_id\t%" PRIu64 "\n",
-		      r->target_id);
+	if (r->target_id == SNAP_NONE)	/* a snapshot file's: damo's None */
+		out_print_null(o, "target_id", "# target_id\tNone\n");
+	else
+		out_print_u64(o, "target_id", "# target_id\t%" PRIu64 "\n",
+			      r->target_id);
 	if (d->n)
 		out_print_u64(o, "avr", "# avr:\t%" PRIu64 "\n",
 			      report_dist_avr(d));
@@ -85,6 +88,7 @@ int report_nr_regions(int argc, char **argv, struct damo_ctx *ctx)
 {
 	struct nr_regions_args a = { .ctx = ctx, .ro = REPORT_OPTS_DEFAULT };
 	const struct rec_dist_record *recs;
+	struct report_plot plot = { 0 };
 	struct nr_regions_model m;
 	struct report_input in;
 	size_t nr, i;
@@ -93,7 +97,7 @@ int report_nr_regions(int argc, char **argv, struct damo_ctx *ctx)
 
 	nr_regions_children[0].argp = report_opts_argp(REPORT_OPT_INPUT |
 			REPORT_OPT_RANGE | REPORT_OPT_SORTBY |
-			REPORT_OPT_WORK_TIME);
+			REPORT_OPT_WORK_TIME | REPORT_OPT_PLOT);
 	err = cmd_parse(&nr_regions_argp, argc, argv, &a);
 	if (err)
 		return err;
@@ -109,6 +113,15 @@ int report_nr_regions(int argc, char **argv, struct damo_ctx *ctx)
 	}
 	err = 0;
 	recs = nr_regions_model_result(&m, &nr);
+	if (a.ro.plot) {	/* the image instead of the text, as damo */
+		for (i = 0; i < nr; i++)
+			report_plot_add(&plot, &recs[i].dist, &a.ro, false);
+		err = report_plot_write(ctx, &plot, &a.ro,
+					"number of monitoring target regions",
+					false);
+		if (err || !out_is_json(o))
+			goto out;
+	}
 	out_text(o, "# <percentile> <# regions>\n");
 	out_json_begin_list(o, NULL);
 	for (i = 0; i < nr; i++)

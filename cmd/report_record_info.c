@@ -99,7 +99,7 @@ void report_print_guide(struct out *o, const struct record_guide *g, bool raw)
 	print_idx(o, "kdamond_idx", g->kdamond_idx, g->kdamond_is_stat);
 	print_idx(o, "context_idx", g->context_idx, false);
 	print_idx(o, "scheme_idx", g->scheme_idx, false);
-	out_print_u64(o, "target_id", "target_id: %" PRIu64 "\n", g->target_id);
+	print_idx(o, "target_id", g->target_id, false);	/* null: snapshots */
 	out_print_u64_as(o, "start_ns", "time: [%s, ", g->start_ns,
 			 units_fmt_time(b, g->start_ns, UNITS_NS, raw));
 	out_print_u64_as(o, "end_ns", "%s) ", g->end_ns,

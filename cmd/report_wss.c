@@ -119,6 +119,7 @@ static const struct argp wss_argp = {
 	       "  damo report wss\n"
 	       "  damo report wss --input damon.data --range 1 101 1 --raw-number\n"
 	       "  damo report wss --sortby time --all-wss\n"
+	       "  damo report wss --plot wss.png\n"
 	       "  damo report wss --json",
 	.children = wss_children,
 };
@@ -129,8 +130,7 @@ static void print_record(struct out *o, const struct rec_dist_record *r,
 	out_json_begin_obj(o, NULL);
 	out_print_u64(o, "target_id", "# target_id\t%" PRIu64 "\n",
 		      r->target_id);
-	if (r->dist.n)
-		out_text(o, "# <percentile> <wss>\n");
+	out_text(o, "# <percentile> <wss>\n");	/* even over no snapshot */
 	report_print_dist(o, &r->dist, &a->ro, a->all, "wss", "wss");
 	out_json_end_obj(o);
 }
@@ -143,6 +143,7 @@ int report_wss(int argc, char **argv, struct damo_ctx *ctx)
 			    .acc_thres = 1, .sz_thres = 1 },
 	};
 	const struct rec_dist_record *recs;
+	struct report_plot plot = { 0 };
 	struct report_input in;
 	struct wss_model m;
 	size_t nr, i;
@@ -152,7 +153,7 @@ int report_wss(int argc, char **argv, struct damo_ctx *ctx)
 	wss_children[0].argp = report_opts_argp(REPORT_OPT_INPUT |
 			REPORT_OPT_RANGE | REPORT_OPT_SORTBY |
 			REPORT_OPT_NR_COLS | REPORT_OPT_RAW |
-			REPORT_OPT_WORK_TIME);
+			REPORT_OPT_WORK_TIME | REPORT_OPT_PLOT);
 	err = cmd_parse(&wss_argp, argc, argv, &a);
 	if (err)
 		return err;
@@ -170,6 +171,14 @@ int report_wss(int argc, char **argv, struct damo_ctx *ctx)
 	}
 	err = 0;
 	recs = wss_model_result(&m, &nr);
+	if (a.ro.plot) {	/* the image instead of the text, as damo */
+		for (i = 0; i < nr; i++)
+			report_plot_add(&plot, &recs[i].dist, &a.ro, a.all);
+		err = report_plot_write(ctx, &plot, &a.ro,
+					"working set size", true);
+		if (err || !out_is_json(o))
+			goto out;
+	}
 	out_json_begin_list(o, NULL);
 	for (i = 0; i < nr; i++)
 		print_record(o, &recs[i], &a);

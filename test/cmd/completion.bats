@@ -61,7 +61,8 @@ cands() {
 		[ "$output" = "$(printf 'vaddr\nfvaddr\npaddr')" ]
 		run -0 cands $sh damo report access --style ''
 		[ "$output" = "$(printf '%s\n' detailed recency-percentiles \
-			temperature-percentiles recency-sz-hist temperature-sz-hist)" ]
+			temperature-percentiles recency-sz-hist temperature-sz-hist \
+			simple-boxes cold hot)" ]
 		run -0 cands $sh damo record --format ''
 		[ "$output" = "$(printf 'native\njson_compressed\njson')" ]
 		run -0 cands $sh damo start --damos-quota-goal some_mem_psi

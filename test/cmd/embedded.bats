@@ -141,6 +141,38 @@ hot_found() {
 	[ "$(awk '/^RssAnon:/ { print $2 }' /proc/$WL_PID/status)" -ge 8000 ]
 }
 
+@test "report access without --input: a snapshot of the running monitor, as damo" {
+	start_wl --monitoring-intervals 5ms 100ms 1s --damos-action stat \
+		--damos-access-rate 5% 100%
+	mkdir "$BATS_TEST_TMPDIR/empty" && cd "$BATS_TEST_TMPDIR/empty"
+	run -0 --separate-stderr damo report access
+	[ "${lines[0]:0:9}" = 'heatmap: ' ]
+	[ "${lines[2]}" = 'intervals: sample 5 ms aggr 100 ms (max access hz 200)' ]
+	[ "${lines[-1]}" = 'record DAMON intervals: sample 5 ms, aggr 100 ms' ]
+	run -0 --separate-stderr damo report access --json
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/live.json"
+	json_check "$BATS_TEST_TMPDIR/live.json" \
+		'length == 1 and (.[0].snapshots | length) == 1 and (.[0].snapshots[0].regions | length) > 0'
+	# damo's tried_regions_of input: the scheme's regions and stats
+	run -0 --separate-stderr damo report access -i tried_regions_of "$ID" 0 0
+	[ "${lines[-3]}" = 'scheme stats' ]
+	[[ "${lines[-2]}" == 'tried '*' times ('* ]]
+	damo report access --tried_regions_of "$ID" 0 0 --dont_merge_regions \
+		--json >"$BATS_TEST_TMPDIR/tried.json"
+	json_check "$BATS_TEST_TMPDIR/tried.json" \
+		'.[0] | .kdamond_idx == 0 and .context_idx == 0 and .scheme_idx == 0 and (.snapshots[0].damos_stats.nr_tried > 0)'
+	run -1 --separate-stderr damo report access -i tried_regions_of "$ID" 0 3
+	[ "$stderr" = "damo: error: $ID has no scheme 3 of context 0" ]
+	run -64 --separate-stderr damo report access -i tried_regions_of "$ID" 0
+	[[ "$stderr" == *'-i tried_regions_of takes K C S'* ]]
+	# the snapshot's file and directory are gone
+	[ -z "$(ls "$TMPDIR" | grep damo-live)" ]
+	# nothing runs: damon.data, as damo
+	damo stop "$ID" >/dev/null
+	run -1 --separate-stderr damo report access
+	[ "$stderr" = "damo: error: damon.data: cannot open: No such file or directory" ]
+}
+
 @test "stop ends the daemon and unregisters it" {
 	start_wl --damos-action stat
 	daemon=$(damo status e0 --json | jq -r '.kdamonds[0].pid')

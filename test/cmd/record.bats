@@ -220,6 +220,12 @@ assert zlib.compress(t.encode()) == open("s.data", "rb").read()'
 	[[ $stderr == *"--target-pid: the command after '--' is the target"* ]]
 	run -64 --separate-stderr damo record --
 	[[ $stderr == *"no command after '--'"* ]]
+	# damo's --snapshot DELAY COUNT: the number after DELAY is COUNT
+	run -64 --separate-stderr damo record 0 --snapshot 1 0
+	[[ $stderr == *"--snapshot: COUNT '0' is not a number of snapshots above 0"* ]]
+	run -64 --separate-stderr damo record --snapshot 1 3 \
+		--source "synthetic:$MODELS/stairs.yaml" --duration 1s
+	[[ $stderr == *"--model records a workload model; an ID, a command, --backend, --source and --snapshot"* ]]
 	[ -z "$(ls)" ]
 }
 
@@ -287,4 +293,58 @@ assert zlib.compress(t.encode()) == open("s.data", "rb").read()'
 	[[ $stderr == *": each is one aggregation interval (100 ms here); record longer or with a shorter aggregation interval" ]]
 	run -0 --separate-stderr damo record --model "$MODELS/stairs.yaml" --duration 2s -o two.data
 	[ -z "$stderr" ]
+}
+
+@test "record filters (damo's --sz_region, --access_rate, --snapshot_idx...): the file keeps what passes" {
+	local m=$MODELS/stairs.yaml
+	damo record --model "$m" --duration 3s --seed 1 -o all.data >/dev/null
+	run -0 damo record --model "$m" --duration 3s --seed 1 -o rate.data \
+		--access_rate 1 100
+	damo record --model "$m" --duration 3s --seed 1 -o idx.data \
+		--sz_region 1M max --snapshot_idx 2 5 >/dev/null
+	# what report shows of the filtered file is what it shows of the whole
+	# one through the same filters
+	damo report access -i rate.data >a
+	damo report access -i all.data --access_rate 1 100 >b
+	cmp a b
+	damo report access -i idx.data >a
+	damo report access -i all.data --sz_region 1M max --snapshot_idx 2 5 >b
+	cmp a b
+	damo convert --format json -o idx.json idx.data >/dev/null
+	json_check idx.json '.[0].snapshots | length == 4'
+	json_check idx.json '[.[0].snapshots[].regions[] | (.end | tonumber) - (.start | tonumber) >= 1048576] | all'
+	run -64 --separate-stderr damo record --model "$m" --duration 1s --access_rate 5
+	[ ! -e damon.data ]
+}
+
+@test "--do_record: access and mem_footprint are recorded, the others said not to be" {
+	local m=$MODELS/stairs.yaml
+	run -0 --separate-stderr damo record --model "$m" --duration 1s -o a.data \
+		--do_record access vmas
+	[ "$stderr" = "damo: warning: --do-record vmas: not recorded by damo (C)" ]
+	damo convert --format json -o a.json a.data >/dev/null
+	json_check a.json '.[0].snapshots | length == 10'
+	# without access: no snapshot, and no complaint about it
+	run -0 --separate-stderr damo record --model "$m" --duration 1s -o f.data \
+		--do-record mem_footprint
+	[ -z "$stderr" ]
+	damo convert --format json -o f.json f.data >/dev/null
+	json_check f.json '[.[].snapshots | length] | add == 0'
+	run -64 --separate-stderr damo record --model "$m" --duration 1s \
+		--do_record access bogus
+	[[ "$stderr" == *"--do-record: 'bogus' is not access, cpu_profile,"* ]]
+	[ ! -e damon.data ]
+}
+
+@test "--output_permission: the file's mode, 600 by default, as damo" {
+	local m=$MODELS/stairs.yaml
+	damo record --model "$m" --duration 1s -o a.data >/dev/null
+	damo record --model "$m" --duration 1s -o b.data --output_permission 644 >/dev/null
+	damo record --model "$m" --duration 1s -o c.data --format json \
+		--output-permission 640 >/dev/null
+	[ "$(stat -c %a a.data b.data c.data | tr '\n' ' ')" = '600 644 640 ' ]
+	run -64 --separate-stderr damo record --model "$m" --duration 1s \
+		--output_permission 999
+	[[ "$stderr" == *"--output-permission: '999' is not an octal mode (000 to 777)"* ]]
+	[ ! -e damon.data ]
 }

@@ -80,8 +80,10 @@ has_lines() {
 	[ "${lines[2]}" = $'# avr:\t0 B' ]
 	run -0 damo report wss -i "$DATA" --sz_thres 1G --raw-number
 	[ "${lines[2]}" = $'# avr:\t0' ]
+	# damo 3.3 keeps the header over no snapshot
 	run -0 damo report wss -i "$DATA" --exclude-samples 1000
-	[ "${lines[1]}" = '# no snapshot' ]
+	[ "${lines[1]}" = '# <percentile> <wss>' ]
+	[ "${lines[2]}" = '# no snapshot' ]
 }
 
 @test "wss --json: percentiles and average in bytes" {
@@ -109,6 +111,20 @@ has_lines() {
 	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/o.json"
 	json_check "$BATS_TEST_TMPDIR/o.json" '.[0].avr == 18 and
 		[.[0].percentiles[].nr_regions] == [16, 17, 18, 19, 21]'
+}
+
+@test "a snapshot file has no target id: record-info omits it, nr_regions says None" {
+	local f=$FIXTURES/records/damon.data.snapshot.hugepage
+	run -0 damo report record-info -i "$f"
+	[[ "$output" != *target_id* ]]
+	damo report record-info -i "$f" --json >"$BATS_TEST_TMPDIR/o"
+	json_check "$BATS_TEST_TMPDIR/o" '.[0] | has("target_id") and .target_id == null'
+	# damo 3.3 prints this line, then fails dividing by no snapshot
+	run -0 damo report nr_regions -i "$f"
+	[ "$output" = "$(printf '%s\n' '# <percentile> <# regions>' \
+		'# target_id	None' '# no snapshot')" ]
+	damo report nr_regions -i "$f" --json >"$BATS_TEST_TMPDIR/o"
+	json_check "$BATS_TEST_TMPDIR/o" '.[0].target_id == null'
 }
 
 @test "a missing input file fails with 1 and names the file" {
@@ -236,10 +252,10 @@ has_lines() {
 		'monitoring_start:          104.599 ms' \
 		'monitoring_end:            208.590 ms')" ]
 	# 543 snapshots of 9,773 regions: over 50 lines, so damo's pager
-	# shows the text as is: an empty line after the last snapshot and one
-	# more, with no newline added
-	[ "$(wc -l <"$BATS_TEST_TMPDIR/o")" -eq $((3 + 543 * 7 + 9773 + 1)) ]
-	[ "$(tail -c 4 "$BATS_TEST_TMPDIR/o" | od -An -c | tr -d ' ')" = '1\n\n\n' ]
+	# shows the text as is: the empty line after the last snapshot, with
+	# no newline added (damo 3.3: 13577 lines, ending "-1\n\n")
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/o")" -eq $((3 + 543 * 7 + 9773)) ]
+	[ "$(tail -c 4 "$BATS_TEST_TMPDIR/o" | od -An -c | tr -d ' ')" = '-1\n\n' ]
 	run -0 --separate-stderr damo report access --raw_form -i "$DATA" \
 		--raw_number
 	[ -z "$stderr" ]
@@ -251,9 +267,10 @@ has_lines() {
 @test "access --raw-form on a snapshot file: ages, and damo's print adds a newline" {
 	local f=$FIXTURES/records/damon.data.snapshot.active
 	damo report access --raw-form -i "$f" >"$BATS_TEST_TMPDIR/o"
-	# 34 regions: 45 lines, at most 50, so damo print()s them
-	[ "$(wc -l <"$BATS_TEST_TMPDIR/o")" -eq 46 ]
-	[ "$(tail -c 4 "$BATS_TEST_TMPDIR/o" | od -An -c | tr -d ' ')" = '\n\n\n\n' ]
+	# 34 regions: 44 lines, at most 50, so damo print()s them with a
+	# newline of its own (damo 3.3: 45 lines, ending "67\n\n\n")
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/o")" -eq 45 ]
+	[ "$(tail -c 4 "$BATS_TEST_TMPDIR/o" | od -An -c | tr -d ' ')" = '7\n\n\n' ]
 	run -0 sed -n '4,9p' "$BATS_TEST_TMPDIR/o"
 	[ "$output" = "$(printf '%s\n' \
 		'monitoring_start:                0 ns' \
@@ -283,13 +300,20 @@ has_lines() {
 	json_check "$BATS_TEST_TMPDIR/o.json" \
 		'.[0].snapshots[0] | .start_time == 539809434100 and .end_time == 539914032967'
 	json_check "$BATS_TEST_TMPDIR/o.json" \
-		'.[0].snapshots[0].regions[0] == {"start": 94827419009024, "end": 94827423150080, "nr_accesses": 0, "age": null}'
+		'.[0].snapshots[0].regions[0] == {"start": 94827419009024, "end": 94827423150080, "nr_accesses": 0, "age": null, "access_rate_percent": null, "age_us": null, "probe_hits": [], "sz_filter_passed": 0}'
+	# damo's record keys, null where damon.data does not say
+	json_check "$BATS_TEST_TMPDIR/o.json" \
+		'.[0] | del(.snapshots) == {"kdamond_idx": null, "context_idx": null, "intervals": null, "scheme_idx": null, "target_id": 18446623438842320000, "scheme_filters": [], "data_source": "unknown"}'
+	json_check "$BATS_TEST_TMPDIR/o.json" \
+		'.[0].snapshots[0] | .total_bytes == 40243200 and .damos_stats == null and .sample_interval_us == null'
 	run -0 --separate-stderr damo report access --json \
 		-i "$FIXTURES/records/damon.data.snapshot.active"
 	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/a.json"
 	json_check "$BATS_TEST_TMPDIR/a.json" '.[0].target_id == null'
 	json_check "$BATS_TEST_TMPDIR/a.json" \
-		'.[0].snapshots[0].regions[0] == {"start": 4294967296, "end": 4456865792, "nr_accesses": 0, "age": 5}'
+		'.[0].snapshots[0].regions[0] == {"start": 4294967296, "end": 4456865792, "nr_accesses": 0, "age": 5, "access_rate_percent": 0, "age_us": 15000000, "probe_hits": [], "sz_filter_passed": 32862371}'
+	json_check "$BATS_TEST_TMPDIR/a.json" \
+		'.[0].intervals.aggr_us == 3000000 and .[0].scheme_filters[0].filter_type == "active" and .[0].snapshots[0].damos_stats.nr_tried == 0'
 }
 
 # Run "damo $@" with standard error on a terminal (script(1)'s pty),

@@ -46,7 +46,7 @@ has_lines() {
 @test "detailed view of a scheme with a DAMOS filter: df-passed parts" {
 	run -0 --separate-stderr damo report access -i "$R/damon.data.snapshot.hugepage"
 	[ -z "$stderr" ]
-	[ "${lines[2]}" = 'intervals: sample 150 ms aggr 3 s (max access hz 6)' ]
+	[ "${lines[2]}" = 'intervals: sample 150 ms aggr 3 s (max access hz 6.667)' ]
 	[ "${lines[3]}" = '# damos filters (df): allow hugepage_size [2.000 MiB, max]' ]
 	[[ "${lines[4]}" == 'df-pass: '* ]]
 	has_lines 'memory bw estimate: 11.678 GiB per second  df-passed: 3.870 GiB per second
@@ -129,9 +129,10 @@ df-pass: 888888888988888888888888888888888888888888[...]511111111111111111116[..
 		--sz-region 1GiB max
 	[ "${lines[3]}" = '0   addr 38.606 GiB   size 5.891 GiB   access 0 hz   age 1 h 39 m 47.300 s' ]
 	[ "${lines[15]}" = '12  addr 4.000 GiB    size 1.366 GiB   access 0 hz   age 3.400 s      ' ]
-	[ "${lines[17]}" = 'total size: 59.866 GiB' ]
+	# damo's total size is the snapshot's, whatever the region filters
+	[ "${lines[17]}" = 'total size: 59.868 GiB' ]
 	run -0 damo report access -i "$SNAP" --access-rate 100 100 --total-sz-only
-	[ "$output" = "$(printf '%s\n' '280.000 KiB' \
+	[ "$output" = "$(printf '%s\n' '59.868 GiB' \
 		'record DAMON intervals: sample 5 ms, aggr 100 ms')" ]
 	run -0 damo report access -i "$SNAP" --age '1 h' max --address 0 40GiB \
 		--format set region '<index> <size> <age>'
@@ -146,9 +147,14 @@ df-pass: 888888888988888888888888888888888888888888[...]511111111111111111116[..
 @test "--format set and append, keywords and \\n" {
 	run -0 damo report access -i "$SNAP" --format set snapshot_head '' \
 		--format set region '' --format set snapshot_tail 'n=<number of regions>\ntotal=<total bytes>' \
-		--format append record_tail 'source: <data source>'
+		--format append record_tail '\nsource: <data source>'
 	[ "$output" = "$(printf '%s\n' 'n=132' 'total=59.868 GiB' \
 		'record DAMON intervals: sample 5 ms, aggr 100 ms' 'source: unknown')" ]
+	# damo appends the text as it is, on the same line
+	run -0 damo report access -i "$SNAP" --total-sz-only \
+		--format append snapshot_tail ' total' --format append record_tail '.'
+	[ "$output" = "$(printf '%s\n' '59.868 GiB total' \
+		'record DAMON intervals: sample 5 ms, aggr 100 ms.')" ]
 }
 
 @test "--json with a style: the style's numbers in exact integers" {

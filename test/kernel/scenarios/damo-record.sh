@@ -83,6 +83,9 @@ check "record --snapshot: one record of the stat scheme damo added" jq_true /tmp
 share=$(hot_share /tmp/snap.data 3)
 check "record --snapshot: the snapshots show the hot range ($share%)" \
 	[ "${share:-0}" -ge 60 ]
+run_cmd snapc damo record 0 --json --snapshot 1 3 -o /tmp/snapc.data
+check "record --snapshot DELAY COUNT: ends after COUNT snapshots" jq_true /tmp/snapc.out \
+	'select(.output) | .end == "snapshot count" and .snapshots == 3'
 run_cmd st1 damo status --json
 check "record --snapshot: the kdamond is back to its schemes, same pid" \
 	is "$(jq -c '.kdamonds[0] | [.pid, .state, (.contexts[0].schemes | length)]' /tmp/st1.out)" \
