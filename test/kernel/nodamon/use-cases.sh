@@ -27,7 +27,8 @@ start_workload --size 64M --hot 8M@16M --write --period 0 --seconds 300
 diag "workload $wl: hot $(printf '%#x-%#x' $hot_start $hot_end)"
 # --cpu-budget 50%: under TCG a sample costs a hundred times what it
 # costs on hardware (nodamon-embedded.sh); the guide leaves the default.
-show st damo start --target-pid $wl --cpu-budget 50% \
+pid=$wl
+show st damo start --target-pid $pid --cpu-budget 50% \
 	--damos-action stat --damos-access-rate 10% max
 check "use-cases: start runs the embedded monitor e0" is "$(cat /tmp/st.out)" e0
 check "use-cases: ... and says why" \

@@ -47,12 +47,12 @@ poll_both() {
 
 stat_off
 start_workload --size 64M --hot 8M@16M --period 0 --seconds 300
-rd=$wl rd_s=$hot_start rd_e=$hot_end
+reader=$wl rd_s=$hot_start rd_e=$hot_end
 start_workload --size 64M --hot 8M@16M --write --period 0 --seconds 300
-wr=$wl wr_s=$hot_start wr_e=$hot_end
-diag "reader $rd: hot $(printf '%#x-%#x' $rd_s $rd_e); writer $wr: hot $(printf '%#x-%#x' $wr_s $wr_e)"
+writer=$wl wr_s=$hot_start wr_e=$hot_end
+diag "reader $reader: hot $(printf '%#x-%#x' $rd_s $rd_e); writer $writer: hot $(printf '%#x-%#x' $wr_s $wr_e)"
 
-show k_start damo start --target-pid $rd --target-pid $wr \
+show k_start damo start --target-pid $reader --target-pid $writer \
 	--damos-action stat --damos-access-rate 10% max
 check "use-cases-writes: kernel DAMON starts" quiet_run k_start
 poll_both 0
@@ -68,7 +68,7 @@ check "use-cases-writes: stop 0" quiet_run k_stop
 # costs on hardware: --cpu-budget 50% paces it as the default 1 % does
 # there (nodamon/nodamon-embedded.sh).
 show e_start damo start --backend embedded --source softdirty --cpu-budget 50% \
-	--target-pid $rd --target-pid $wr --damos-action stat --damos-access-rate 10% max
+	--target-pid $reader --target-pid $writer --damos-action stat --damos-access-rate 10% max
 check "use-cases-writes: the embedded monitor starts as e0" is "$(cat /tmp/e_start.out)" e0
 i=0
 while :; do
@@ -86,7 +86,7 @@ check "use-cases-writes: and not the range only read ($e_rd bytes)" \
 	[ "$(percent $e_rd $((rd_e - rd_s)))" -le 5 ]
 run_cmd e_stop damo stop e0
 check "use-cases-writes: stop e0" quiet_run e_stop
-kill $rd 2> /dev/null
+kill $reader 2> /dev/null
 stop_workload
 wait 2> /dev/null
 stat_restore
