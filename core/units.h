@@ -27,7 +27,8 @@
 /*
  * All parsers take a NUL-terminated string, accept leading and trailing
  * blanks, "min" (0) and "max" (UINT64_MAX), and commas as thousands
- * separators ("4,096").  A decimal fraction is allowed in sizes, times and
+ * separators ("4,096"); a number may be hex ("0x7f0000000000", as YAML 1.1
+ * and so damo's configuration reader take it; no fraction).  A decimal fraction is allowed in sizes, times and
  * ratios, where the result is truncated toward zero to the unit like
  * damo's int() ("1.5 B" is 1 byte).
  *
