@@ -20,7 +20,7 @@
 static const struct argp_option dopts_options[] = {
 	{ NULL, 0, NULL, 0, "Monitoring targets and attributes:", 10 },
 	{ "ops", DOPT_OPS, "OPS", 0,
-	  "Operations set: vaddr, fvaddr or paddr (default: paddr, or vaddr with a pid, fvaddr with a pid and --regions)",
+	  "Operations set: vaddr, fvaddr or paddr (default: paddr, or vaddr with a pid)",
 	  10 },
 	{ "target-pid", DOPT_TARGET_PID, "PID", 0,
 	  "Process to monitor (repeat for more targets)", 10 },
@@ -396,6 +396,13 @@ int dopts_size(struct diag *d, int key, const char *s, uint64_t *out)
 	int err = units_parse_size(s, out);
 
 	return err ? bad_value(d, key, s, err, "a size") : 0;
+}
+
+int dopts_addr(struct diag *d, int key, const char *s, uint64_t *out)
+{
+	int err = units_parse_addr(s, out);
+
+	return err ? bad_value(d, key, s, err, "an address") : 0;
 }
 
 int dopts_time(struct diag *d, int key, const char *s, uint64_t unit_ns,

@@ -53,8 +53,8 @@ bool damon_opts_given(const struct damon_opts_args *a);
 /*
  * damon_opts_build() - build @cfg (initialised by the caller) from the
  * options the way damo's "args damon" does: one kdamond with one context;
- * ops paddr unless a target pid is given (then vaddr, or fvaddr with
- * --regions); default paddr region left empty for the backend to fill;
+ * ops paddr unless a target pid is given (then vaddr, --regions or not);
+ * default paddr region left empty for the backend to fill;
  * each --damos-action opens a scheme and the other --damos-* options apply
  * to the schemes in order; --scheme FILE appends the schemes of a scheme
  * file (or of a kdamonds document's first context).

@@ -155,22 +155,10 @@ static bool parse_min_max(const char *b, const char *e, uint64_t *out)
 	return false;
 }
 
-/* The value of hex digit @c, or -1. */
-static int hex_val(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
- * Read a number at @p: "0x" and hex digits (an integer); or a digit then
- * digits and commas (the commas are dropped, as damo does), then
- * optionally '.' and digits; or '.' and at least one digit.  No sign, no exponent.  Return the end, or NULL if there
+ * Read a number at @p: a digit then digits and commas (the commas are
+ * dropped, as damo does), then optionally '.' and digits; or '.' and at
+ * least one digit.  No sign, no exponent.  Return the end, or NULL if there
  * is no number at @p.
  */
 static const char *parse_dec(const char *p, const char *e, struct dec *d)
@@ -178,17 +166,6 @@ static const char *parse_dec(const char *p, const char *e, struct dec *d)
 	bool digits = false;
 
 	memset(d, 0, sizeof(*d));
-	/* "0x7f00": YAML 1.1 reads it as an integer, and addresses are hex */
-	if (e - p > 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X') &&
-	    hex_val(p[2]) >= 0) {
-		for (p += 2; p < e && hex_val(*p) >= 0; p++) {
-			if (d->ip > U128_MAX >> 4)
-				d->ovf = true;
-			else
-				d->ip = d->ip << 4 | (unsigned int)hex_val(*p);
-		}
-		return p;
-	}
 	if (p < e && is_digit(*p)) {
 		for (; p < e && (is_digit(*p) || *p == ','); p++) {
 			unsigned int dig;
@@ -340,6 +317,32 @@ int units_parse_size(const char *s, uint64_t *out)
 	if (!dec_mul(&d, mul, &v) || v > UINT64_MAX)
 		return -ERANGE;
 	*out = (uint64_t)v;
+	return 0;
+}
+
+int units_parse_addr(const char *s, uint64_t *out)
+{
+	const char *b, *e, *p;
+	uint64_t v = 0;
+	int dig;
+
+	trim(s, &b, &e);
+	if (e - b < 3 || b[0] != '0' || (b[1] != 'x' && b[1] != 'X'))
+		return units_parse_size(s, out);
+	for (p = b + 2; p < e; p++) {
+		if (*p >= '0' && *p <= '9')
+			dig = *p - '0';
+		else if (*p >= 'a' && *p <= 'f')
+			dig = *p - 'a' + 10;
+		else if (*p >= 'A' && *p <= 'F')
+			dig = *p - 'A' + 10;
+		else
+			return -EINVAL;
+		if (v > UINT64_MAX >> 4)
+			return -ERANGE;
+		v = v << 4 | (uint64_t)dig;
+	}
+	*out = v;
 	return 0;
 }
 

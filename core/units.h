@@ -27,8 +27,7 @@
 /*
  * All parsers take a NUL-terminated string, accept leading and trailing
  * blanks, "min" (0) and "max" (UINT64_MAX), and commas as thousands
- * separators ("4,096"); a number may be hex ("0x7f0000000000", as YAML 1.1
- * and so damo's configuration reader take it; no fraction).  A decimal fraction is allowed in sizes, times and
+ * separators ("4,096").  A decimal fraction is allowed in sizes, times and
  * ratios, where the result is truncated toward zero to the unit like
  * damo's int() ("1.5 B" is 1 byte).
  *
@@ -57,6 +56,13 @@ int units_parse_i64(const char *s, int64_t *out);
  * for no limit.
  */
 int units_parse_size(const char *s, uint64_t *out);
+
+/*
+ * An address: "0x" and hex digits ("0x7f0000000000"), or a size as above.
+ * damo's YAML reader (YAML 1.1) takes hex integers; the command line's
+ * --regions takes them here too.
+ */
+int units_parse_addr(const char *s, uint64_t *out);
 
 /*
  * A time, returned in @unit_ns units (UNITS_US for *_us fields): "5 ms",
