@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cmd/cmd.h"
 #include "cmd/damon_opts_internal.h"
@@ -144,6 +145,10 @@ static const struct argp_option dopts_options[] = {
 	{ "scheme", DOPT_SCHEME, "FILE", 0,
 	  "Append the schemes of FILE (a scheme list or a kdamonds document)",
 	  11 },
+	{ "schemes", DOPT_SCHEMES, "FILE|JSON", 0,
+	  "As damo's -c: append the schemes of FILE, or of a JSON list of schemes",
+	  11 },
+	{ NULL, 'c', NULL, OPTION_ALIAS | OPTION_HIDDEN, NULL, 11 },
 	{ 0 }
 };
 
@@ -261,9 +266,24 @@ static error_t dopts_parse(int key, char *arg, struct argp_state *state)
 	struct damon_opts_args *a = state->input;
 	const struct dopt_arity *ar;
 	struct damon_opt_occ *o;
+	struct stat st;
 
 	if (key == DOPT_SCHEME) {
 		add_scheme_file(a, arg);
+		return 0;
+	}
+	if (key == DOPT_SCHEMES || key == 'c') {
+		/* as damo: a file if there is one of that name, else JSON */
+		if ((!stat(arg, &st) && S_ISREG(st.st_mode)) ||
+		    !strchr("[{", arg[strspn(arg, " \t\n")]) ||
+		    !arg[strspn(arg, " \t\n")]) {
+			add_scheme_file(a, arg);
+			return 0;
+		}
+		a->scheme_texts = xreallocarray(a->scheme_texts,
+						a->nr_scheme_texts + 1,
+						sizeof(*a->scheme_texts));
+		a->scheme_texts[a->nr_scheme_texts++] = arg;
 		return 0;
 	}
 	ar = arity_of(key);
@@ -303,7 +323,37 @@ void damon_opts_args_release(struct damon_opts_args *a)
 		free(a->occ[i].vals);
 	free(a->occ);
 	free(a->scheme_files);
+	free(a->scheme_texts);
 	damon_opts_args_init(a);
+}
+
+unsigned int damon_opts_set_target(struct damon_opts_args *a, char *pid)
+{
+	static char vaddr[] = "vaddr", fvaddr[] = "fvaddr";
+	unsigned int replaced = 0;
+	bool regions = dopts_count(a, DOPT_REGIONS) > 0;
+	struct damon_opt_occ *o;
+	size_t i, keep = 0;
+
+	for (i = 0; i < a->nr_occ; i++) {
+		o = &a->occ[i];
+		if (o->key == DOPT_TARGET_PID)
+			replaced |= DAMON_OPTS_SET_PID;
+		if (o->key == DOPT_OPS && strcmp(o->vals[0],
+						 regions ? "fvaddr" : "vaddr"))
+			replaced |= DAMON_OPTS_SET_OPS;
+		if (o->key == DOPT_TARGET_PID || o->key == DOPT_OPS) {
+			free(o->vals);
+			continue;
+		}
+		a->occ[keep++] = *o;
+	}
+	a->nr_occ = keep;
+	o = add_occ(a, DOPT_OPS);
+	add_val(o, regions ? fvaddr : vaddr);
+	o = add_occ(a, DOPT_TARGET_PID);
+	add_val(o, pid);
+	return replaced;
 }
 
 bool damon_opts_given(const struct damon_opts_args *a)

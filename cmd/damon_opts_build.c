@@ -325,6 +325,19 @@ static void load_scheme_files(const struct damon_opts_args *a,
 			take_schemes(c, &cf.cfg.kdamonds[0].ctxs[0]);
 		config_file_release(&cf);
 	}
+	for (i = 0; i < a->nr_scheme_texts; i++) {
+		const char *t = a->scheme_texts[i];
+
+		if (config_parse(t, strlen(t), "--schemes", true, &cf, d))
+			continue;
+		if (!cf.cfg.nr_kdamonds || !cf.cfg.kdamonds[0].nr_ctxs)
+			dopts_err(d, DOPT_SCHEMES,
+				  "'%s' has no context to take schemes from",
+				  t);
+		else
+			take_schemes(c, &cf.cfg.kdamonds[0].ctxs[0]);
+		config_file_release(&cf);
+	}
 }
 
 static void build_ctx(const struct damon_opts_args *a, struct kdamond *k,

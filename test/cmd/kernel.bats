@@ -278,3 +278,85 @@ config_state() {
 	run -1 --separate-stderr damo config show --ops paddr --numa-node 3
 	[[ "$stderr" == *"--numa-node: cannot read the memory of node 3"* ]]
 }
+
+@test "start's positional target is deduced as damo does: pid, command, paddr, kdamonds" {
+	setup_idle
+	sleep 300 >/dev/null 2>&1 3>&- &
+	local sp=$! cmdpid i
+	# a pid: vaddr (fvaddr with --regions), its pid the target
+	run -0 --separate-stderr damo start "$sp" --damos-action stat
+	[ "$output" = 0 ] && [ -z "$stderr" ]
+	[ "$(val $C/operations)" = vaddr ]
+	[ "$(val $C/targets/0/pid_target)" = "$sp" ]
+	run -0 damo stop
+	run -0 --separate-stderr damo start "$sp" -r 4096-8192 --ops paddr
+	[ "$(val $C/operations)" = fvaddr ]
+	[[ "$stderr" == *"--ops is overridden by target '$sp'"* ]]
+	run -0 damo stop
+	# a command line in quotes: run by damo, its pid monitored
+	run -0 --separate-stderr damo start --json \
+		"touch $BATS_TEST_TMPDIR/ran && sleep 30 >/dev/null 2>&1"
+	printf '%s\n' "$output" > "$BATS_TEST_TMPDIR/started.json"
+	cmdpid=$(jq -r '.[0].command_pid' "$BATS_TEST_TMPDIR/started.json")
+	[ "$cmdpid" -gt 0 ]
+	[ "$(val $C/operations)" = vaddr ]
+	[ "$(val $C/targets/0/pid_target)" = "$cmdpid" ]
+	for i in $(seq 50); do
+		[ -e "$BATS_TEST_TMPDIR/ran" ] && break
+		sleep 0.1
+	done
+	[ -e "$BATS_TEST_TMPDIR/ran" ]	# the line ran under a shell
+	run -0 damo stop
+	# paddr
+	run -0 damo start paddr --target-pid "$sp"
+	[ "$(val $C/operations)" = paddr ]
+	run -0 damo stop
+	# kdamonds JSON text, as damo's 'args damon' prints it
+	run -0 damo start "$(cat "$FIXTURES/config/damo-args/vaddr-schemes.json" |
+		sed "s/\"pid\": 1234/\"pid\": $sp/")"
+	[ "$(val $C/targets/0/pid_target)" = "$sp" ]
+	[ "$(val $S/action)" = pageout ]
+	run -0 damo stop
+	# a kdamonds file, damo's YAML
+	run -0 damo start "$FIXTURES/config/damo-args/default.yaml"
+	[ "$(val $C/operations)" = paddr ]
+	run -0 damo stop
+	kill "$sp"
+}
+
+@test "a target that is none of those is refused, and nothing is written" {
+	setup_idle
+	local before
+	before=$(tree_state)
+	run -1 --separate-stderr damo start banana
+	[[ "$stderr" == *"target 'banana' is not a pid, a command, a kdamonds file or kdamonds JSON"* ]]
+	run -1 --separate-stderr damo start 99999999
+	[[ "$stderr" == *"99999999 is not a process id"* ]]
+	run -1 --separate-stderr damo start vaddr
+	[[ "$stderr" == *"target 'vaddr' needs a process"* ]]
+	run -1 --separate-stderr damo start ./nosuch.yaml
+	[[ "$stderr" == *"(no such file)"* ]]
+	run -64 --separate-stderr damo start --kdamonds "$FIXTURES/config/damo-args/default.yaml" paddr
+	[ "$(tree_state)" = "$before" ]
+}
+
+@test "-c/--schemes and --kdamonds take a file or JSON text" {
+	setup_idle
+	local sch='[{"action": "pageout", "access_pattern": {"sz_bytes": {"min": 0, "max": "max"}, "nr_accesses": {"min": 0, "max": 0}, "age": {"min": "30 s", "max": "max"}}}]'
+	run -0 damo start --ops paddr -c "$sch"
+	[ "$(val $S/action)" = pageout ]
+	[ "$(val $S/access_pattern/age/min)" = 300 ]
+	run -0 damo stop
+	printf '%s\n' "$sch" > "$BATS_TEST_TMPDIR/s.json"
+	run -0 damo start --ops paddr --schemes "$BATS_TEST_TMPDIR/s.json"
+	[ "$(val $S/action)" = pageout ]
+	run -0 damo stop
+	run -0 damo start --kdamonds "$FIXTURES/config/damo-args/default.json"
+	[ "$(val $C/operations)" = paddr ]
+	run -0 damo stop
+	run -0 damo start --kdamonds "$(cat "$FIXTURES/config/damo-args/default.json")"
+	[ "$(val $K/state)" = on ]
+	run -0 damo stop
+	run -1 --separate-stderr damo start --ops paddr -c '[{"action": "bogus"}]'
+	[[ "$stderr" == *"--schemes:1:13: schemes[0].action: 'bogus' is not a DAMOS action"* ]]
+}
