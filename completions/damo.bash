@@ -8,7 +8,7 @@
 #   damo CMD [SUB] --help       the first line, "Usage: ... [OPTION...] ARGS",
 #                               with the lines it wraps onto, names the
 #                               positional arguments: "a|b|c"
-#                               words are offered, FILE and CONFIG mean
+#                               words are offered, FILE, CONFIG and TARGET mean
 #                               file names
 # and "damo help" takes a command name.  The binary is ${DAMO:-damo}.
 #
@@ -55,7 +55,7 @@ _damo_positional()
 			if [[ $tok == *\|* ]]; then
 				IFS='|' read -ra words <<<"$tok"
 				printf '%s\n' "${words[@]}"
-			elif [[ $tok == *FILE* || $tok == CONFIG ]]; then
+			elif [[ $tok == *FILE* || $tok == CONFIG || $tok == TARGET ]]; then
 				printf '@files\n'
 			fi
 			return 0

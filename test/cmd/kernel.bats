@@ -203,7 +203,9 @@ config_state() {
 	run -1 --separate-stderr damo tune 0 --ops paddr --monitoring-intervals 1s 100ms 1s
 	[[ "$stderr" == *"longer than the aggregation interval"* ]]
 	[ "$before" = "$(tree_state)" ]
-	run -64 damo tune
+	# no id: damo's one running kdamond; nothing given: the defaults
+	run -0 damo tune
+	[ "$(val $C/schemes/nr_schemes)" = 0 ]
 	run -1 --separate-stderr damo tune 3 --ops paddr
 	[[ "$stderr" == *"no kdamond 3"* ]]
 }
@@ -359,4 +361,26 @@ config_state() {
 	run -0 damo stop
 	run -1 --separate-stderr damo start --ops paddr -c '[{"action": "bogus"}]'
 	[[ "$stderr" == *"--schemes:1:13: schemes[0].action: 'bogus' is not a DAMOS action"* ]]
+}
+
+@test "tune without an id tunes the one kdamond damo started, as damo" {
+	setup_idle
+	run -1 --separate-stderr damo tune --damos-action stat
+	[[ "$stderr" == *"no kdamond started by damo runs"* ]]
+	run -0 damo start --ops paddr --damos-action stat
+	run -0 --separate-stderr damo tune --damos-action pageout --damos-age 4s max
+	[ -z "$stderr" ]
+	[ "$(val $S/action)" = pageout ]
+	[ "$(val $K/state)" = commit ]
+	echo on > "$DAMO_SYSFS_ROOT/$K/state"	# what the kernel does
+	# a deducible target: paddr, or a kdamonds file of damo's
+	run -0 damo tune paddr --damos-action stat
+	[ "$(val $S/action)" = stat ]
+	echo on > "$DAMO_SYSFS_ROOT/$K/state"
+	run -0 damo tune 0 "$FIXTURES/config/damo-args/vaddr-schemes.yaml"
+	[ "$(val $C/targets/0/pid_target)" = 1234 ]
+	[ "$(val $S/action)" = pageout ]
+	echo on > "$DAMO_SYSFS_ROOT/$K/state"
+	run -1 --separate-stderr damo tune "sleep 5"
+	[[ "$stderr" == *"tune does not start commands"* ]]
 }
