@@ -384,3 +384,61 @@ config_state() {
 	run -1 --separate-stderr damo tune "sleep 5"
 	[[ "$stderr" == *"tune does not start commands"* ]]
 }
+
+@test "module takes damo's option syntax, converts units, checks every value first" {
+	make_sysfs 7.2
+	local R=$DAMO_MODULE_ROOT/damon_reclaim/parameters before
+	echo N > "$R/enabled"
+	echo -1 > "$R/kdamond_pid"
+	before=$(cd "$DAMO_MODULE_ROOT" && grep -r . | sort)
+	# a bad value anywhere: nothing written
+	run -1 --separate-stderr damo module reclaim set quota_ms=10 min_age=banana
+	[[ "$stderr" == *"min_age: 'banana' is not a time"* ]]
+	run -1 --separate-stderr damo module reclaim set min_age=1s kdamond_pid=5
+	[[ "$stderr" == *"kdamond_pid is what the module reports"* ]]
+	run -64 --separate-stderr damo module reclaim --min_age 30s --quota 10ms 1G enable
+	run -64 --separate-stderr damo module lru_sort --min_age 30s
+	[[ "$stderr" == *"--min-age is not an option of module lru_sort"* ]]
+	run -1 --separate-stderr damo module reclaim --min_age 3m commit
+	[[ "$stderr" == *"damon_reclaim is not running"* ]]
+	[ "$(cd "$DAMO_MODULE_ROOT" && grep -r . | sort)" = "$before" ]
+	# set takes units too, converted to the parameter's
+	run -0 damo module reclaim set min_age=30s quota_sz=128M quota_ms=1s
+	[ "$(cat "$R/min_age")" = 30000000 ]
+	[ "$(cat "$R/quota_sz")" = 134217728 ]
+	[ "$(cat "$R/quota_ms")" = 1000 ]
+	# damo's syntax: options, then the action
+	run -0 damo module reclaim --min_age 2m --quota 10ms 1G 1s \
+		--wmarks 5s 800 500 20% --monitor_intervals 5ms 100ms \
+		--nr_regions 10 1000 --monitor_region 0x100000 4G --skip_anon enable
+	[ "$(cat "$R/min_age")" = 120000000 ]
+	[ "$(cat "$R/quota_ms")" = 10 ]
+	[ "$(cat "$R/quota_sz")" = 1073741824 ]
+	[ "$(cat "$R/quota_reset_interval_ms")" = 1000 ]
+	[ "$(cat "$R/wmarks_interval")" = 5000000 ]
+	[ "$(cat "$R/wmarks_low")" = 200 ]
+	[ "$(cat "$R/aggr_interval")" = 100000 ]
+	[ "$(cat "$R/monitor_region_start")" = 1048576 ]
+	[ "$(cat "$R/monitor_region_end")" = 4294967296 ]
+	[ "$(cat "$R/skip_anon")" = Y ]
+	[ "$(cat "$R/enabled")" = Y ]
+	# running: commit (and enable) write commit_inputs
+	echo 4242 > "$R/kdamond_pid"
+	run -0 damo module reclaim --min_age 3m commit
+	[ "$(cat "$R/min_age")" = 180000000 ]
+	[ "$(cat "$R/commit_inputs")" = Y ]
+	[ "$(cat "$R/skip_anon")" = N ]	# as damo: N unless given
+	run -0 --separate-stderr damo module reclaim status
+	[[ "$output" == *"min_age: 180000000"* ]]
+	run -0 damo module reclaim disable
+	[ "$(cat "$R/enabled")" = N ]
+	# lru_sort's own options, and stat's read/write
+	run -0 damo module lru_sort --cold_min_age 3s --hot_thres_access_freq 50% \
+		--quota 10ms 1s
+	[ "$(cat "$DAMO_MODULE_ROOT/damon_lru_sort/parameters/cold_min_age")" = 3000000 ]
+	[ "$(cat "$DAMO_MODULE_ROOT/damon_lru_sort/parameters/hot_thres_access_freq")" = 500 ]
+	run -0 damo module stat write enabled N
+	[ "$(cat "$DAMO_MODULE_ROOT/damon_stat/parameters/enabled")" = N ]
+	run -0 --separate-stderr damo module stat read
+	[[ "$output" == *"enabled: N"* ]]
+}
