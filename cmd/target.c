@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cmd/cmd.h"
 #include "cmd/damon_opts.h"
 #include "cmd/kernel.h"
 #include "core/damon.h"
@@ -235,6 +236,11 @@ int cmd_target_load(const struct cmd_target *t, const char *kdamonds,
 	if (kdamonds)
 		return load_doc("--kdamonds", kdamonds,
 				!is_regular(kdamonds), cf, d);
+	if (t->kind == CMD_TARGET_CONFIG && damon_opts_given(opts)) {
+		diag_add(d, "", "target '%s' is a whole configuration: give it or DAMON options, not both (-c/--scheme may go with it)",
+			 t->is_text ? "(kdamonds text)" : t->word);
+		return -CMD_EUSAGE;
+	}
 	if (t->kind == CMD_TARGET_CONFIG && !t->is_text)
 		return cmd_load_config(t->word, opts, cf, d);
 	if (t->kind == CMD_TARGET_CONFIG) {

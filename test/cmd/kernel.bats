@@ -339,6 +339,10 @@ config_state() {
 	run -1 --separate-stderr damo start ./nosuch.yaml
 	[[ "$stderr" == *"(no such file)"* ]]
 	run -64 --separate-stderr damo start --kdamonds "$FIXTURES/config/damo-args/default.yaml" paddr
+	# a whole configuration and DAMON options: refused, not one ignored
+	run -64 --separate-stderr damo start \
+		"$FIXTURES/config/damo-args/default.yaml" --damos-action stat
+	[[ "$stderr" == *"is a whole configuration: give it or DAMON options, not both"* ]]
 	[ "$(tree_state)" = "$before" ]
 }
 
