@@ -58,6 +58,9 @@ int cmd_stop(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_tune(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_schemes(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_module(int argc, char **argv, struct damo_ctx *ctx);
+/* damo's top-level "reclaim" and "lru_sort": "module reclaim" and so on */
+int cmd_reclaim(int argc, char **argv, struct damo_ctx *ctx);
+int cmd_lru_sort(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_record(int argc, char **argv, struct damo_ctx *ctx);
 /* "report" (cmd_report() is the diag printer below) */
 int cmd_report_main(int argc, char **argv, struct damo_ctx *ctx);

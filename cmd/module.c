@@ -312,3 +312,28 @@ int cmd_module(int argc, char **argv, struct damo_ctx *ctx)
 	module_writes_release(&a.writes);
 	return err;
 }
+
+/* "damo reclaim ARGS" is "damo module reclaim ARGS", as in damo. */
+static int module_alias(const char *name, int argc, char **argv,
+			struct damo_ctx *ctx)
+{
+	char **v = xcalloc((size_t)argc + 2, sizeof(*v));
+	int err;
+
+	v[0] = (char *)"module";
+	v[1] = (char *)name;
+	memcpy(v + 2, argv + 1, (size_t)(argc - 1) * sizeof(*v));
+	err = cmd_module(argc + 1, v, ctx);
+	free(v);
+	return err;
+}
+
+int cmd_reclaim(int argc, char **argv, struct damo_ctx *ctx)
+{
+	return module_alias("reclaim", argc, argv, ctx);
+}
+
+int cmd_lru_sort(int argc, char **argv, struct damo_ctx *ctx)
+{
+	return module_alias("lru_sort", argc, argv, ctx);
+}

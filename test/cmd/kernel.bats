@@ -446,3 +446,19 @@ config_state() {
 	run -0 --separate-stderr damo module stat read
 	[[ "$output" == *"enabled: N"* ]]
 }
+
+@test "damo reclaim and damo lru_sort are damo module reclaim and lru_sort" {
+	make_sysfs 7.2
+	local R=$DAMO_MODULE_ROOT/damon_reclaim/parameters
+	echo N > "$R/enabled"
+	run -0 damo reclaim --min_age 30s enable
+	[ "$(cat "$R/min_age")" = 30000000 ]
+	[ "$(cat "$R/enabled")" = Y ]
+	run -0 damo lru_sort --cold_min_age 2s
+	[ "$(cat "$DAMO_MODULE_ROOT/damon_lru_sort/parameters/cold_min_age")" = 2000000 ]
+	run -0 --separate-stderr damo reclaim status --json
+	json_check <(echo "$output") '.[0].name == "damon_reclaim" and
+		.[0].parameters.min_age == "30000000"'
+	run -1 damo reclaim set min_age=banana
+	[ "$(cat "$R/min_age")" = 30000000 ]
+}
