@@ -158,7 +158,7 @@ int cmd_target_deduce(const char *word, struct cmd_target *t,
 	if (!strcmp(word, "vaddr") || !strcmp(word, "fvaddr")) {
 		diag_add(d, "", "target '%s' needs a process: give a pid or a command, or --ops %s --target-pid PID",
 			 word, word);
-		return -EINVAL;
+		return -CMD_EUSAGE;
 	}
 	if (is_command(word)) {
 		t->kind = CMD_TARGET_COMMAND;
@@ -174,7 +174,7 @@ int cmd_target_deduce(const char *word, struct cmd_target *t,
 	diag_add(d, "", "target '%s' is not a pid, a command, a kdamonds file or kdamonds JSON%s",
 		 word, strchr(word, '.') || strchr(word, '/') ?
 		 " (no such file)" : "");
-	return -EINVAL;
+	return -CMD_EUSAGE;
 }
 
 /* --kdamonds or a configuration target: a file, or the text itself. */

@@ -711,6 +711,13 @@ PY
 		| .contexts[0].ops == "vaddr" and .contexts[0].targets[0].pid == $p'
 	wait_for 60 hot_found
 	run -0 damo stop e0
+	# record takes the pid as damo does ('damo record PID')
+	[ "$WL_PID" -ge 1024 ] || skip "pid $WL_PID below 1024 reads as an id"
+	run -0 --separate-stderr damo record "$WL_PID" --duration 2s \
+		--monitoring-intervals 5ms 100ms 1s -o "$BATS_TEST_TMPDIR/r.data"
+	[[ "$output" == *"recorded "*" snapshots"* ]]
+	run -0 damo report record-info --input "$BATS_TEST_TMPDIR/r.data"
+	[[ "$output" == *"target_id: 0"* ]]
 	kill "$WL_PID"
 	WL_PID=
 	# a command line in quotes, as one argument: damo runs it (its

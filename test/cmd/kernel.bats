@@ -330,13 +330,13 @@ config_state() {
 	setup_idle
 	local before
 	before=$(tree_state)
-	run -1 --separate-stderr damo start banana
+	run -64 --separate-stderr damo start banana
 	[[ "$stderr" == *"target 'banana' is not a pid, a command, a kdamonds file or kdamonds JSON"* ]]
 	run -1 --separate-stderr damo start 99999999
 	[[ "$stderr" == *"99999999 is not a process id"* ]]
-	run -1 --separate-stderr damo start vaddr
+	run -64 --separate-stderr damo start vaddr
 	[[ "$stderr" == *"target 'vaddr' needs a process"* ]]
-	run -1 --separate-stderr damo start ./nosuch.yaml
+	run -64 --separate-stderr damo start ./nosuch.yaml
 	[[ "$stderr" == *"(no such file)"* ]]
 	run -64 --separate-stderr damo start --kdamonds "$FIXTURES/config/damo-args/default.yaml" paddr
 	# a whole configuration and DAMON options: refused, not one ignored
