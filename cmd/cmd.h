@@ -71,6 +71,9 @@ int cmd_schemes(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_metrics(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_module(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_monitor(int argc, char **argv, struct damo_ctx *ctx);
+/* damo's top-level "reclaim" and "lru_sort": "module reclaim" and so on */
+int cmd_reclaim(int argc, char **argv, struct damo_ctx *ctx);
+int cmd_lru_sort(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_record(int argc, char **argv, struct damo_ctx *ctx);
 int cmd_replay(int argc, char **argv, struct damo_ctx *ctx);
 /* "report" (cmd_report() is the diag printer below) */

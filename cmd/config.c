@@ -205,7 +205,7 @@ static int config_show(int argc, char **argv, struct damo_ctx *ctx)
 	diag_init(&d);
 	if (a.file) {
 		err = config_load(a.file, true, &cf, &d);
-		if (!err && a.damon.nr_scheme_files) {
+		if (!err && (a.damon.nr_scheme_files || a.damon.nr_scheme_texts)) {
 			if (cf.kind == CONFIG_SCHEMES) {
 				diag_add(&d, "--scheme", "'%s' is a scheme list; add schemes to a kdamonds document",
 					 a.file);

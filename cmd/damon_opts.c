@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cmd/cmd.h"
 #include "cmd/damon_opts_internal.h"
@@ -39,7 +40,7 @@ enum {
 static const struct argp_option dopts_options[] = {
 	{ NULL, 0, NULL, 0, "Monitoring targets and attributes:", 10 },
 	{ "ops", DOPT_OPS, "OPS", 0,
-	  "Operations set: vaddr, fvaddr or paddr (default: paddr, or vaddr with a pid, fvaddr with a pid and --regions)",
+	  "Operations set: vaddr, fvaddr or paddr (default: paddr, or vaddr with a pid)",
 	  10 },
 	{ "target-pid", DOPT_TARGET_PID, "PID", 0,
 	  "Process to monitor (repeat for more targets)", 10 },
@@ -175,6 +176,10 @@ static const struct argp_option dopts_options[] = {
 	{ "damon_interface_DEPRECATED", DOPT_X_INTERFACE, "sysfs", OPTION_HIDDEN,
 	  NULL, 0 },
 	{ "debug_damon", DOPT_X_DEBUG, NULL, OPTION_HIDDEN, NULL, 0 },
+	{ "schemes", DOPT_SCHEMES, "FILE|JSON", 0,
+	  "As damo's -c: append the schemes of FILE, or of a JSON list of schemes",
+	  11 },
+	{ NULL, 'c', NULL, OPTION_ALIAS | OPTION_HIDDEN, NULL, 11 },
 	{ 0 }
 };
 
@@ -320,9 +325,24 @@ static error_t dopts_parse(int key, char *arg, struct argp_state *state)
 	struct damon_opts_args *a = state->input;
 	const struct dopt_arity *ar;
 	struct damon_opt_occ *o;
+	struct stat st;
 
 	if (key == DOPT_SCHEME) {
 		add_scheme_file(a, arg);
+		return 0;
+	}
+	if (key == DOPT_SCHEMES || key == 'c') {
+		/* as damo: a file if there is one of that name, else JSON */
+		if ((!stat(arg, &st) && S_ISREG(st.st_mode)) ||
+		    !strchr("[{", arg[strspn(arg, " \t\n")]) ||
+		    !arg[strspn(arg, " \t\n")]) {
+			add_scheme_file(a, arg);
+			return 0;
+		}
+		a->scheme_texts = xreallocarray(a->scheme_texts,
+						a->nr_scheme_texts + 1,
+						sizeof(*a->scheme_texts));
+		a->scheme_texts[a->nr_scheme_texts++] = arg;
 		return 0;
 	}
 	if (key >= DOPT_X_PROBE_FILTER && key < DOPT_X_LAST)
@@ -364,7 +384,37 @@ void damon_opts_args_release(struct damon_opts_args *a)
 		free(a->occ[i].vals);
 	free(a->occ);
 	free(a->scheme_files);
+	free(a->scheme_texts);
 	damon_opts_args_init(a);
+}
+
+unsigned int damon_opts_set_target(struct damon_opts_args *a, char *pid)
+{
+	static char vaddr[] = "vaddr", fvaddr[] = "fvaddr";
+	unsigned int replaced = 0;
+	bool regions = dopts_count(a, DOPT_REGIONS) > 0;
+	struct damon_opt_occ *o;
+	size_t i, keep = 0;
+
+	for (i = 0; i < a->nr_occ; i++) {
+		o = &a->occ[i];
+		if (o->key == DOPT_TARGET_PID)
+			replaced |= DAMON_OPTS_SET_PID;
+		if (o->key == DOPT_OPS && strcmp(o->vals[0],
+						 regions ? "fvaddr" : "vaddr"))
+			replaced |= DAMON_OPTS_SET_OPS;
+		if (o->key == DOPT_TARGET_PID || o->key == DOPT_OPS) {
+			free(o->vals);
+			continue;
+		}
+		a->occ[keep++] = *o;
+	}
+	a->nr_occ = keep;
+	o = add_occ(a, DOPT_OPS);
+	add_val(o, regions ? fvaddr : vaddr);
+	o = add_occ(a, DOPT_TARGET_PID);
+	add_val(o, pid);
+	return replaced;
 }
 
 bool damon_opts_given(const struct damon_opts_args *a)
@@ -457,6 +507,13 @@ int dopts_size(struct diag *d, int key, const char *s, uint64_t *out)
 	int err = units_parse_size(s, out);
 
 	return err ? bad_value(d, key, s, err, "a size") : 0;
+}
+
+int dopts_addr(struct diag *d, int key, const char *s, uint64_t *out)
+{
+	int err = units_parse_addr(s, out);
+
+	return err ? bad_value(d, key, s, err, "an address") : 0;
 }
 
 int dopts_time(struct diag *d, int key, const char *s, uint64_t unit_ns,

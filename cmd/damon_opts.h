@@ -28,8 +28,10 @@ struct damon_opts_args {
 	struct damon_opt_occ *occ;
 	size_t nr_occ;
 	size_t cap_occ;
-	char **scheme_files;	/* --scheme FILE, borrowed */
+	char **scheme_files;	/* --scheme FILE, -c FILE, borrowed */
 	size_t nr_scheme_files;
+	char **scheme_texts;	/* -c/--schemes JSON, borrowed */
+	size_t nr_scheme_texts;
 };
 
 /*
@@ -53,8 +55,8 @@ bool damon_opts_given(const struct damon_opts_args *a);
 /*
  * damon_opts_build() - build @cfg (initialised by the caller) from the
  * options the way damo's "args damon" does: one kdamond with one context;
- * ops paddr unless a target pid is given (then vaddr, or fvaddr with
- * --regions); default paddr region left empty for the backend to fill;
+ * ops paddr unless a target pid is given (then vaddr, --regions or not);
+ * default paddr region left empty for the backend to fill;
  * each --damos-action opens a scheme and the other --damos-* options apply
  * to the schemes in order; --scheme FILE appends the schemes of a scheme
  * file (or of a kdamonds document's first context).
@@ -72,6 +74,17 @@ int damon_opts_build(const struct damon_opts_args *a, struct damon_config *cfg,
  */
 int damon_opts_build_unchecked(const struct damon_opts_args *a,
 			       struct damon_config *cfg, struct diag *diag);
+
+/*
+ * damon_opts_set_target() - what damo's positional pid or command says:
+ * the one target is @pid (a string that outlives @a), ops vaddr, or
+ * fvaddr with --regions.  Given
+ * --target-pid and --ops are replaced.  Return: a bit set of what was
+ * replaced: DAMON_OPTS_SET_PID, DAMON_OPTS_SET_OPS.
+ */
+#define DAMON_OPTS_SET_PID 1u
+#define DAMON_OPTS_SET_OPS 2u
+unsigned int damon_opts_set_target(struct damon_opts_args *a, char *pid);
 
 /*
  * damon_opts_target_option() - the long name without dashes

@@ -84,7 +84,7 @@ static void build_intervals(const struct damon_opts_args *a,
 			   &g->max_sample_us);
 	}
 	if (!dopts_count(a, DOPT_AUTOTUNE))
-		return;
+		goto out_default_sample;
 	if (o) {
 		dopts_err(d, DOPT_AUTOTUNE,
 			  "cannot be used with --%s; give one of them",
@@ -96,6 +96,22 @@ static void build_intervals(const struct damon_opts_args *a,
 	g->aggrs = 3;
 	g->min_sample_us = 5000;
 	g->max_sample_us = 10000000;
+out_default_sample:
+	/*
+	 * damo takes a goal whose range leaves out the default 5 ms sample
+	 * ("--monitoring_intervals_goal 4% 3 10ms 5s"); the kernel refuses
+	 * a sampling interval outside the range, so a sample interval that
+	 * was not given starts at the nearest end of it.  One that was given
+	 * is checked as given.
+	 */
+	if (!g->aggrs || dopts_count(a, DOPT_SAMPLE) ||
+	    dopts_count(a, DOPT_INTERVALS) ||
+	    g->min_sample_us > g->max_sample_us)
+		return;
+	if (iv->sample_us < g->min_sample_us)
+		iv->sample_us = g->min_sample_us;
+	else if (iv->sample_us > g->max_sample_us)
+		iv->sample_us = g->max_sample_us;
 }
 
 /* "START-END" words, or one word holding several separated by blanks. */
@@ -118,8 +134,8 @@ static void parse_regions(const struct damon_opt_occ *o, struct damon_target *t,
 				continue;
 			}
 			*dash = '\0';
-			if (dopts_size(d, DOPT_REGIONS, tok, &r.start) ||
-			    dopts_size(d, DOPT_REGIONS, dash + 1, &r.end))
+			if (dopts_addr(d, DOPT_REGIONS, tok, &r.start) ||
+			    dopts_addr(d, DOPT_REGIONS, dash + 1, &r.end))
 				continue;
 			nr = damon_target_add_region(t);
 			*nr = r;
@@ -197,12 +213,13 @@ static void build_ops(const struct damon_opts_args *a, struct damon_ctx *c,
 	int ops;
 
 	if (!o) {
-		if (!dopts_count(a, DOPT_TARGET_PID))
-			c->ops = DAMON_OPS_PADDR;
-		else if (dopts_count(a, DOPT_REGIONS))
-			c->ops = DAMON_OPS_FVADDR;
-		else
-			c->ops = DAMON_OPS_VADDR;
+		/*
+		 * As damo: a pid means vaddr, with --regions too (they are
+		 * its initial layout); fvaddr is asked for by --ops, or
+		 * chosen by a positional pid or command with --regions.
+		 */
+		c->ops = dopts_count(a, DOPT_TARGET_PID) ? DAMON_OPS_VADDR :
+							  DAMON_OPS_PADDR;
 		return;
 	}
 	ops = damon_ops_from_name(o->vals[0]);
@@ -304,6 +321,19 @@ static void load_scheme_files(const struct damon_opts_args *a,
 			dopts_err(d, DOPT_SCHEME,
 				  "'%s' has no context to take schemes from",
 				  a->scheme_files[i]);
+		else
+			take_schemes(c, &cf.cfg.kdamonds[0].ctxs[0]);
+		config_file_release(&cf);
+	}
+	for (i = 0; i < a->nr_scheme_texts; i++) {
+		const char *t = a->scheme_texts[i];
+
+		if (config_parse(t, strlen(t), "--schemes", true, &cf, d))
+			continue;
+		if (!cf.cfg.nr_kdamonds || !cf.cfg.kdamonds[0].nr_ctxs)
+			dopts_err(d, DOPT_SCHEMES,
+				  "'%s' has no context to take schemes from",
+				  t);
 		else
 			take_schemes(c, &cf.cfg.kdamonds[0].ctxs[0]);
 		config_file_release(&cf);

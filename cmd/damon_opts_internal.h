@@ -35,6 +35,7 @@ enum damon_opts_key {
 	DOPT_NR_SCHEMES,
 	DOPT_OBSOLETE_TARGETS,
 	DOPT_SCHEME,
+	DOPT_SCHEMES,
 	/* Per-scheme options, DOPT_DAMOS_ACTION to DOPT_DAMOS_LAST. */
 	DOPT_DAMOS_ACTION,
 	DOPT_DAMOS_SZ_REGION,
@@ -79,6 +80,8 @@ int dopts_i64(struct diag *d, int key, const char *s, const char *what,
 /* A process id: 1 to the kernel's pid_max - 1, never narrowed. */
 int dopts_pid(struct diag *d, int key, const char *s, int64_t *out);
 int dopts_size(struct diag *d, int key, const char *s, uint64_t *out);
+/* An address: "0x7f00..." or a size. */
+int dopts_addr(struct diag *d, int key, const char *s, uint64_t *out);
 int dopts_time(struct diag *d, int key, const char *s, uint64_t unit_ns,
 	       uint64_t *out);
 int dopts_ratio(struct diag *d, int key, const char *s, uint64_t scale,

@@ -28,7 +28,7 @@ int cmd_load_config(const char *file, const struct damon_opts_args *opts,
 				 file);
 		if (!err && cf->kind == CONFIG_SCHEMES)
 			err = -EINVAL;
-		if (!err && opts->nr_scheme_files)
+		if (!err && (opts->nr_scheme_files || opts->nr_scheme_texts))
 			err = damon_opts_add_schemes(opts, &cf->cfg, d);
 	} else {
 		err = damon_opts_build(opts, &cf->cfg, d);

@@ -12,11 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "cmd/backend_args.h"
 #include "cmd/damon_opts.h"
 #include "cmd/kernel.h"
 #include "cmd/record_loop.h"
+#include "cmd/target.h"
 #include "cmd/record_synth.h"
 #include "core/access_source.h"
 #include "core/damon.h"
@@ -47,6 +49,9 @@ struct record_args {
 	uint64_t snapshot_ns;		/* --snapshot; 0: as it runs */
 	uint64_t snapshot_count;	/* --snapshot's COUNT; 0: none */
 	char **command;			/* after "--", NULL-terminated */
+	const char *target;		/* damo's deducible target */
+	char id_word[DAMO_ID_BUFSZ];	/* an ID taken for a pid */
+	struct cmd_target t;		/* what @target is */
 	const char *output;
 	enum record_format fmt;
 	bool realtime;
@@ -201,13 +206,18 @@ static error_t record_check(struct record_args *a, struct argp_state *state)
 		argp_error(state, "--cpu-budget paces an embedded monitor damo starts without --monitoring-intervals");
 	if (a->source && a->snapshot_ns)
 		argp_error(state, "--snapshot records kernel DAMON's tried regions; --source is the embedded monitor's");
-	if (has_id && (a->command || a->source || damon_opts_given(&a->damon)))
+	if (a->target && (has_id || a->command))
+		argp_error(state, "one target: '%s', an ID or a command after '--'",
+			   a->target);
+	/* with DAMON options, an ID may turn out a pid (id_or_pid()) */
+	if (has_id && a->command)
 		argp_error(state, "a running monitor is recorded as it is: give its ID, or DAMON options and a command, not both");
 	if (a->command && topt && strcmp(topt, "ops") &&
 	    strcmp(topt, "regions"))
 		argp_error(state, "--%s: the command after '--' is the target",
 			   topt);
-	if (!has_id && !a->command && !(topt && !strcmp(topt, "target-pid")))
+	if (!has_id && !a->command && !a->target &&
+	    !(topt && !strcmp(topt, "target-pid")))
 		argp_error(state, "what to record: a running monitor's ID, --target-pid PID, a command after '--', or --model FILE");
 	return 0;
 }
@@ -215,6 +225,7 @@ static error_t record_check(struct record_args *a, struct argp_state *state)
 static error_t record_parse(int key, char *arg, struct argp_state *state)
 {
 	struct record_args *a = state->input;
+	struct damo_id id;
 
 	switch (key) {
 	case ARGP_KEY_INIT:
@@ -300,9 +311,14 @@ static error_t record_parse(int key, char *arg, struct argp_state *state)
 		}
 		return 0;
 	case ARGP_KEY_ARG:
-		if (!a->bargs.has_id)
-			return ARGP_ERR_UNKNOWN;	/* the ID */
-		argp_error(state, "more than one ID ('%s'); a command goes after '--'",
+		/* an ID ("0", "e0"), else damo's deducible target */
+		if (!a->bargs.has_id && !a->target && !damo_id_parse(arg, &id))
+			return ARGP_ERR_UNKNOWN;
+		if (!a->bargs.has_id && !a->target) {
+			a->target = arg;
+			return 0;
+		}
+		argp_error(state, "more than one target ('%s'); quote a command line, or put it after '--'",
 			   arg);
 		return 0;
 	case ARGP_KEY_END:
@@ -315,7 +331,7 @@ static error_t record_parse(int key, char *arg, struct argp_state *state)
 static const struct argp record_argp = {
 	.options = record_options,
 	.parser = record_parse,
-	.args_doc = "[ID] [-- COMMAND [ARGS...]]",
+	.args_doc = "[ID|TARGET] [-- COMMAND [ARGS...]]",
 	.doc = "Record access patterns, as Python damo's record does.\v"
 	       "With ID (0 for kdamond 0, e0 for embedded monitor e0), the "
 	       "running monitor is recorded; with --target-pid PID or "
@@ -461,10 +477,15 @@ static void on_started(void *data, const struct backend_started *s,
 static int record_config(const struct record_args *a, struct config_file *cf,
 			 struct diag *d)
 {
+	struct damon_opts_args opts = a->damon;	/* borrowed, not changed */
 	struct damon_ctx *c;
 	int err;
 
-	err = cmd_load_config(NULL, &a->damon, cf, d);
+
+	if (a->t.kind == CMD_TARGET_CONFIG)
+		err = cmd_target_load(&a->t, NULL, &opts, NULL, cf, d);
+	else
+		err = cmd_load_config(NULL, &a->damon, cf, d);
 	if (err)
 		return err;
 	if (cf->cfg.nr_kdamonds != 1 || cf->cfg.kdamonds[0].nr_ctxs != 1) {
@@ -560,6 +581,85 @@ static int record_monitor(const struct record_args *a, struct record_loop *l,
 	return err;
 }
 
+/*
+ * damo's positional target: a command line is run like '-- COMMAND', a
+ * pid is --target-pid, a kdamonds document the monitor's configuration.
+ */
+static int record_target(struct record_args *a, struct out *o,
+			 struct diag *d)
+{
+	int err = cmd_target_deduce(a->target, &a->t, d);
+
+	if (err)
+		return err;
+	switch (a->t.kind) {
+	case CMD_TARGET_COMMAND:
+		a->command = a->t.argv;
+		return 0;
+	case CMD_TARGET_PID:
+		if (damon_opts_set_target(&a->damon, a->t.pid))
+			out_warn(o, "--target-pid and --ops are overridden by target '%s'",
+				 a->target);
+		return 0;
+	case CMD_TARGET_CONFIG:
+		if (damon_opts_given(&a->damon)) {
+			diag_add(d, "", "target '%s' is a whole configuration: give it or DAMON options, not both",
+				 a->t.is_text ? "(kdamonds text)" : a->target);
+			return -CMD_EUSAGE;
+		}
+		return 0;
+	default:
+		diag_add(d, "", "damo record starts DAMON for a process: target '%s' is not one (give a pid, a command, or a running monitor's ID)",
+			 a->target);
+		return -CMD_EUSAGE;
+	}
+}
+
+/* Whether @id names a monitor that is there (running or not). */
+static bool monitor_exists(struct damo_ctx *ctx, struct damo_id id)
+{
+	struct backend b[2];
+	struct damo_id *ids;
+	struct diag scratch;
+	size_t nb = 0, nr, i, j;
+	bool found = false;
+
+	diag_init(&scratch);
+	if (!backend_open_all(cmd_backend_env(ctx), BACKEND_AUTO, &id, b, &nb,
+			      &scratch)) {
+		for (i = 0; i < nb; i++) {
+			if (!found && !backend_list(&b[i], false, &ids, &nr)) {
+				for (j = 0; j < nr; j++)
+					found |= damo_id_eq(ids[j], id);
+				free(ids);
+			}
+			backend_close(&b[i]);
+		}
+	}
+	diag_release(&scratch);
+	return found;
+}
+
+/*
+ * damo's 'damo record 1234' names a process; here a number is a kdamond
+ * id first.  One that names no kdamond but a running process is the pid.
+ */
+static void id_or_pid(struct record_args *a, struct damo_ctx *ctx)
+{
+	char proc[48];
+
+	/* below 1024: kdamonds are few, and such pids are system tasks */
+	if (!a->bargs.has_id || a->bargs.id.kind != BACKEND_KERNEL ||
+	    a->bargs.id.nr < 1024 || monitor_exists(ctx, a->bargs.id))
+		return;
+	snprintf(proc, sizeof(proc), "/proc/%lu", a->bargs.id.nr);
+	if (access(proc, F_OK))
+		return;
+	snprintf(a->id_word, sizeof(a->id_word), "%lu", a->bargs.id.nr);
+	a->target = a->id_word;
+	a->bargs.has_id = false;
+}
+
 int cmd_record(int argc, char **argv, struct damo_ctx *ctx)
 {
 	struct record_args a = { .ctx = ctx, .output = "damon.data",
@@ -580,6 +680,18 @@ int cmd_record(int argc, char **argv, struct damo_ctx *ctx)
 		goto out_args;
 	o = cmd_out(ctx);
 	diag_init(&d);
+	id_or_pid(&a, ctx);
+	if (a.bargs.has_id && (a.source || damon_opts_given(&a.damon))) {
+		diag_add(&d, "", "a running monitor is recorded as it is: give its ID, or DAMON options and a command, not both");
+		err = -CMD_EUSAGE;
+	} else {
+		err = a.target ? record_target(&a, o, &d) : 0;
+	}
+	if (err) {
+		cmd_diag_report(o, &d, false);
+		diag_release(&d);
+		goto out_args;
+	}
 	/* a model's duration is monitored time, not wall time */
 	err = record_loop_begin(&l, o, a.output, a.fmt,
 				a.model ? 0 : a.duration_ns, &d);

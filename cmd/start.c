@@ -15,6 +15,7 @@
 #include "cmd/damon_opts.h"
 #include "cmd/kernel.h"
 #include "cmd/start_fg.h"
+#include "cmd/target.h"
 #include "core/access_source.h"
 #include "core/damon.h"
 #include "core/diag.h"
@@ -25,7 +26,8 @@
 struct start_args {
 	struct damo_ctx *ctx;
 	struct damon_opts_args damon;
-	const char *file;
+	const char *file;	/* the positional target */
+	const char *kdamonds;	/* --kdamonds */
 	bool force;
 	char **command;		/* after "--", NULL-terminated */
 	struct backend_args bargs;
@@ -66,6 +68,7 @@ static struct argp_option start_options[] = {
 static const struct argp_child start_children[] = {
 	{ &damon_opts_argp, 0, "DAMON parameters:", 1 },
 	{ &backend_args_argp, 0, NULL, 0 },
+	{ &cmd_target_argp, 0, NULL, 1 },
 	{ &cmd_common_argp, 0, NULL, 0 },
 	{ 0 }
 };
@@ -80,6 +83,7 @@ static error_t start_parse(int key, char *arg, struct argp_state *state)
 		cmd_child_inputs(state, start_children, a->ctx);
 		state->child_inputs[0] = &a->damon;
 		state->child_inputs[1] = &a->bargs;
+		state->child_inputs[2] = &a->kdamonds;
 		a->bargs.no_id = true;
 		return 0;
 	case OPT_FORCE:
@@ -104,22 +108,22 @@ static error_t start_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case ARGP_KEY_ARG:
 		if (a->file)
-			argp_error(state, "more than one configuration ('%s', '%s'); a command goes after '--'",
+			argp_error(state, "more than one target ('%s', '%s'); quote a command line, or put it after '--'",
 				   a->file, arg);
 		a->file = arg;
 		return 0;
 	case ARGP_KEY_END:
-		if (a->file && damon_opts_given(&a->damon))
-			argp_error(state, "give a configuration file or DAMON options, not both (--scheme may go with either)");
-		if (a->command && a->file)
-			argp_error(state, "a command to monitor goes with DAMON options, not a configuration file");
+		if (a->kdamonds && (a->file || damon_opts_given(&a->damon)))
+			argp_error(state, "--kdamonds is the whole configuration: give no target or DAMON options with it");
+		if (a->command && (a->file || a->kdamonds))
+			argp_error(state, "a command after '--' is the target; give no other target or --kdamonds");
 		if (a->command && damon_opts_target_option(&a->damon) &&
 		    !strcmp(damon_opts_target_option(&a->damon), "target-pid"))
 			argp_error(state, "--target-pid: the command after '--' is the target");
 		if ((a->source || a->cpu_budget_bp) &&
 		    !backend_kind_may_embed(a->bargs.backend))
 			argp_error(state, "--source and --cpu-budget are for the embedded monitor, not --backend kernel");
-		if (a->cpu_budget_bp && (a->file ||
+		if (a->cpu_budget_bp && (a->kdamonds ||
 					 damon_opts_intervals_given(&a->damon)))
 			argp_error(state, "--cpu-budget paces the embedded monitor's own intervals; it does not go with --monitoring-intervals or a configuration file");
 		return 0;
@@ -131,12 +135,15 @@ static error_t start_parse(int key, char *arg, struct argp_state *state)
 static const struct argp start_argp = {
 	.options = start_options,
 	.parser = start_parse,
-	.args_doc = "[CONFIG] [-- COMMAND [ARGS...]]",
+	.args_doc = "[TARGET] [-- COMMAND [ARGS...]]",
 	.doc = "Start DAMON with a configuration: kernel DAMON, or damo's "
 	       "embedded monitor where the kernel lacks DAMON or vaddr.\v"
-	       "CONFIG is a kdamonds document (YAML or JSON, like damo's); "
-	       "without it the DAMON options build one.  --scheme FILE adds "
-	       "the schemes of a scheme file.  The whole configuration is "
+	       "TARGET is what damo calls a deducible target: a kdamonds "
+	       "document (a YAML or JSON file, or JSON text), 'paddr', a "
+	       "command line in quotes (run by damo, its pid monitored), or "
+	       "the pid of a running process; the DAMON options build the rest "
+	       "(docs/damo-compat.md §1.2).  --scheme FILE and -c/--schemes "
+	       "FILE|JSON add schemes.    The whole configuration is "
 	       "checked against this kernel's features before anything is "
 	       "written; on any failure nothing of it is left on.  With "
 	       "'-- COMMAND', the command is started and its address space "
@@ -149,6 +156,8 @@ static const struct argp start_argp = {
 	       "the command started by damo, which loads its agent).\n\n"
 	       "Examples:\n"
 	       "  damo start reclaim.yaml\n"
+	       "  damo start 4242 --damos-action stat\n"
+	       "  damo start \"./workload --size 1G\"\n"
 	       "  damo start --ops paddr --scheme reclaim-schemes.json\n"
 	       "  damo start --name reclaim reclaim.yaml; damo status reclaim\n"
 	       "  damo start --damos-action stat -- ./workload --size 1G\n"
@@ -223,6 +232,7 @@ static int start_run(int argc, char **argv, struct damo_ctx *ctx, bool hold)
 {
 	struct start_args a = { .ctx = ctx };
 	struct backend_start bs = { .started = print_started };
+	struct cmd_target t = { .kind = CMD_TARGET_NONE };
 	struct config_file cf;
 	struct backend b = { 0 };
 	struct start_run r = { 0 };
@@ -244,7 +254,16 @@ static int start_run(int argc, char **argv, struct damo_ctx *ctx, bool hold)
 	r.fg.say_signal = hold;
 	bs.data = &r;
 	diag_init(&d);
-	err = cmd_load_config(a.file, &a.damon, &cf, &d);
+	err = a.file ? cmd_target_deduce(a.file, &t, &d) : 0;
+	if (!err && t.kind == CMD_TARGET_COMMAND)
+		a.command = t.argv;
+	if (!err && t.kind == CMD_TARGET_CONFIG && a.cpu_budget_bp) {
+		diag_add(&d, "", "--cpu-budget paces the embedded monitor's own intervals; it does not go with a configuration file");
+		err = -CMD_EUSAGE;
+	}
+	if (!err)
+		err = cmd_target_load(&t, a.kdamonds, &a.damon, cmd_out(ctx),
+				      &cf, &d);
 	/* a command is monitored in its address space */
 	if (!err && a.command && cf.cfg.nr_kdamonds &&
 	    cf.cfg.kdamonds[0].nr_ctxs &&
@@ -262,7 +281,8 @@ static int start_run(int argc, char **argv, struct damo_ctx *ctx, bool hold)
 		bs.foreground = a.foreground || hold;
 		bs.name = a.name;
 		bs.cpu_budget_bp = a.cpu_budget_bp;
-		bs.intervals_given = a.file ||
+		bs.intervals_given = t.kind == CMD_TARGET_CONFIG ||
+				     a.kdamonds ||
 				     damon_opts_intervals_given(&a.damon);
 		fg = !err && (a.foreground || hold);
 		if (fg)

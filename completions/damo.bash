@@ -8,8 +8,8 @@
 #   damo CMD [SUB] --help       the first line, "Usage: ... [OPTION...] ARGS",
 #                               with the lines it wraps onto, names the
 #                               positional arguments: "a|b|c"
-#                               words are offered, FILE and CONFIG mean
-#                               file names, ID the ids of what runs
+#                               words are offered, FILE, CONFIG and TARGET
+#                               mean file names, ID the ids of what runs
 #   damo CMD [SUB] --complete=OPT=CUR
 #                               the values of option OPT (actions, ops,
 #                               styles, backends, sources, formats, record
@@ -60,7 +60,7 @@ _damo_positional()
 			if [[ $tok == *\|* ]]; then
 				IFS='|' read -ra words <<<"$tok"
 				printf '%s\n' "${words[@]}"
-			elif [[ $tok == *FILE* || $tok == CONFIG ]]; then
+			elif [[ $tok == *FILE* || $tok == CONFIG || $tok == TARGET ]]; then
 				printf '@files\n'
 			elif [[ $tok == ID ]]; then
 				_damo_ask "$@" --complete=ID

@@ -213,9 +213,6 @@ static void check_target(struct vctx *v, const char *base,
 		    "%" PRId64 " is not a process id (1 to %" PRId64
 		    ", below the kernel's pid_max)", t->pid,
 		    damon_pid_max() - 1);
-	if (c->ops == DAMON_OPS_FVADDR && !t->nr_regions)
-		bad(v, base, "regions",
-		    "ops 'fvaddr' monitors only the given regions; give at least one");
 	check_regions(v, base, t);
 }
 

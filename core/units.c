@@ -320,6 +320,32 @@ int units_parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
+int units_parse_addr(const char *s, uint64_t *out)
+{
+	const char *b, *e, *p;
+	uint64_t v = 0;
+	int dig;
+
+	trim(s, &b, &e);
+	if (e - b < 3 || b[0] != '0' || (b[1] != 'x' && b[1] != 'X'))
+		return units_parse_size(s, out);
+	for (p = b + 2; p < e; p++) {
+		if (*p >= '0' && *p <= '9')
+			dig = *p - '0';
+		else if (*p >= 'a' && *p <= 'f')
+			dig = *p - 'a' + 10;
+		else if (*p >= 'A' && *p <= 'F')
+			dig = *p - 'A' + 10;
+		else
+			return -EINVAL;
+		if (v > UINT64_MAX >> 4)
+			return -ERANGE;
+		v = v << 4 | (uint64_t)dig;
+	}
+	*out = v;
+	return 0;
+}
+
 /*
  * Sum of the "number unit" pairs of a time: whole nanoseconds in @ns and
  * the rest in 1/SUBNS ns in @sub; @range once the sum is known to exceed

@@ -58,6 +58,13 @@ int units_parse_i64(const char *s, int64_t *out);
 int units_parse_size(const char *s, uint64_t *out);
 
 /*
+ * An address: "0x" and hex digits ("0x7f0000000000"), or a size as above.
+ * damo's YAML reader (YAML 1.1) takes hex integers; the command line's
+ * --regions takes them here too.
+ */
+int units_parse_addr(const char *s, uint64_t *out);
+
+/*
  * A time, returned in @unit_ns units (UNITS_US for *_us fields): "5 ms",
  * "100ms", "1 m 30 s", "3 s 400 ms", "1.5 s", "max".  A bare number is
  * taken in @unit_ns.  Units: ns us ms s m (minute) h d.

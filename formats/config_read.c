@@ -188,6 +188,15 @@ static int rd_field(struct cfg_reader *r, const struct cfg_field *f,
 
 	if (f->kind == CK_IGNORE)
 		return 0;
+	/*
+	 * damo writes null for what a value does not use (a filter's
+	 * memcg_path when it matches anon pages, a goal's nid): an optional
+	 * key holding null is an absent key.
+	 */
+	if (v->kind == DOC_NULL && !(f->flags & (CF_NULLABLE | CF_REQ))) {
+		rd_note_pos(r, v);
+		return 0;
+	}
 	if (f->flags & CF_NULLABLE) {
 		bool *has = (bool *)(base + f->has_off);
 

@@ -250,6 +250,26 @@ static int rd_unit_pair(struct cfg_reader *r, const struct doc_node *n,
 	return err;
 }
 
+/*
+ * "18,446,744,073,709,551,615 %": how damo writes an access rate without
+ * upper bound (its "max" kept as a percentage), which is max, not a
+ * percentage out of range.
+ */
+static bool is_damo_max_percent(const char *s)
+{
+	const char *pct = strchr(s, '%');
+	uint64_t v;
+	char *num;
+	int err;
+
+	if (!pct || pct[1])
+		return false;
+	num = xstrndup(s, (size_t)(pct - s));
+	err = units_parse_nr(num, &v);
+	free(num);
+	return !err && v == UINT64_MAX;
+}
+
 static int rd_nr_acc(struct cfg_reader *r, const struct doc_node *n,
 		     struct damos_access_pattern *p, uint64_t *v, bool first)
 {
@@ -269,6 +289,10 @@ static int rd_nr_acc(struct cfg_reader *r, const struct doc_node *n,
 		goto mixed;
 	p->nr_accesses_unit = DAMOS_NR_ACCESSES_PERCENT;
 	s = n->text;
+	if (is_damo_max_percent(s)) {
+		*v = UINT64_MAX;
+		return 0;
+	}
 	/* A bare number is a percentage: read it as "<n>%" in bp. */
 	pct = strchr(s, '%') || !strcmp(s, "min") || !strcmp(s, "max") ?
 	      xstrdup(s) : xasprintf("%s%%", s);
@@ -707,8 +731,10 @@ static int rd_filter(struct cfg_reader *r, const struct doc_node *n,
 		[DAMOS_FILTER_TARGET] = "damon_target_idx",
 	};
 	int err = rd_obj(r, n, filter_fields, f);
+	const struct doc_node *v = need[f->type] ?
+				   doc_map_get(n, need[f->type]) : NULL;
 
-	if (!err && need[f->type] && !doc_map_get(n, need[f->type])) {
+	if (!err && need[f->type] && (!v || v->kind == DOC_NULL)) {
 		rd_err(r, n, "missing required key '%s' for filter_type '%s'",
 		       need[f->type], damos_filter_type_name(f->type));
 		err = -EINVAL;
@@ -822,7 +848,7 @@ static struct doc_node *wr_schemes(const void *obj, bool raw)
 
 static const struct cfg_field ctx_fields[] = {
 	{ "ops", CK_CUSTOM, 0, CF_REQ, 0, rd_ops, wr_ops },
-	{ "addr_unit", CK_NR, FLD(struct damon_ctx, addr_unit), 0 },
+	{ "addr_unit", CK_SIZE, FLD(struct damon_ctx, addr_unit), 0 },
 	{ "targets", CK_CUSTOM, 0, CF_REQ, 0, rd_targets, wr_targets },
 	{ "intervals", CK_CUSTOM, 0, 0, 0, rd_intervals, wr_intervals },
 	{ "nr_regions", CK_CUSTOM, 0, 0, 0, rd_nr_regions, wr_nr_regions },

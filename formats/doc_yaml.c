@@ -2,12 +2,15 @@
 /* Build a document tree from libyaml's events, with positions. */
 #include "doc.h"
 
+#include <inttypes.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
 
 #include "core/diag.h"
+#include "core/units.h"
 #include "core/xalloc.h"
 #include "formats/doc_keys.h"
 
@@ -321,6 +324,41 @@ static bool yp_number_word(const char *s)
 	return !*s;
 }
 
+/* "0x" and hex digits: an integer in YAML 1.1, which PyYAML (damo) reads. */
+static bool yp_hex_word(const char *s)
+{
+	if (s[0] != '0' || (s[1] != 'x' && s[1] != 'X') || !s[2])
+		return false;
+	for (s += 2; *s; s++)
+		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f') ||
+		      (*s >= 'A' && *s <= 'F')))
+			return false;
+	return true;
+}
+
+/*
+ * A plain hex scalar becomes the decimal number it is, so that every
+ * reader takes it as damo does.  Return false (said) if it is above
+ * 64 bits.
+ */
+static bool yp_hex_to_dec(struct yp *p, const yaml_event_t *ev,
+			  struct doc_node *n)
+{
+	char buf[32];
+	uint64_t v;
+
+	if (units_parse_addr(n->text, &v)) {
+		yp_error(p, ev->start_mark,
+			 "hex integer '%s' does not fit in 64 bits", n->text);
+		return false;
+	}
+	snprintf(buf, sizeof(buf), "%" PRIu64, v);
+	free(n->text);
+	n->text = xstrdup(buf);
+	n->kind = DOC_NUMBER;
+	return true;
+}
+
 /* Resolve a scalar event to a node. */
 static struct doc_node *yp_scalar(struct yp *p, const yaml_event_t *ev)
 {
@@ -347,6 +385,9 @@ static struct doc_node *yp_scalar(struct yp *p, const yaml_event_t *ev)
 		n->boolean = b;
 	} else if (yp_number_word(v)) {
 		n->kind = DOC_NUMBER;
+	} else if (yp_hex_word(v) && !yp_hex_to_dec(p, ev, n)) {
+		doc_free(n);
+		return NULL;
 	}
 	return n;
 }

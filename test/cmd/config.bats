@@ -329,3 +329,50 @@ save() {
 	run -64 --separate-stderr damo config show a.yaml b.yaml
 	[[ "$stderr" == *"more than one configuration file"* ]]
 }
+
+@test "what damo's own 'args damon' writes is read, with its values" {
+	local f j=$BATS_TEST_TMPDIR/raw.json
+	for f in "$FIXTURES"/config/damo-args/*.yaml \
+		 "$FIXTURES"/config/damo-args/*.json; do
+		run -0 --separate-stderr damo config check "$f"
+		[ -z "$stderr" ] || { echo "$f: $stderr"; false; }
+	done
+	run -0 --separate-stderr damo config show --raw --json \
+		"$FIXTURES/config/damo-args/default.yaml"
+	printf '%s\n' "$output" > "$j"
+	json_check "$j" '.kdamonds[0].contexts[0] | .ops == "paddr" and
+		.addr_unit == 1 and .intervals.sample_us == 5000 and
+		.nr_regions == {"min": 10, "max": 1000}'
+	run -0 --separate-stderr damo config show --raw --json \
+		"$FIXTURES/config/damo-args/vaddr-schemes.yaml"
+	printf '%s\n' "$output" > "$j"
+	json_check "$j" '.kdamonds[0].contexts[0] | .ops == "vaddr" and
+		.targets == [{"pid": 1234, "regions":
+			[{"start": 4096, "end": 8192}]}] and
+		.schemes[0].access_pattern.age.min == 30000000 and
+		.schemes[0].quotas.sz_bytes == 1073741824 and
+		.schemes[0].filters == [{"filter_type": "anon",
+			"matching": true, "allow": false}]'
+	run -0 --separate-stderr damo config show --raw --json \
+		"$FIXTURES/config/damo-args/paddr-filters.yaml"
+	printf '%s\n' "$output" > "$j"
+	json_check "$j" '.kdamonds[0].contexts[0] | .addr_unit == 4096 and
+		.schemes[0].access_pattern.nr_accesses.max == "max" and
+		.schemes[0].filters[0].memcg_path == "/a/b" and
+		.schemes[0].filters[1].address_range == {"start": 4096,
+			"end": 8192}'
+}
+
+@test "hex addresses are read in YAML and on the command line" {
+	local j=$BATS_TEST_TMPDIR/raw.json
+	run -0 --separate-stderr damo config show --raw --json \
+		"$FIXTURES/config/valid/address-hex.yaml"
+	printf '%s\n' "$output" > "$j"
+	json_check "$j" '.kdamonds[0].contexts[0].targets[0].regions ==
+		[{"start": 1048576, "end": 2097152}]'
+	run -0 --separate-stderr damo config show --raw --json \
+		--ops paddr --regions 0x1000-0x2000
+	printf '%s\n' "$output" > "$j"
+	json_check "$j" '.kdamonds[0].contexts[0].targets[0].regions ==
+		[{"start": 4096, "end": 8192}]'
+}

@@ -770,4 +770,55 @@ PY
 	echo "$output" | jq -e --argjson p "$WL_PID" '.kdamonds[0]
 		| .state == "on" and .contexts[0].targets[0].pid == $p
 		  and .contexts[0].intervals.aggr_us == 200000'
+
+@test "damo's positional targets on a real process: a pid, then a quoted command line" {
+	local i
+	# a process damo did not start (its agent preloaded, as uffd needs)
+	LD_PRELOAD=$DAMO_AGENT "$DAMO_WORKLOAD" --size 64M --hot 8M@16M \
+		--write --period 1ms --seconds 60 > "$WL_OUT" 2> "$WL_OUT.err" 3>&- &
+	WL_PID=$!
+	for i in $(seq 100); do
+		grep -q pid= "$WL_OUT" 2>/dev/null && break
+		sleep 0.05
+	done
+	HOT_START=$(( $(sed -n 's/.* hot_start=\(0x[0-9a-f]*\).*/\1/p' "$WL_OUT") ))
+	HOT_END=$(( $(sed -n 's/.* hot_end=\(0x[0-9a-f]*\).*/\1/p' "$WL_OUT") ))
+	run -0 --separate-stderr damo start "$WL_PID" --damos-action stat \
+		--damos-access-rate 5% 100% --monitoring-intervals 5ms 100ms 1s
+	ID=$output
+	[ "$ID" = e0 ]
+	run -0 damo status --json
+	echo "$output" | jq -e --argjson p "$WL_PID" '.kdamonds[0]
+		| .contexts[0].ops == "vaddr" and .contexts[0].targets[0].pid == $p'
+	wait_for 60 hot_found
+	run -0 damo stop e0
+	# record takes the pid as damo does ('damo record PID')
+	[ "$WL_PID" -ge 1024 ] || skip "pid $WL_PID below 1024 reads as an id"
+	run -0 --separate-stderr damo record "$WL_PID" --duration 2s \
+		--monitoring-intervals 5ms 100ms 1s -o "$BATS_TEST_TMPDIR/r.data"
+	[[ "$output" == *"recorded "*" snapshots"* ]]
+	run -0 damo report record-info --input "$BATS_TEST_TMPDIR/r.data"
+	[[ "$output" == *"target_id: 0"* ]]
+	kill "$WL_PID"
+	WL_PID=
+	# a command line in quotes, as one argument: damo runs it (its
+	# output and the workload's, which inherits it, go to one file)
+	"$DAMO" start --json --damos-action stat --damos-access-rate 5% 100% \
+		--monitoring-intervals 5ms 100ms 1s \
+		"$DAMO_WORKLOAD --size 64M --hot 8M@16M --write --period 1ms --seconds 60" \
+		> "$WL_OUT" 2> "$BATS_TEST_TMPDIR/start.err" ||
+		{ cat "$BATS_TEST_TMPDIR/start.err"; false; }
+	grep '^\[' "$WL_OUT" > "$BATS_TEST_TMPDIR/started.json"
+	json_check "$BATS_TEST_TMPDIR/started.json" '.[0].ops == "vaddr" and
+		.[0].target_pids == [.[0].command_pid]'
+	ID=$(jq -r '.[0].id' "$BATS_TEST_TMPDIR/started.json")
+	for i in $(seq 100); do
+		grep -q pid= "$WL_OUT" 2>/dev/null && break
+		sleep 0.05
+	done
+	WL_PID=$(sed -n 's/^pid=\([0-9]*\) .*/\1/p' "$WL_OUT")
+	[ "$WL_PID" = "$(jq -r '.[0].command_pid' "$BATS_TEST_TMPDIR/started.json")" ]
+	HOT_START=$(( $(sed -n 's/.* hot_start=\(0x[0-9a-f]*\).*/\1/p' "$WL_OUT") ))
+	HOT_END=$(( $(sed -n 's/.* hot_end=\(0x[0-9a-f]*\).*/\1/p' "$WL_OUT") ))
+	wait_for 60 hot_found
 }

@@ -214,7 +214,9 @@ config_state() {
 	run -1 --separate-stderr damo tune 0 --ops paddr --monitoring-intervals 1s 100ms 1s
 	[[ "$stderr" == *"longer than the aggregation interval"* ]]
 	[ "$before" = "$(tree_state)" ]
-	run -64 damo tune
+	# no id: damo's one running kdamond; nothing given: the defaults
+	run -0 damo tune
+	[ "$(val $C/schemes/nr_schemes)" = 0 ]
 	run -1 --separate-stderr damo tune 3 --ops paddr
 	[[ "$stderr" == *"no kdamond 3"* ]]
 }
@@ -288,4 +290,186 @@ config_state() {
 		 {"start": 1610612736, "end": 1744830464}]'
 	run -1 --separate-stderr damo config show --ops paddr --numa-node 3
 	[[ "$stderr" == *"--numa-node: cannot read the memory of node 3"* ]]
+}
+
+@test "start's positional target is deduced as damo does: pid, command, paddr, kdamonds" {
+	setup_idle
+	sleep 300 >/dev/null 2>&1 3>&- &
+	local sp=$! cmdpid i
+	# a pid: vaddr (fvaddr with --regions), its pid the target
+	run -0 --separate-stderr damo start "$sp" --damos-action stat
+	[ "$output" = 0 ] && [ -z "$stderr" ]
+	[ "$(val $C/operations)" = vaddr ]
+	[ "$(val $C/targets/0/pid_target)" = "$sp" ]
+	run -0 damo stop
+	run -0 --separate-stderr damo start "$sp" -r 4096-8192 --ops paddr
+	[ "$(val $C/operations)" = fvaddr ]
+	[[ "$stderr" == *"--ops is overridden by target '$sp'"* ]]
+	run -0 damo stop
+	# a command line in quotes: run by damo, its pid monitored
+	run -0 --separate-stderr damo start --json \
+		"touch $BATS_TEST_TMPDIR/ran && sleep 30 >/dev/null 2>&1"
+	printf '%s\n' "$output" > "$BATS_TEST_TMPDIR/started.json"
+	cmdpid=$(jq -r '.[0].command_pid' "$BATS_TEST_TMPDIR/started.json")
+	[ "$cmdpid" -gt 0 ]
+	[ "$(val $C/operations)" = vaddr ]
+	[ "$(val $C/targets/0/pid_target)" = "$cmdpid" ]
+	for i in $(seq 50); do
+		[ -e "$BATS_TEST_TMPDIR/ran" ] && break
+		sleep 0.1
+	done
+	[ -e "$BATS_TEST_TMPDIR/ran" ]	# the line ran under a shell
+	run -0 damo stop
+	# paddr
+	run -0 damo start paddr --target-pid "$sp"
+	[ "$(val $C/operations)" = paddr ]
+	run -0 damo stop
+	# kdamonds JSON text, as damo's 'args damon' prints it
+	run -0 damo start "$(cat "$FIXTURES/config/damo-args/vaddr-schemes.json" |
+		sed "s/\"pid\": 1234/\"pid\": $sp/")"
+	[ "$(val $C/targets/0/pid_target)" = "$sp" ]
+	[ "$(val $S/action)" = pageout ]
+	run -0 damo stop
+	# a kdamonds file, damo's YAML
+	run -0 damo start "$FIXTURES/config/damo-args/default.yaml"
+	[ "$(val $C/operations)" = paddr ]
+	run -0 damo stop
+	kill "$sp"
+}
+
+@test "a target that is none of those is refused, and nothing is written" {
+	setup_idle
+	local before
+	before=$(tree_state)
+	run -64 --separate-stderr damo start banana
+	[[ "$stderr" == *"target 'banana' is not a pid, a command, a kdamonds file or kdamonds JSON"* ]]
+	run -1 --separate-stderr damo start 99999999
+	[[ "$stderr" == *"99999999 is not a process id"* ]]
+	run -64 --separate-stderr damo start vaddr
+	[[ "$stderr" == *"target 'vaddr' needs a process"* ]]
+	run -64 --separate-stderr damo start ./nosuch.yaml
+	[[ "$stderr" == *"(no such file)"* ]]
+	run -64 --separate-stderr damo start --kdamonds "$FIXTURES/config/damo-args/default.yaml" paddr
+	# a whole configuration and DAMON options: refused, not one ignored
+	run -64 --separate-stderr damo start \
+		"$FIXTURES/config/damo-args/default.yaml" --damos-action stat
+	[[ "$stderr" == *"is a whole configuration: give it or DAMON options, not both"* ]]
+	[ "$(tree_state)" = "$before" ]
+}
+
+@test "-c/--schemes and --kdamonds take a file or JSON text" {
+	setup_idle
+	local sch='[{"action": "pageout", "access_pattern": {"sz_bytes": {"min": 0, "max": "max"}, "nr_accesses": {"min": 0, "max": 0}, "age": {"min": "30 s", "max": "max"}}}]'
+	run -0 damo start --ops paddr -c "$sch"
+	[ "$(val $S/action)" = pageout ]
+	[ "$(val $S/access_pattern/age/min)" = 300 ]
+	run -0 damo stop
+	printf '%s\n' "$sch" > "$BATS_TEST_TMPDIR/s.json"
+	run -0 damo start --ops paddr --schemes "$BATS_TEST_TMPDIR/s.json"
+	[ "$(val $S/action)" = pageout ]
+	run -0 damo stop
+	run -0 damo start --kdamonds "$FIXTURES/config/damo-args/default.json"
+	[ "$(val $C/operations)" = paddr ]
+	run -0 damo stop
+	run -0 damo start --kdamonds "$(cat "$FIXTURES/config/damo-args/default.json")"
+	[ "$(val $K/state)" = on ]
+	run -0 damo stop
+	run -1 --separate-stderr damo start --ops paddr -c '[{"action": "bogus"}]'
+	[[ "$stderr" == *"--schemes:1:13: schemes[0].action: 'bogus' is not a DAMOS action"* ]]
+}
+
+@test "tune without an id tunes the one kdamond damo started, as damo" {
+	setup_idle
+	run -1 --separate-stderr damo tune --damos-action stat
+	[[ "$stderr" == *"no kdamond started by damo runs"* ]]
+	run -0 damo start --ops paddr --damos-action stat
+	run -0 --separate-stderr damo tune --damos-action pageout --damos-age 4s max
+	[ -z "$stderr" ]
+	[ "$(val $S/action)" = pageout ]
+	[ "$(val $K/state)" = commit ]
+	echo on > "$DAMO_SYSFS_ROOT/$K/state"	# what the kernel does
+	# a deducible target: paddr, or a kdamonds file of damo's
+	run -0 damo tune paddr --damos-action stat
+	[ "$(val $S/action)" = stat ]
+	echo on > "$DAMO_SYSFS_ROOT/$K/state"
+	run -0 damo tune 0 "$FIXTURES/config/damo-args/vaddr-schemes.yaml"
+	[ "$(val $C/targets/0/pid_target)" = 1234 ]
+	[ "$(val $S/action)" = pageout ]
+	echo on > "$DAMO_SYSFS_ROOT/$K/state"
+	run -1 --separate-stderr damo tune "sleep 5"
+	[[ "$stderr" == *"tune does not start commands"* ]]
+}
+
+@test "module takes damo's option syntax, converts units, checks every value first" {
+	make_sysfs 7.2
+	local R=$DAMO_MODULE_ROOT/damon_reclaim/parameters before
+	echo N > "$R/enabled"
+	echo -1 > "$R/kdamond_pid"
+	before=$(cd "$DAMO_MODULE_ROOT" && grep -r . | sort)
+	# a bad value anywhere: nothing written
+	run -1 --separate-stderr damo module reclaim set quota_ms=10 min_age=banana
+	[[ "$stderr" == *"min_age: 'banana' is not a time"* ]]
+	run -1 --separate-stderr damo module reclaim set min_age=1s kdamond_pid=5
+	[[ "$stderr" == *"kdamond_pid is what the module reports"* ]]
+	run -64 --separate-stderr damo module reclaim --min_age 30s --quota 10ms 1G enable
+	run -64 --separate-stderr damo module lru_sort --min_age 30s
+	[[ "$stderr" == *"--min-age is not an option of module lru_sort"* ]]
+	run -1 --separate-stderr damo module reclaim --min_age 3m commit
+	[[ "$stderr" == *"damon_reclaim is not running"* ]]
+	[ "$(cd "$DAMO_MODULE_ROOT" && grep -r . | sort)" = "$before" ]
+	# set takes units too, converted to the parameter's
+	run -0 damo module reclaim set min_age=30s quota_sz=128M quota_ms=1s
+	[ "$(cat "$R/min_age")" = 30000000 ]
+	[ "$(cat "$R/quota_sz")" = 134217728 ]
+	[ "$(cat "$R/quota_ms")" = 1000 ]
+	# damo's syntax: options, then the action
+	run -0 damo module reclaim --min_age 2m --quota 10ms 1G 1s \
+		--wmarks 5s 800 500 20% --monitor_intervals 5ms 100ms \
+		--nr_regions 10 1000 --monitor_region 0x100000 4G --skip_anon enable
+	[ "$(cat "$R/min_age")" = 120000000 ]
+	[ "$(cat "$R/quota_ms")" = 10 ]
+	[ "$(cat "$R/quota_sz")" = 1073741824 ]
+	[ "$(cat "$R/quota_reset_interval_ms")" = 1000 ]
+	[ "$(cat "$R/wmarks_interval")" = 5000000 ]
+	[ "$(cat "$R/wmarks_low")" = 200 ]
+	[ "$(cat "$R/aggr_interval")" = 100000 ]
+	[ "$(cat "$R/monitor_region_start")" = 1048576 ]
+	[ "$(cat "$R/monitor_region_end")" = 4294967296 ]
+	[ "$(cat "$R/skip_anon")" = Y ]
+	[ "$(cat "$R/enabled")" = Y ]
+	# running: commit (and enable) write commit_inputs
+	echo 4242 > "$R/kdamond_pid"
+	run -0 damo module reclaim --min_age 3m commit
+	[ "$(cat "$R/min_age")" = 180000000 ]
+	[ "$(cat "$R/commit_inputs")" = Y ]
+	[ "$(cat "$R/skip_anon")" = N ]	# as damo: N unless given
+	run -0 --separate-stderr damo module reclaim status
+	[[ "$output" == *"min_age: 180000000"* ]]
+	run -0 damo module reclaim disable
+	[ "$(cat "$R/enabled")" = N ]
+	# lru_sort's own options, and stat's read/write
+	run -0 damo module lru_sort --cold_min_age 3s --hot_thres_access_freq 50% \
+		--quota 10ms 1s
+	[ "$(cat "$DAMO_MODULE_ROOT/damon_lru_sort/parameters/cold_min_age")" = 3000000 ]
+	[ "$(cat "$DAMO_MODULE_ROOT/damon_lru_sort/parameters/hot_thres_access_freq")" = 500 ]
+	run -0 damo module stat write enabled N
+	[ "$(cat "$DAMO_MODULE_ROOT/damon_stat/parameters/enabled")" = N ]
+	run -0 --separate-stderr damo module stat read
+	[[ "$output" == *"enabled: N"* ]]
+}
+
+@test "damo reclaim and damo lru_sort are damo module reclaim and lru_sort" {
+	make_sysfs 7.2
+	local R=$DAMO_MODULE_ROOT/damon_reclaim/parameters
+	echo N > "$R/enabled"
+	run -0 damo reclaim --min_age 30s enable
+	[ "$(cat "$R/min_age")" = 30000000 ]
+	[ "$(cat "$R/enabled")" = Y ]
+	run -0 damo lru_sort --cold_min_age 2s
+	[ "$(cat "$DAMO_MODULE_ROOT/damon_lru_sort/parameters/cold_min_age")" = 2000000 ]
+	run -0 --separate-stderr damo reclaim status --json
+	json_check <(echo "$output") '.[0].name == "damon_reclaim" and
+		.[0].parameters.min_age == "30000000"'
+	run -1 damo reclaim set min_age=banana
+	[ "$(cat "$R/min_age")" = 30000000 ]
 }

@@ -207,8 +207,9 @@ assert zlib.compress(t.encode()) == open("s.data", "rb").read()'
 	run -64 --separate-stderr damo record --source "synthetic:$MODELS/stairs.yaml" \
 		--duration 1s --target-pid 1
 	[[ $stderr == *"--target-pid: the workload model gives the target"* ]]
+	# neither a kdamond id nor any of damo's targets
 	run -64 --separate-stderr damo record --duration 1s 12x
-	[[ $stderr == *"'12x' is not a kdamond id"* ]]
+	[[ $stderr == *"target '12x' is not a pid, a command, a kdamonds file"* ]]
 	run -64 --separate-stderr damo record --source "synthetic:$MODELS/stairs.yaml" \
 		--duration 1s 0
 	[[ $stderr == *"--model records a workload model; an ID, a command"* ]]

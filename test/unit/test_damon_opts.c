@@ -483,7 +483,8 @@ static void test_ops_defaults(void **state)
 	/* The second region overlaps the first: left to validation. */
 	assert_diag(&r, "kdamonds[0].contexts[0].targets[0].regions[1].start",
 		    "overlaps");
-	assert_int_equal(ctx_of(&r)->ops, DAMON_OPS_FVADDR);
+	/* as damo: --target-pid with --regions stays vaddr */
+	assert_int_equal(ctx_of(&r)->ops, DAMON_OPS_VADDR);
 	run_release(&r);
 
 	RUN(&r, "--regions", "1G-2G");

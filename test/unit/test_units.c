@@ -173,6 +173,33 @@ static void test_nr_rejects_garbage_and_negatives(void **state)
 	check_err(P_NR, 0, in, ARRAY_SIZE(in), -EINVAL);
 }
 
+/* Addresses: hex as damo's YAML 1.1 reader takes it, or a size. */
+static void test_addr_takes_hex(void **state)
+{
+	static const struct {
+		const char *in;
+		int err;
+		uint64_t want;
+	} c[] = {
+		{ "0x7f0000000000", 0, 0x7f0000000000ULL },
+		{ " 0X1f ", 0, 31 }, { "4 KiB", 0, 4096 }, { "4,096", 0, 4096 },
+		{ "0xffffffffffffffff", 0, UINT64_MAX },
+		{ "0x10000000000000000", -ERANGE, 0 }, { "0x", -EINVAL, 0 },
+		{ "0xg", -EINVAL, 0 }, { "0x1.5", -EINVAL, 0 },
+		{ "-0x1", -EINVAL, 0 },
+	};
+	uint64_t v;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(c); i++) {
+		v = 0;
+		if (units_parse_addr(c[i].in, &v) != c[i].err ||
+		    (!c[i].err && v != c[i].want))
+			fail_msg("'%s': got %" PRIu64, c[i].in, v);
+	}
+}
+
 static void test_nr_reports_erange_beyond_u64(void **state)
 {
 	static const char *const in[] = {
@@ -899,6 +926,7 @@ int main(void)
 		cmocka_unit_test(test_nr_accepts_commas_blanks_and_min_max),
 		cmocka_unit_test(test_nr_refuses_fractions),
 		cmocka_unit_test(test_nr_rejects_garbage_and_negatives),
+		cmocka_unit_test(test_addr_takes_hex),
 		cmocka_unit_test(test_nr_reports_erange_beyond_u64),
 		cmocka_unit_test(test_i64_accepts_sign_and_commas),
 		cmocka_unit_test(test_i64_reports_erange_outside_int64),
