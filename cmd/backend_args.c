@@ -76,6 +76,21 @@ const struct argp backend_args_argp = {
 	.parser = backend_parse,
 };
 
+bool backend_args_names_monitor(const char *word)
+{
+	struct damo_id id;
+	const char *why;
+	struct diag d;
+	bool named;
+
+	if (!damo_name_valid(word, &why))
+		return false;
+	diag_init(&d);
+	named = !damo_name_lookup(word, &id, &d);
+	diag_release(&d);
+	return named;
+}
+
 const struct backend_env *cmd_backend_env(struct damo_ctx *ctx)
 {
 	static struct backend_env env;

@@ -37,6 +37,14 @@ struct backend_args {
  */
 extern const struct argp backend_args_argp;
 
+/*
+ * backend_args_names_monitor() - whether @word is a name damo start
+ * --name gave a monitor damo started: commands whose first positional may
+ * also be damo's deducible target (tune, record) give such a word to the
+ * child as the ID.
+ */
+bool backend_args_names_monitor(const char *word);
+
 /* The backends' environment for this run (roots, tracing, output). */
 const struct backend_env *cmd_backend_env(struct damo_ctx *ctx);
 

@@ -311,8 +311,9 @@ static error_t record_parse(int key, char *arg, struct argp_state *state)
 		}
 		return 0;
 	case ARGP_KEY_ARG:
-		/* an ID ("0", "e0"), else damo's deducible target */
-		if (!a->bargs.has_id && !a->target && !damo_id_parse(arg, &id))
+		/* an ID ("0", "e0", a name), else damo's deducible target */
+		if (!a->bargs.has_id && !a->target &&
+		    (!damo_id_parse(arg, &id) || backend_args_names_monitor(arg)))
 			return ARGP_ERR_UNKNOWN;
 		if (!a->bargs.has_id && !a->target) {
 			a->target = arg;

@@ -171,9 +171,20 @@ int cmd_target_deduce(const char *word, struct cmd_target *t,
 	if (!units_parse_i64(word, &pid) && strspn(word, " 0123456789") ==
 					     strlen(word))
 		return deduce_pid(word, pid, t, d);
+	/*
+	 * A path of a file that is not there (a unit's /etc/damo/NAME.yaml):
+	 * a failure to open it, as for any configuration file, not a usage
+	 * error.
+	 */
+	if (!word[strcspn(word, " \t\n")] && strchr(word, '/') &&
+	    access(word, F_OK)) {
+		int err = -errno;
+
+		diag_add(d, word, "cannot open: %s", strerror(-err));
+		return err;
+	}
 	diag_add(d, "", "target '%s' is not a pid, a command, a kdamonds file or kdamonds JSON%s",
-		 word, strchr(word, '.') || strchr(word, '/') ?
-		 " (no such file)" : "");
+		 word, strchr(word, '.') ? " (no such file)" : "");
 	return -CMD_EUSAGE;
 }
 

@@ -46,7 +46,8 @@ extern const struct argp cmd_target_argp;
  * whose first word is an executable (in PATH, or a path), a pid of a
  * running process.  Anything else is a problem in @d that says what was
  * tried.  Return: 0, -CMD_EUSAGE (none of those), -EINVAL or -ESRCH (a
- * pid out of range, or of no process).
+ * pid out of range, or of no process), -ENOENT and such (a path, a word
+ * with a '/', that cannot be opened).
  */
 int cmd_target_deduce(const char *word, struct cmd_target *t,
 		      struct diag *d);

@@ -60,8 +60,9 @@ static error_t tune_parse(int key, char *arg, struct argp_state *state)
 		a->force = true;
 		return 0;
 	case ARGP_KEY_ARG:
-		/* an ID first ("0", "e0"), else damo's deducible target */
-		if (!a->bargs.has_id && !a->file && !damo_id_parse(arg, &id))
+		/* an ID first ("0", "e0", a name), else damo's deducible target */
+		if (!a->bargs.has_id && !a->file &&
+		    (!damo_id_parse(arg, &id) || backend_args_names_monitor(arg)))
 			return ARGP_ERR_UNKNOWN;
 		if (a->file)
 			argp_error(state, "unexpected argument '%s'", arg);

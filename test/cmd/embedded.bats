@@ -770,6 +770,7 @@ PY
 	echo "$output" | jq -e --argjson p "$WL_PID" '.kdamonds[0]
 		| .state == "on" and .contexts[0].targets[0].pid == $p
 		  and .contexts[0].intervals.aggr_us == 200000'
+}
 
 @test "damo's positional targets on a real process: a pid, then a quoted command line" {
 	local i

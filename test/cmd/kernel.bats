@@ -347,7 +347,10 @@ config_state() {
 	[[ "$stderr" == *"99999999 is not a process id"* ]]
 	run -64 --separate-stderr damo start vaddr
 	[[ "$stderr" == *"target 'vaddr' needs a process"* ]]
-	run -64 --separate-stderr damo start ./nosuch.yaml
+	# a path that is not there is a file that cannot be opened (exit 1)
+	run -1 --separate-stderr damo start ./nosuch.yaml
+	[[ "$stderr" == *"./nosuch.yaml: cannot open: No such file or directory"* ]]
+	run -64 --separate-stderr damo start nosuch.yaml
 	[[ "$stderr" == *"(no such file)"* ]]
 	run -64 --separate-stderr damo start --kdamonds "$FIXTURES/config/damo-args/default.yaml" paddr
 	# a whole configuration and DAMON options: refused, not one ignored
