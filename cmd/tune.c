@@ -177,7 +177,11 @@ int cmd_tune(int argc, char **argv, struct damo_ctx *ctx)
 	if (!err)
 		err = cmd_target_load(&t, a.kdamonds, &a.damon, o, &cf, &d);
 	if (!err) {
-		err = backend_tune(&b, a.bargs.id, &cf.cfg, a.force);
+		err = backend_tune(&b, a.bargs.id, &cf.cfg,
+				   (a.force ? BACKEND_TUNE_FORCE : 0) |
+				   (t.kind == CMD_TARGET_CONFIG || a.kdamonds ||
+				    damon_opts_intervals_given(&a.damon) ?
+				    BACKEND_TUNE_INTERVALS : 0));
 		config_file_release(&cf);
 	}
 	if (!err && (out_is_json(o) || ctx->opts.verbose)) {

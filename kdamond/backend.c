@@ -396,11 +396,11 @@ int backend_start(struct backend *b, struct damon_config *cfg,
 }
 
 int backend_tune(struct backend *b, struct damo_id id,
-		 const struct damon_config *cfg, bool force)
+		 const struct damon_config *cfg, unsigned int flags)
 {
 	if (!b->ops->tune)
 		return lacks_op(b, "tune");
-	return check_id(b, id) ? -EINVAL : b->ops->tune(b, id, cfg, force);
+	return check_id(b, id) ? -EINVAL : b->ops->tune(b, id, cfg, flags);
 }
 
 int backend_stop(struct backend *b, const struct damo_id *ids, size_t nr,

@@ -274,9 +274,14 @@ struct backend_ops {
 		    size_t *nr);
 	int (*start)(struct backend *b, struct damon_config *cfg,
 		     const struct backend_start *o);
-	/* Replace what @id runs with @cfg (one kdamond), online. */
+	/*
+	 * Replace what @id runs with @cfg (one kdamond), online.  @flags:
+	 * BACKEND_TUNE_FORCE (not damo's too), BACKEND_TUNE_INTERVALS (@cfg's
+	 * intervals were given; without it a monitor that paces its own
+	 * sampling to a CPU budget keeps doing so).
+	 */
 	int (*tune)(struct backend *b, struct damo_id id,
-		    const struct damon_config *cfg, bool force);
+		    const struct damon_config *cfg, unsigned int flags);
 	/* Stop @ids (damo's unless @force) and clean up after them. */
 	int (*stop)(struct backend *b, const struct damo_id *ids, size_t nr,
 		    bool force);
@@ -315,8 +320,10 @@ int backend_list(struct backend *b, bool mine, struct damo_id **ids,
 		 size_t *nr);
 int backend_start(struct backend *b, struct damon_config *cfg,
 		  const struct backend_start *o);
+#define BACKEND_TUNE_FORCE	1u
+#define BACKEND_TUNE_INTERVALS	2u
 int backend_tune(struct backend *b, struct damo_id id,
-		 const struct damon_config *cfg, bool force);
+		 const struct damon_config *cfg, unsigned int flags);
 int backend_stop(struct backend *b, const struct damo_id *ids, size_t nr,
 		 bool force);
 int backend_status(struct backend *b, struct damo_id id,

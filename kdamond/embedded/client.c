@@ -424,7 +424,8 @@ int embedded_stop(const char *rundir, unsigned long id, struct diag *d)
 }
 
 int embedded_tune(const char *rundir, unsigned long id,
-		  const struct damon_config *cfg, struct diag *d)
+		  const struct damon_config *cfg, bool intervals_given,
+		  struct diag *d)
 {
 	struct doc_node *req;
 	char *text, *answer = NULL;
@@ -439,6 +440,7 @@ int embedded_tune(const char *rundir, unsigned long id,
 	req = doc_new_map();
 	doc_map_add(req, "op", doc_new_string("tune"));
 	doc_map_add(req, "config", emb_wire_config_node(cfg));
+	doc_map_add(req, "intervals_given", doc_new_bool(intervals_given));
 	text = doc_emit(req, DOC_FMT_JSON);
 	doc_free(req);
 	emb_wire_compact(text);

@@ -128,11 +128,24 @@ static int apply_tune(struct emb_daemon *dm, struct damon_config *ncfg,
 	struct mon_attrs a = mon->attrs;
 	struct damos_stats *keep;
 	size_t i, n_old = mon->damos.nr_schemes;
+	bool paced = dm->cpu_budget_bp && !dm->tune_intervals;
 
-	a.sample_us = nc->intervals.sample_us;
-	a.aggr_us = nc->intervals.aggr_us;
-	a.ops_update_us = nc->intervals.ops_update_us;
-	a.goal = nc->intervals.goal;
+	/*
+	 * Intervals given win over the CPU budget, which then ends; without
+	 * them a budgeted monitor keeps the intervals it paced itself to.
+	 */
+	if (!paced) {
+		a.sample_us = nc->intervals.sample_us;
+		a.aggr_us = nc->intervals.aggr_us;
+		a.ops_update_us = nc->intervals.ops_update_us;
+		a.goal = nc->intervals.goal;
+	} else {
+		/* what runs is what the configuration says */
+		nc->intervals.sample_us = a.sample_us;
+		nc->intervals.aggr_us = a.aggr_us;
+		nc->intervals.ops_update_us = a.ops_update_us;
+		nc->intervals.goal = a.goal;
+	}
 	a.min_nr_regions = nc->min_nr_regions;
 	a.max_nr_regions = nc->max_nr_regions;
 	a.aggr_samples = 0;
@@ -143,6 +156,10 @@ static int apply_tune(struct emb_daemon *dm, struct damon_config *ncfg,
 			 (unsigned long long)a.min_nr_regions,
 			 (unsigned long long)a.max_nr_regions);
 		return -EINVAL;
+	}
+	if (!paced) {
+		dm->cpu_budget_bp = 0;
+		dm->budget_want_us = 0;
 	}
 	/* schemes: new parameters, stats kept by position (damos_commit) */
 	keep = xcalloc(n_old ? n_old : 1, sizeof(*keep));

@@ -123,6 +123,7 @@ struct emb_daemon {
 	unsigned int cpu_budget_bp;
 	uint64_t budget_cpu_ns;		/* CPU time at the last aggregation */
 	uint64_t budget_want_us;	/* a sampling interval to take; 0 */
+	bool tune_intervals;		/* dm->tune's intervals were given */
 };
 
 #define EMB_EPHEMERAL_WAIT_NS (10ULL * 1000000000ULL)

@@ -58,10 +58,11 @@ static int emb_start(struct backend *b, struct damon_config *cfg,
 }
 
 static int emb_tune(struct backend *b, struct damo_id id,
-		    const struct damon_config *cfg, bool force)
+		    const struct damon_config *cfg, unsigned int flags)
 {
-	(void)force;	/* every embedded monitor is damo's */
-	return embedded_tune(b->rundir, id.nr, cfg, b->diag);
+	/* every embedded monitor is damo's: BACKEND_TUNE_FORCE is moot */
+	return embedded_tune(b->rundir, id.nr, cfg,
+			     flags & BACKEND_TUNE_INTERVALS, b->diag);
 }
 
 static int emb_stop(struct backend *b, const struct damo_id *ids, size_t nr,
@@ -122,7 +123,8 @@ static int emb_apply_schemes(struct backend *b, struct damo_id id,
 	embedded_info_release(&info);
 	if (!err) {
 		damon_ctx_set_schemes(&cfg.kdamonds[0].ctxs[0], schemes, nr);
-		err = embedded_tune(b->rundir, id.nr, &cfg, b->diag);
+		/* the intervals in force stay, paced or not */
+		err = embedded_tune(b->rundir, id.nr, &cfg, false, b->diag);
 	}
 	damon_config_release(&cfg);
 	return err;

@@ -136,10 +136,14 @@ int embedded_stop(const char *rundir, unsigned long id, struct diag *d);
 /*
  * embedded_tune() - send @cfg to running monitor @id: intervals, region
  * bounds and schemes change online; its targets cannot.  A refused
- * configuration leaves the monitor as it was.  Return: 0 or -errno.
+ * configuration leaves the monitor as it was.  Without @intervals_given a
+ * monitor that paces its sampling to a CPU budget keeps its intervals and
+ * its budget; with them, the intervals given win and the budget ends.
+ * Return: 0 or -errno.
  */
 int embedded_tune(const char *rundir, unsigned long id,
-		  const struct damon_config *cfg, struct diag *d);
+		  const struct damon_config *cfg, bool intervals_given,
+		  struct diag *d);
 
 /*
  * embedded_record() - receive monitor @id's aggregations until it stops,

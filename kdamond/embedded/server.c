@@ -103,6 +103,7 @@ static void request_tune(struct emb_daemon *dm, size_t ci,
 	struct config_file cf;
 	struct damon_ctx *nc;
 	const struct damon_ctx *oc = &dm->cfg.kdamonds[0].ctxs[0];
+	const struct doc_node *given;
 	struct diag d;
 	size_t i;
 
@@ -144,6 +145,10 @@ static void request_tune(struct emb_daemon *dm, size_t ci,
 		goto refuse_cf;
 	dm->tune = xmalloc(sizeof(*dm->tune));
 	*dm->tune = cf.cfg;	/* moved */
+	/* a client that does not say gave them (before the CPU budget) */
+	given = doc_map_get(req, "intervals_given");
+	dm->tune_intervals = !given || given->kind != DOC_BOOL ||
+			     given->boolean;
 	damon_config_init(&cf.cfg);
 	config_file_release(&cf);
 	dm->tune_client = (int)ci;

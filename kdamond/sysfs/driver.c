@@ -144,8 +144,10 @@ static int sysfs_start(struct backend *b, struct damon_config *cfg,
 }
 
 static int sysfs_tune(struct backend *b, struct damo_id id,
-		      const struct damon_config *cfg, bool force)
+		      const struct damon_config *cfg, unsigned int flags)
 {
+	bool force = flags & BACKEND_TUNE_FORCE;
+
 	struct kernel_run *kr = run(b);
 	struct damon_config c;
 	int err;

@@ -515,6 +515,24 @@ paced_sample_us() {
 	[ "$fast" -lt "$slow" ] || { echo "10 %: $fast us, 0.2 %: $slow us"; false; }
 }
 
+@test "tune: intervals given end the CPU budget; a tune without them keeps the paced ones" {
+	start_wl --cpu-budget 0.2% --damos-action stat
+	slow=$(paced_sample_us "$ID")
+	[ "$slow" -gt 5000 ] || { echo "0.2 % paced the sample at $slow us"; false; }
+	# schemes only: the monitor keeps the intervals it paced itself to
+	run -0 damo tune "$ID" --damos-action stat --damos-access-rate 5% 100%
+	run -0 damo status "$ID" --json
+	echo "$output" | jq -e '.kdamonds[0].contexts[0]
+		| .intervals.sample_us > 5000
+		  and .schemes[0].access_pattern.nr_accesses_samples.min == 1'
+	# intervals given win, and stay: the budget no longer paces them
+	run -0 damo tune "$ID" --monitoring-intervals 10ms 200ms 2s --damos-action stat
+	sleep 2	# ten aggregations, each a chance to re-pace
+	run -0 damo status "$ID" --json
+	echo "$output" | jq -e '.kdamonds[0].contexts[0].intervals
+		| .sample_us == 10000 and .aggr_us == 200000 and .ops_update_us == 2000000'
+}
+
 @test "--cpu-budget is refused where it cannot apply" {
 	run -64 --separate-stderr damo start --cpu-budget 0 -- true
 	[[ $stderr == *"--cpu-budget: '0' is not a share of a core above 0 and at most 100%"* ]]
