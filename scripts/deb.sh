@@ -68,10 +68,13 @@ echo "installed into a dpkg root, ran '$v', removed cleanly"
 if [ -n "${CI:-}" ] && [ "$(id -u)" = 0 ] && ! command -v damo >/dev/null &&
 	! dpkg-query -W damo >/dev/null 2>&1; then
 	dpkg -i "$deb" >/dev/null
+	# a failed check must not leave it installed
+	trap 'rm -rf "$root"; dpkg -r damo >/dev/null 2>&1 || :' EXIT
 	v=$(damo version)
 	[ "$v" = "damo $(dpkg-deb -f "$deb" Version)" ] || fail "installed damo version said '$v'"
-	bash -c '. /usr/share/bash-completion/bash_completion &&
-		_completion_loader damo && complete -p damo' >/dev/null ||
+	# the loader returns 124 ("try again") once it has loaded one
+	bash -c '. /usr/share/bash-completion/bash_completion
+		_completion_loader damo; complete -p damo' >/dev/null ||
 		fail "bash-completion does not load damo's completion"
 	dpkg -r damo >/dev/null
 	for f in /usr/bin/damo "$bashdir/damo" "$unitdir/damo@.service"; do
