@@ -37,6 +37,15 @@ stairs() {
 
 @test "replay of a stairs recording shows the same stairs in a new recording" {
 	[ -r "${DAMO_AGENT:-}" ] || skip "DAMO_AGENT not set: run through ctest"
+	# The replayer is the damo under test.  Sanitized, its mmap() goes
+	# through ASan's interceptor, not the uffd agent's interposed mmap, so
+	# its memory is never registered: the embedded monitor sees no write
+	# at all (0 accesses in every snapshot).  The release build's run of
+	# this file checks the stairs; the workload of the other embedded
+	# tests is not instrumented.
+	if ldd "$DAMO" | grep -q libasan; then
+		skip "an ASan-instrumented replayer's mappings are not the uffd agent's to see"
+	fi
 	export DAMO_RUNTIME_DIR=$BATS_TEST_TMPDIR/run
 	export TMPDIR=$BATS_TEST_TMPDIR
 	# the model: four 16 MiB stairs of 2 s each, then the first again
