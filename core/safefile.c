@@ -140,6 +140,47 @@ int safefile_commit(struct safefile *sf, unsigned int flags)
 	return err;
 }
 
+int safefile_write_stream(const char *path, mode_t mode,
+			  int (*fn)(void *data, FILE *f), void *data,
+			  const char **what)
+{
+	struct safefile sf;
+	FILE *f = NULL;
+	int fd, err;
+
+	err = safefile_open(&sf, path, mode);
+	if (err) {
+		*what = "create";
+		return err;
+	}
+	fd = dup(sf.fd);
+	if (fd >= 0)
+		f = fdopen(fd, "w");
+	if (!f) {
+		err = -errno;
+		if (fd >= 0)
+			close(fd);
+		*what = "create";
+		safefile_discard(&sf);
+		return err;
+	}
+	errno = 0;
+	err = fn(data, f);
+	if (!err && (fflush(f) || ferror(f)))
+		err = -(errno ? errno : EIO);
+	if (fclose(f) && !err)
+		err = -errno;
+	if (err) {
+		*what = "write";
+		safefile_discard(&sf);
+		return err;
+	}
+	err = safefile_commit(&sf, 0);
+	if (err)
+		*what = "rename";
+	return err;
+}
+
 int safefile_write_all(int fd, const void *buf, size_t len)
 {
 	const char *p = buf;

@@ -29,6 +29,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 struct safefile {
@@ -60,6 +61,17 @@ int safefile_open(struct safefile *sf, const char *path, mode_t mode);
  * Either way @sf is released.  Return 0 or -errno.
  */
 int safefile_commit(struct safefile *sf, unsigned int flags);
+
+/*
+ * safefile_write_stream() - write @path whole through a stdio stream:
+ * safefile_open() with @mode, @fn(@data, stream), flushed and checked,
+ * then safefile_commit() (no PATH.old).  On failure nothing is left and
+ * *@what says which step failed ("create", "write" or "rename").
+ * Return 0, the -errno of that step, or @fn's negative return.
+ */
+int safefile_write_stream(const char *path, mode_t mode,
+			  int (*fn)(void *data, FILE *f), void *data,
+			  const char **what);
 
 /* Remove the temporary file and release @sf (any state, also zeroed). */
 void safefile_discard(struct safefile *sf);

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include "core/dist_plot.h"
 #include "core/safefile.h"
@@ -111,42 +110,24 @@ static int write_svg(const struct dist_plot *p, FILE *f)
 	return 0;
 }
 
+struct dist_write {
+	const struct dist_plot *p;
+	enum dist_image_format fmt;
+};
+
+static int dist_write_fn(void *data, FILE *f)
+{
+	const struct dist_write *w = data;
+
+	return w->fmt == DIST_IMAGE_PNG ? write_png(w->p, f) :
+					  write_svg(w->p, f);
+}
+
 int dist_image_write(const struct dist_plot *p, enum dist_image_format fmt,
 		     const char *path, const char **what)
 {
-	struct safefile sf;
-	FILE *f = NULL;
-	int fd, err;
+	struct dist_write w = { .p = p, .fmt = fmt };
 
-	err = safefile_open(&sf, path, 0666);
-	if (err) {
-		*what = "create";
-		return err;
-	}
-	fd = dup(sf.fd);
-	if (fd >= 0)
-		f = fdopen(fd, "w");
-	if (!f) {
-		err = -errno;
-		if (fd >= 0)
-			close(fd);
-		*what = "create";
-		safefile_discard(&sf);
-		return err;
-	}
-	errno = 0;
-	err = fmt == DIST_IMAGE_PNG ? write_png(p, f) : write_svg(p, f);
-	if (!err && (fflush(f) || ferror(f)))
-		err = -(errno ? errno : EIO);
-	if (fclose(f) && !err)
-		err = -errno;
-	if (err) {
-		*what = "write";
-		safefile_discard(&sf);
-		return err;
-	}
-	err = safefile_commit(&sf, 0);
-	if (err)
-		*what = "rename";
-	return err;
+	/* a new file of an unpredictable name next to PATH, then renamed */
+	return safefile_write_stream(path, 0666, dist_write_fn, &w, what);
 }

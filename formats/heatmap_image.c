@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include "core/heatmap.h"
 #include "core/heatmap_plot.h"
@@ -181,44 +180,25 @@ static int write_svg(const struct heatmap_plot *p, FILE *f)
 	return 0;
 }
 
+struct heatmap_write {
+	const struct heatmap_plot *p;
+	enum heatmap_image_format fmt;
+};
+
+static int heatmap_write_fn(void *data, FILE *f)
+{
+	const struct heatmap_write *w = data;
+
+	return w->fmt == HEATMAP_IMAGE_PNG ? write_png(w->p, f) :
+					     write_svg(w->p, f);
+}
+
 int heatmap_image_write(const struct heatmap_plot *p,
 			enum heatmap_image_format fmt, const char *path,
 			const char **what)
 {
-	struct safefile sf;
-	FILE *f = NULL;
-	int fd, err;
+	struct heatmap_write w = { .p = p, .fmt = fmt };
 
 	/* a new file of an unpredictable name next to PATH, then renamed */
-	err = safefile_open(&sf, path, 0666);
-	if (err) {
-		*what = "create";
-		return err;
-	}
-	fd = dup(sf.fd);
-	if (fd >= 0)
-		f = fdopen(fd, "w");
-	if (!f) {
-		err = -errno;
-		if (fd >= 0)
-			close(fd);
-		*what = "create";
-		safefile_discard(&sf);
-		return err;
-	}
-	errno = 0;
-	err = fmt == HEATMAP_IMAGE_PNG ? write_png(p, f) : write_svg(p, f);
-	if (!err && (fflush(f) || ferror(f)))
-		err = -(errno ? errno : EIO);
-	if (fclose(f) && !err)
-		err = -errno;
-	if (err) {
-		*what = "write";
-		safefile_discard(&sf);
-		return err;
-	}
-	err = safefile_commit(&sf, 0);
-	if (err)
-		*what = "rename";
-	return err;
+	return safefile_write_stream(path, 0666, heatmap_write_fn, &w, what);
 }
