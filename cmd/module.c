@@ -151,6 +151,20 @@ static void show_one(struct out *o, const char *root, const char *name)
 	module_params_free(p, nr);
 }
 
+
+/* A module that cannot be read: absent (which CONFIG_ it needs), or why. */
+static void module_unreadable(struct out *o, const char *root,
+			      const char *name, int err)
+{
+	if (err == -ENOENT)
+		out_error(o, "this kernel has no damon_%s module (no '%s/damon_%s'): it needs CONFIG_DAMON_%s",
+			  name, root, name,
+			  !strcmp(name, "lru_sort") ? "LRU_SORT" :
+			  !strcmp(name, "reclaim") ? "RECLAIM" : "STAT");
+	else
+		out_error(o, "module damon_%s cannot be read ('%s/damon_%s': %s)",
+			  name, root, name, strerror(-err));
+}
 static int show(struct module_args *a, const char *root)
 {
 	struct out *o = cmd_out(a->ctx);
@@ -161,8 +175,7 @@ static int show(struct module_args *a, const char *root)
 	if (a->name) {
 		nr = module_read(root, a->name, &p);
 		if (nr < 0) {
-			out_error(o, "module damon_%s is not available here ('%s/damon_%s': %s)",
-				  a->name, root, a->name, strerror((int)-nr));
+			module_unreadable(o, root, a->name, (int)nr);
 			return (int)nr;
 		}
 		module_params_free(p, nr);
@@ -265,8 +278,7 @@ static int change(struct module_args *a, const char *root)
 	diag_init(&d);
 	nr = module_read(root, a->name, &p);
 	if (nr < 0) {
-		out_error(o, "module damon_%s is not available here ('%s/damon_%s': %s)",
-			  a->name, root, a->name, strerror((int)-nr));
+		module_unreadable(o, root, a->name, (int)nr);
 		return (int)nr;
 	}
 	plan(a, p, nr, &d);

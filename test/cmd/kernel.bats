@@ -476,3 +476,13 @@ config_state() {
 	run -1 damo reclaim set min_age=banana
 	[ "$(cat "$R/min_age")" = 30000000 ]
 }
+
+@test "a module the kernel lacks is refused, naming the CONFIG_ it needs" {
+	export DAMO_MODULE_ROOT=$BATS_TEST_TMPDIR/no-modules
+	mkdir -p "$DAMO_MODULE_ROOT"
+	run -1 --separate-stderr damo module reclaim enable
+	[ "$stderr" = "damo: error: this kernel has no damon_reclaim module (no '$DAMO_MODULE_ROOT/damon_reclaim'): it needs CONFIG_DAMON_RECLAIM" ]
+	run -1 --separate-stderr damo module lru_sort --cold_min_age 30s
+	[[ $stderr == *"it needs CONFIG_DAMON_LRU_SORT" ]]
+	[ -z "$(ls -A "$DAMO_MODULE_ROOT")" ]
+}

@@ -81,7 +81,9 @@ check "use-cases: wss: the median working set is the hot 8 MiB (within 50-200 %)
 
 # 3. Cold memory to tier: not accessed for 3 s or more (TCG is slow: on
 # a real machine the guide says minutes).  The tried regions are polled for
-# up to 30 s, as the kdamond needs a while to settle its regions.
+# up to 30 s, as the kdamond needs a while to settle its regions: until
+# then one coarse region can hold the hot range and the cold memory around
+# it, and is called cold as a whole (seen on 7.2 after 3 s).
 show c_start damo start --target-pid $pid --damos-action stat \
 	--damos-access-rate 0% 0% --damos-age 3s max
 check "use-cases: cold: start exits 0" quiet_run c_start
@@ -91,7 +93,8 @@ while :; do
 	run_cmd c_json damo schemes tried --json
 	cold_in_hot=$(bytes_in /tmp/c_json.out $hot_start $hot_end)
 	cold_in_map=$(bytes_in /tmp/c_json.out $base $((base + size)))
-	[ "$(percent $cold_in_map $((size - hot_sz)))" -lt 75 ] &&
+	{ [ "$(percent $cold_in_map $((size - hot_sz)))" -lt 75 ] ||
+	  [ "$(percent $cold_in_hot $hot_sz)" -gt 5 ]; } &&
 		[ $i -lt 30 ] || break
 	i=$((i + 1))
 done
